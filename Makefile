@@ -1,0 +1,34 @@
+# newsdedup — every target installs what it needs into .venv first (from pyproject.toml).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SPIDER ?= harbor_gazette
+# The project's top-level packages (settings, crawler, pipelines) must win over any
+# installed module of the same name: repo root first on PYTHONPATH, Scrapy run as a module.
+export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
+SCRAPY := $(BIN)/python -m scrapy
+
+.PHONY: install demo crawl test test-redis lint eval bench clean-data
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install  ## offline demo crawl on the embedded defaults (Redis + SQLite under data/)
+	$(SCRAPY) demo
+
+crawl: install  ## one spider: make crawl SPIDER=name
+	$(SCRAPY) crawl $(SPIDER)
+
+test: install  ## the test suite (REDIS_URL unset = embedded Redis; set it to use a server)
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+
+clean-data:  ## forget everything the demo stored (index + database)
+	rm -rf data

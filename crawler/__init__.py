@@ -1,0 +1,1 @@
+"""Scrapy side of newsdedup: spiders, items, Redis connection, custom commands."""

@@ -1,0 +1,41 @@
+"""Items that flow spider -> extract -> dedup -> store.
+
+``ArticlePage`` is what a spider yields: the fetched page, html included. The extraction
+stage turns it into an ``Article``; the html goes no further than extraction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ArticlePage:
+    """A fetched page that an article-URL rule matched."""
+
+    url: str  # the URL we requested (normalised)
+    final_url: str  # the URL after redirects
+    site: str  # spider name of the publisher
+    fetched_at: str  # ISO 8601 UTC
+    html: str  # decoded HTML (see crawler.encoding)
+    charset_note: str = ""  # "" or why decoding fell back (e.g. "declared utf-8, decoded cp1252")
+
+
+@dataclass
+class Article:
+    """An extracted article on its way to dedup and storage."""
+
+    id: str  # 16 hex chars, derived from the normalised URL (crawler.urls.article_id)
+    url: str
+    final_url: str
+    canonical_url: str
+    site: str
+    fetched_at: str
+    title: str
+    text: str
+    author: str = ""
+    published: str = ""
+    language: str = ""
+    # Filled by the dedup stage for kept articles:
+    dedup: dict[str, Any] = field(default_factory=dict)

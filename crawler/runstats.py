@@ -1,0 +1,39 @@
+"""Per-site run summaries from Scrapy stats (shared by ``scrapy demo`` and reports)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+DROP_PREFIX = "item_dropped_reasons_count/"
+
+
+def site_row(site: str, stats: dict[str, Any]) -> dict[str, Any]:
+    """One summary row: fetched, stored, dropped by reason, HTTP/page errors."""
+    drops = {k[len(DROP_PREFIX):]: v for k, v in stats.items() if k.startswith(DROP_PREFIX)}
+    errors = {
+        k.rsplit("/", 1)[-1]: v
+        for k, v in stats.items()
+        if k.startswith("httperror/response_ignored_status_count/") or k in ("page/not_html",)
+    }
+    return {
+        "site": site,
+        "fetched": stats.get("downloader/response_count", 0),
+        "articles": stats.get("extract/articles", 0),
+        "stored": stats.get("storage/articles", 0),
+        "drops": drops,
+        "errors": errors,
+        "finish_reason": stats.get("finish_reason", ""),
+    }
+
+
+def format_site_table(rows: list[dict[str, Any]]) -> str:
+    """A plain-text table: one line per site, drops and errors as ``reason=count``."""
+    header = f"{'site':<18} {'fetched':>7} {'articles':>8} {'stored':>6}  dropped by reason / errors"
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        drops = " ".join(f"{k}={v}" for k, v in sorted(r["drops"].items()))
+        errors = " ".join(f"http{k}={v}" if k.isdigit() else f"{k}={v}" for k, v in sorted(r["errors"].items()))
+        lines.append(f"{r['site']:<18} {r['fetched']:>7} {r['articles']:>8} {r['stored']:>6}  {drops} {errors}".rstrip())
+    total = {k: sum(r[k] for r in rows) for k in ("fetched", "articles", "stored")}
+    lines.append(f"{'total':<18} {total['fetched']:>7} {total['articles']:>8} {total['stored']:>6}")
+    return "\n".join(lines)

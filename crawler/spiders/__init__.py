@@ -1,0 +1,1 @@
+"""Spiders: ``NewsSpider`` (base.py) and one small declarative class per site."""

@@ -1,0 +1,182 @@
+"""``NewsSpider``: discovery of article URLs from sitemaps, feeds and section pages.
+
+A site is a small declarative subclass::
+
+    class HarborGazetteSpider(NewsSpider):
+        name = "harbor_gazette"
+        base_url = "https://harbor.example"
+        feeds = ["/feed.xml"]
+        sections = ["/news/"]
+        article_patterns = [r"/news/\\d{4}/\\d{2}/\\d{2}/[^/]+\\.html$"]
+
+Sitemaps (plain, news sitemaps, sitemap indexes, ``robots.txt``) are parsed by Scrapy's
+own ``SitemapSpider`` machinery; feeds (RSS 2.0 / Atom) with Scrapy selectors; section
+pages with a ``LinkExtractor`` plus ``rel=next`` pagination. Every article response
+becomes an ``ArticlePage`` item; a page that is not HTML is counted and logged, never raised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from scrapy import Request
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spiders import SitemapSpider
+
+from crawler.encoding import decode_body
+from crawler.items import ArticlePage
+from crawler.urls import normalize_url
+
+
+class NewsSpider(SitemapSpider):
+    """Base spider: declare sources and article URL rules; discovery and items are done here."""
+
+    base_url: str = ""  # prefix for relative sources
+    feeds: Sequence[str] = ()  # RSS 2.0 or Atom feed URLs
+    sitemaps: Sequence[str] = ()  # sitemaps, news sitemaps, sitemap indexes or robots.txt
+    sections: Sequence[str] = ()  # section/listing pages; followed through rel=next
+    article_patterns: Sequence[str] = ()  # regexes (searched in the URL) that mark an article
+    deny_patterns: Sequence[str] = ()  # regexes of URLs never treated as articles
+    section_pagination: Sequence[str] = ()  # extra regexes of listing pages to follow
+    max_section_pages: int = 50  # listing pages followed per section, at most
+
+    custom_settings: dict[str, Any] | None = None
+
+    def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any) -> None:
+        if base_url:
+            self.base_url = base_url.rstrip("/")
+        super().__init__(*args, **kwargs)
+        self._article_res = [re.compile(p) for p in self.article_patterns]
+        self._deny_res = [re.compile(p) for p in self.deny_patterns]
+        self._article_links = LinkExtractor(allow=self.article_patterns, deny=self.deny_patterns)
+        self._pagination_links = (
+            LinkExtractor(allow=self.section_pagination) if self.section_pagination else None
+        )
+
+    # --- sources -------------------------------------------------------------------------------
+    def absolute(self, url: str) -> str:
+        """``url`` made absolute against ``base_url``."""
+        return urljoin(self.base_url + "/", url) if self.base_url else url
+
+    @property
+    def sitemap_urls(self) -> list[str]:  # read by SitemapSpider
+        return [self.absolute(u) for u in self.sitemaps]
+
+    @property
+    def sitemap_rules(self) -> list[tuple[str, str]]:  # read by SitemapSpider.__init__
+        return [("", "_parse_from_sitemap")]
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.sitemaps:
+            yield Request(self.absolute(url), callback=self._parse_sitemap, meta={"source": "sitemap"})
+        for url in self.feeds:
+            yield Request(self.absolute(url), callback=self.parse_feed, meta={"source": "feed"})
+        for url in self.sections:
+            yield Request(
+                self.absolute(url), callback=self.parse_section, meta={"source": "section", "depth_pages": 1}
+            )
+
+    # --- discovery -----------------------------------------------------------------------------
+    def is_article_url(self, url: str) -> bool:
+        """True when ``url`` matches an article pattern and no deny pattern."""
+        return any(r.search(url) for r in self._article_res) and not any(
+            r.search(url) for r in self._deny_res
+        )
+
+    def article_request(self, url: str, source: str) -> Request | None:
+        """A request for ``url`` when it is an article URL (normalised, so the dupefilter merges variants)."""
+        if not self.is_article_url(url):
+            return None
+        self.crawler.stats.inc_value(f"discovery/{source}/article_urls")
+        return Request(normalize_url(url), callback=self.parse_article, meta={"source": source})
+
+    def _parse_from_sitemap(self, response: Response) -> Any:
+        # SitemapSpider calls this for every URL of a urlset; keep only article URLs.
+        return self.parse_article(response)
+
+    def _get_urls_and_callbacks_from_urlset(self, it: Iterable[dict[str, Any]]) -> Iterable[tuple[str, Any]]:
+        for loc, _callback in super()._get_urls_and_callbacks_from_urlset(it):
+            if self.is_article_url(loc):
+                self.crawler.stats.inc_value("discovery/sitemap/article_urls")
+                yield normalize_url(loc), self.parse_article
+
+    def _parse_sitemap(self, response: Response) -> Iterable[Request]:
+        requests = list(super()._parse_sitemap(response))
+        if not requests and response.status == 200 and not response.url.endswith("robots.txt"):
+            self.crawler.stats.inc_value("discovery/sitemap/empty_or_invalid")
+        return requests
+
+    def parse_feed(self, response: Response) -> Iterable[Request]:
+        """Article requests from an RSS 2.0 or Atom feed; a broken feed is counted and logged."""
+        if not isinstance(response, TextResponse):
+            return self._bad_source(response, "feed", "not a text response")
+        try:
+            selector = response.selector
+            selector.remove_namespaces()
+            links = selector.xpath("//item/link/text() | //entry/link[not(@rel) or @rel='alternate']/@href")
+            urls = [u.strip() for u in links.getall() if u.strip()]
+        except Exception as exc:  # lxml raises many kinds on broken XML
+            return self._bad_source(response, "feed", f"unparsable ({exc.__class__.__name__})")
+        if not urls:
+            return self._bad_source(response, "feed", "no entries")
+        return self._requests(urls, response, "feed")
+
+    def parse_section(self, response: Response) -> Iterable[Request]:
+        """Article requests from a listing page, then the next listing page (rel=next)."""
+        if not isinstance(response, TextResponse):
+            yield from self._bad_source(response, "section", "not a text response")
+            return
+        urls = [link.url for link in self._article_links.extract_links(response)]
+        yield from self._requests(urls, response, "section")
+        pages = response.meta.get("depth_pages", 1)
+        if pages >= self.max_section_pages:
+            return
+        nexts = response.css("a[rel~=next]::attr(href), link[rel~=next]::attr(href)").getall()
+        if self._pagination_links is not None:
+            nexts += [link.url for link in self._pagination_links.extract_links(response)]
+        for href in nexts:
+            yield Request(
+                response.urljoin(href),
+                callback=self.parse_section,
+                meta={"source": "section", "depth_pages": pages + 1},
+            )
+
+    def _requests(self, urls: Iterable[str], response: Response, source: str) -> Iterable[Request]:
+        for url in urls:
+            request = self.article_request(response.urljoin(url), source)
+            if request is not None:
+                yield request
+
+    def _bad_source(self, response: Response, kind: str, why: str) -> list[Request]:
+        self.crawler.stats.inc_value(f"discovery/{kind}/broken")
+        self.logger.warning("Broken %s %s: %s", kind, response.url, why)
+        return []
+
+    # --- articles ------------------------------------------------------------------------------
+    def parse_article(self, response: Response) -> Iterable[ArticlePage]:
+        """One ``ArticlePage`` per HTML article response; anything else is counted and skipped."""
+        if not isinstance(response, TextResponse) or b"<" not in response.body[:2048]:
+            self.crawler.stats.inc_value("page/not_html")
+            self.logger.warning(
+                "Skipping %s: not an HTML page (%s)",
+                response.url,
+                response.headers.get("Content-Type", b"?").decode("latin-1"),
+            )
+            return
+        html, note = decode_body(response)
+        if note:
+            self.crawler.stats.inc_value("page/charset_mismatch")
+            self.logger.info("Charset fallback for %s: %s", response.url, note)
+        yield ArticlePage(
+            url=response.request.meta.get("redirect_urls", [response.url])[0],
+            final_url=response.url,
+            site=self.name,
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            html=html,
+            charset_note=note,
+        )

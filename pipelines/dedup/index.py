@@ -1,0 +1,101 @@
+"""Our Redis index: one Lua call checks an article and inserts it, atomically.
+
+Keys (all under ``<prefix>:``): ``meta`` (hash: the index parameters), ``d:<id>`` (record:
+struct-packed header + 16-bit signature, expires after the window), ``u:<urlhash>`` and
+``x:<texthash>`` (id of the article with that URL / normalised text), ``b:<gen>:<shard>``
+(hash: band key -> packed ids; one generation per window, expired as a whole). Nothing is
+pickled; no sweeper is needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+
+from pipelines.dedup.fingerprint import Fingerprint
+
+LUA = (Path(__file__).with_name("check_and_insert.lua")).read_text(encoding="utf-8")
+
+
+class IndexParamsMismatch(RuntimeError):
+    """The Redis index was built with other parameters than this process uses."""
+
+
+@dataclass(frozen=True)
+class IndexReply:
+    """Raw verdict of the Lua script (see check_and_insert.lua)."""
+
+    verdict: str  # new | update | duplicate | self | seen
+    target: str  # kept article id the verdict refers to ('' for new)
+    method: str  # url | exact | near | containment | update | self | seen | new
+    jaccard: float
+    contained: float  # share of this article inside the target
+    contains: float  # share of the target inside this article
+    relation: str  # '' | kept_is_shorter | updates
+
+
+def url_key(url: str) -> str:
+    """Compact key of a normalised URL."""
+    return hashlib.blake2b(url.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def site_key(site: str) -> int:
+    """uint32 of a site name, stable across processes."""
+    return int.from_bytes(hashlib.blake2b(site.encode("utf-8"), digest_size=4).digest(), "big")
+
+
+class RedisIndex:
+    """Check-and-insert against the Redis index. ``params`` must match the stored ones."""
+
+    def __init__(self, client: redis.Redis, prefix: str, params: str, window_seconds: float, shards: int):
+        if window_seconds <= 0:
+            raise ValueError(f"window must be positive, got {window_seconds}")
+        if shards < 1:
+            raise ValueError(f"shards must be >= 1, got {shards}")
+        self.client, self.prefix, self.params = client, prefix, params
+        self.window, self.shards = window_seconds, shards
+        self._script = client.register_script(LUA)
+
+    def verify_params(self) -> None:
+        """Raise ``IndexParamsMismatch`` (writing nothing) when the stored params differ."""
+        stored = self.client.hget(f"{self.prefix}:meta", "params")
+        if stored is not None and stored.decode() != self.params:
+            raise IndexParamsMismatch(
+                f"The dedup index at prefix {self.prefix!r} was built with parameters {stored.decode()!r}, "
+                f"but this process is configured with {self.params!r}. Use the same DEDUP_* settings, "
+                f"or another DEDUP_KEY_PREFIX for a new index."
+            )
+
+    def check_and_insert(
+        self,
+        doc_id: str,
+        site: str,
+        urls: list[str],
+        fp: Fingerprint,
+        *,
+        jaccard: float,
+        containment: float,
+        update_min_new: float,
+        min_shingles: int,
+        max_candidates: int,
+        distinct: tuple[str, ...] = (),
+    ) -> IndexReply:
+        url_keys = sorted({url_key(u) for u in urls if u})
+        args: list[object] = [
+            self.prefix, self.params, self.window, self.shards, doc_id, site_key(site),
+            fp.n_shingles, fp.n_words, fp.exact, fp.signature, jaccard, containment, update_min_new,
+            min_shingles, max_candidates, len(url_keys), ",".join(distinct), *url_keys, *fp.bands,
+        ]
+        try:
+            raw = self._script(args=args)
+        except redis.ResponseError as exc:
+            if "NEWSDEDUP_PARAMS" in str(exc):
+                self.verify_params()
+            raise
+        verdict, target, method, j, c1, c2, relation = raw
+        return IndexReply(
+            verdict.decode(), target.decode(), method.decode(), j / 1e4, c1 / 1e4, c2 / 1e4, relation.decode()
+        )

@@ -1,0 +1,5 @@
+"""Storage stage: SQLAlchemy tables, the ``Store`` and its Scrapy pipeline."""
+
+from pipelines.storage.pipeline import StoragePipeline
+
+__all__ = ["StoragePipeline"]

@@ -1,0 +1,49 @@
+"""Tables (SQLAlchemy Core): what was kept (``articles``) and what was dropped (``duplicates``).
+
+A ``duplicates`` row holds enough to review and restore the copy: its url, site, title and
+text, the kept article it duplicates, the method and the scores.
+"""
+
+from sqlalchemy import Column, DateTime, Float, Integer, MetaData, String, Table, Text, func
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(16), primary_key=True),  # crawler.urls.article_id(url)
+    Column("url", Text, nullable=False, unique=True),
+    Column("final_url", Text, nullable=False),
+    Column("canonical_url", Text, nullable=False),
+    Column("site", String(100), nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("author", Text, nullable=False, default=""),
+    Column("published", String(40), nullable=False, default=""),
+    Column("language", String(16), nullable=False, default=""),
+    Column("text", Text, nullable=False),
+    Column("fetched_at", String(40), nullable=False),
+    Column("stored_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("dedup_method", String(20), nullable=False, default="new"),  # new | update | unchecked | restored
+    Column("updates_id", String(16), nullable=True),  # the version this one updates
+)
+
+duplicates = Table(
+    "duplicates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(16), nullable=False, unique=True),  # id the copy would have had
+    Column("url", Text, nullable=False),
+    Column("site", String(100), nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("author", Text, nullable=False, default=""),
+    Column("published", String(40), nullable=False, default=""),
+    Column("fetched_at", String(40), nullable=False),
+    Column("duplicate_of", String(16), nullable=False, index=True),  # articles.id of the kept copy
+    Column("method", String(20), nullable=False),  # url | exact | near | containment
+    Column("jaccard", Float, nullable=False, default=0.0),
+    Column("contained", Float, nullable=False, default=0.0),  # share of the copy inside the kept one
+    Column("contains", Float, nullable=False, default=0.0),  # share of the kept one inside the copy
+    Column("relation", String(30), nullable=False, default=""),  # kept_is_shorter | …
+    Column("dropped_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

