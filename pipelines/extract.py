@@ -19,6 +19,21 @@ from pipelines.drops import ExtractionFailed, NoArticleText, NotAnArticle
 logger = logging.getLogger(__name__)
 
 
+def link_text_share(tree: Any, text: str) -> float:
+    """Share of the extracted words that are the text of a link on the page.
+
+    A section, tag or search page extracts as a run of headlines, each one a link;
+    an article's paragraphs are almost never link texts.
+    """
+    flat = " ".join(text.split()).lower()
+    total = len(flat.split())
+    if not total:
+        return 0.0
+    anchors = {" ".join(" ".join(a.itertext()).split()).lower() for a in tree.iter("a")}
+    linked = sum(len(a.split()) for a in anchors if len(a.split()) >= 2 and a in flat)
+    return min(1.0, linked / total)
+
+
 class ArticleExtractor:
     """Plain extraction logic, reusable outside Scrapy (commands, benchmarks)."""
 
@@ -30,12 +45,14 @@ class ArticleExtractor:
         favor_precision: bool = False,
         min_words: int = 40,
         fallback_recall: bool = True,
+        max_link_share: float = 0.4,
     ) -> None:
         self.include_comments = include_comments
         self.include_tables = include_tables
         self.favor_precision = favor_precision
         self.min_words = min_words
         self.fallback_recall = fallback_recall
+        self.max_link_share = max_link_share
 
     @classmethod
     def from_settings(cls, settings: Any) -> ArticleExtractor:
@@ -45,6 +62,7 @@ class ArticleExtractor:
             favor_precision=settings.getbool("EXTRACT_FAVOR_PRECISION"),
             min_words=settings.getint("EXTRACT_MIN_WORDS"),
             fallback_recall=settings.getbool("EXTRACT_FALLBACK_RECALL"),
+            max_link_share=settings.getfloat("EXTRACT_MAX_LINK_SHARE"),
         )
 
     def _run(self, tree: Any, url: str, **options: Any) -> Any:
@@ -69,9 +87,9 @@ class ArticleExtractor:
             retry = self._run(trafilatura.load_html(page.html), page.final_url, favor_recall=True)
             if retry is not None and len((retry.text or "").split()) > len(text.split()):
                 doc, text = retry, retry.text or ""
-        if doc is not None and doc.pagetype and doc.pagetype not in ("article", "blogposting", "newsarticle"):
-            raise NotAnArticle(f"Page type {doc.pagetype!r}: {page.url}")
         words = len(text.split())
+        if words and link_text_share(tree, text) >= self.max_link_share:
+            raise NotAnArticle(f"Mostly link text (a listing page): {page.url}")
         if words == 0:
             raise NoArticleText(f"No article text: {page.url}")
         if words < self.min_words:

@@ -43,6 +43,7 @@ EXTRACT_INCLUDE_COMMENTS = False  # user comments are not article text
 EXTRACT_INCLUDE_TABLES = True  # keep tables in the body text
 EXTRACT_FAVOR_PRECISION = False  # first pass favours precision when True
 EXTRACT_MIN_WORDS = 40  # fewer words than this -> NoArticleText drop
+EXTRACT_MAX_LINK_SHARE = 0.4  # more of the text than this in link lines -> NotAnArticle (listing)
 EXTRACT_FALLBACK_RECALL = True  # second, recall-oriented pass when the first returns too little
 
 # --- Redis (dedup index) -------------------------------------------------------------------------

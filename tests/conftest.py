@@ -46,3 +46,14 @@ def redis_settings(redis_client: redis.Redis, tmp_path: Path) -> dict[str, str]:
         return {"REDIS_URL": url}
     # the embedded server listens on a unix socket: share it with subprocesses
     return {"REDIS_URL": f"unix://{redis_client.socket_file}"}
+
+
+def project_settings(**overrides: object) -> dict[str, object]:
+    """The ``settings.test`` profile as a dict, with ``overrides`` (for ``get_crawler``)."""
+    from scrapy.settings import BaseSettings
+
+    settings = BaseSettings()  # the profile only, not Scrapy's defaults (get_crawler adds those)
+    settings.setmodule("settings.test", priority="project")
+    values = {k: v for k, v in settings.items() if k.isupper()}
+    values.update(overrides)
+    return values

@@ -1,0 +1,99 @@
+"""Extraction, dedup and storage stages as Scrapy components, on a real Redis and SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
+from sqlalchemy import text
+
+from crawler.items import Article, ArticlePage
+from pipelines.dedup import DedupPipeline
+from pipelines.drops import AlreadyStored, ContainedDuplicate, NoArticleText, NotAnArticle
+from pipelines.extract import ExtractionPipeline
+from pipelines.storage import StoragePipeline
+from tests.conftest import project_settings
+
+BODY = "".join(
+    f"<p>Paragraph {i}: the river authority said the dam at {place} needs {i + 3} new gates, and "
+    f"engineer {who} warned that repairs would take {i + 1} seasons and cost {i * 9 + 4} million.</p>"
+    for i, (place, who) in enumerate(
+        [("Kell Falls", "Ana Brook"), ("Osterby", "Tim Vale"), ("Mirren", "Joy Hart"), ("Padley", "Sam Orr"),
+         ("Quill Ford", "Eve Marsh"), ("Rowan Gap", "Ned Pike")]
+    )
+)
+
+
+def page_html(title: str, body: str, extra: str = "") -> str:
+    return (
+        f"<html lang='en'><head><title>{title}</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        "<div class='cookie'>We use cookies to improve your experience. Accept all</div>"
+        f"<article><h1>{title}</h1>{body}</article>{extra}"
+        "<section class='comments'><h3>Leave a Reply</h3><p>No votes yet.</p>"
+        "<form><input name='email'><textarea></textarea></form></section>"
+        "<footer>© 2026 The Test Times</footer></body></html>"
+    )
+
+
+def page(url: str, html: str, site: str = "site") -> ArticlePage:
+    return ArticlePage(url=url, final_url=url, site=site, fetched_at="2026-11-26T10:00:00+00:00", html=html)
+
+
+@pytest.fixture
+def crawler(redis_settings: dict[str, str], key_prefix: str, tmp_path: Path):
+    settings = project_settings(
+        **redis_settings,
+        DEDUP_KEY_PREFIX=key_prefix,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DEDUP_INDEX_CAPACITY=1000,
+    )
+    crawler = get_crawler(settings_dict=settings)
+    crawler.stats.open_spider()
+    return crawler
+
+
+def test_extraction_drops_comment_form_and_cookie_banner(crawler) -> None:
+    stage = build_from_crawler(ExtractionPipeline, crawler)
+    article = stage.process_item(page("http://t.example/a/1", page_html("Dam needs repairs", BODY)))
+    assert isinstance(article, Article)
+    assert "river authority" in article.text
+    assert "Leave a Reply" not in article.text and "cookies" not in article.text
+    assert article.language == "en" and article.title == "Dam needs repairs"
+
+
+def test_extraction_drops_empty_and_listing_pages(crawler) -> None:
+    stage = build_from_crawler(ExtractionPipeline, crawler)
+    with pytest.raises(NoArticleText):
+        stage.process_item(page("http://t.example/a/2", page_html("Empty", "")))
+    listing = "<ul>" + "".join(f"<li><a href='/a/{i}'>Headline number {i}</a></li>" for i in range(30)) + "</ul>"
+    with pytest.raises((NoArticleText, NotAnArticle)):
+        stage.process_item(page("http://t.example/news/", page_html("News", listing)))
+
+
+def test_dedup_then_storage_records_duplicate_with_scores(crawler) -> None:
+    extract = build_from_crawler(ExtractionPipeline, crawler)
+    dedup = build_from_crawler(DedupPipeline, crawler)
+    store = build_from_crawler(StoragePipeline, crawler)
+    original = extract.process_item(page("http://wire.example/w/1", page_html("Dam gates", BODY), "wire"))
+    assert store.process_item(dedup.process_item(original)) is original
+    trimmed_body = BODY[: BODY.index("<p>Paragraph 3")]
+    copy = extract.process_item(page("http://paper.example/s/9", page_html("Local dam", trimmed_body), "paper"))
+    with pytest.raises(ContainedDuplicate) as dropped:
+        dedup.process_item(copy)
+    store.item_dropped(copy, None, dropped.value)
+    # a re-crawl of the kept article is not stored twice
+    again = extract.process_item(page("http://wire.example/w/1", page_html("Dam gates", BODY), "wire"))
+    with pytest.raises(AlreadyStored):
+        store.process_item(dedup.process_item(again))
+    with store.store.engine.connect() as conn:
+        assert conn.execute(text("select count(*) from articles")).scalar() == 1
+        row = conn.execute(
+            text("select duplicate_of, method, contained, site, title from duplicates where url = :u"),
+            {"u": "http://paper.example/s/9"},
+        ).one()
+    assert row.duplicate_of == original.id and row.method == "containment" and row.contained >= 0.8
+    assert row.site == "paper" and row.title == "Local dam"
+    assert crawler.stats.get_value("storage/duplicates") == 1
