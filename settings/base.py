@@ -29,7 +29,10 @@ REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's remote-control server stays off 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"  # current fingerprinting, silences the warning
 FEED_EXPORT_ENCODING = "utf-8"  # exports in UTF-8
 LOG_LEVEL = "INFO"  # log verbosity
+LOG_FORMATTER = "crawler.logformatter.LogFormatter"  # drop lines name the reason, not the whole item
 STATS_DUMP = True  # dump the stats at the end of a crawl (per-reason drop counts live there)
+STATS_FILE = ""  # when set, each spider's final stats are written there as JSON ({spider} expands)
+EXTENSIONS = {"crawler.extensions.StatsFile": 500}  # project extensions (each off unless configured)
 
 # --- item pipelines: extract -> dedup -> store ---------------------------------------------------
 ITEM_PIPELINES = {

@@ -106,9 +106,12 @@ class NewsSpider(SitemapSpider):
                 yield normalize_url(loc), self.parse_article
 
     def _parse_sitemap(self, response: Response) -> Iterable[Request]:
-        requests = list(super()._parse_sitemap(response))
-        if not requests and response.status == 200 and not response.url.endswith("robots.txt"):
-            self.crawler.stats.inc_value("discovery/sitemap/empty_or_invalid")
+        try:
+            requests = list(super()._parse_sitemap(response))
+        except Exception as exc:  # scrapy's Sitemap raises on some garbage (e.g. StopIteration)
+            return self._bad_source(response, "sitemap", f"unparsable ({exc.__class__.__name__})")
+        if not requests and not response.url.endswith("robots.txt"):
+            return self._bad_source(response, "sitemap", "invalid or no entries")
         return requests
 
     def parse_feed(self, response: Response) -> Iterable[Request]:
@@ -122,9 +125,10 @@ class NewsSpider(SitemapSpider):
             urls = [u.strip() for u in links.getall() if u.strip()]
         except Exception as exc:  # lxml raises many kinds on broken XML
             return self._bad_source(response, "feed", f"unparsable ({exc.__class__.__name__})")
-        if not urls:
-            return self._bad_source(response, "feed", "no entries")
-        return self._requests(urls, response, "feed")
+        requests = list(self._requests(urls, response, "feed"))
+        if not requests:
+            return self._bad_source(response, "feed", f"no article entries ({len(urls)} links)")
+        return requests
 
     def parse_section(self, response: Response) -> Iterable[Request]:
         """Article requests from a listing page, then the next listing page (rel=next)."""
@@ -160,12 +164,13 @@ class NewsSpider(SitemapSpider):
     # --- articles ------------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterable[ArticlePage]:
         """One ``ArticlePage`` per HTML article response; anything else is counted and skipped."""
-        if not isinstance(response, TextResponse) or b"<" not in response.body[:2048]:
+        ctype = response.headers.get("Content-Type", b"text/html").decode("latin-1").lower()
+        if not isinstance(response, TextResponse) or not ("html" in ctype or "xml" in ctype):
             self.crawler.stats.inc_value("page/not_html")
             self.logger.warning(
                 "Skipping %s: not an HTML page (%s)",
                 response.url,
-                response.headers.get("Content-Type", b"?").decode("latin-1"),
+                ctype,
             )
             return
         html, note = decode_body(response)
