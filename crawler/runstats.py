@@ -33,7 +33,8 @@ def format_site_table(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         drops = " ".join(f"{k}={v}" for k, v in sorted(r["drops"].items()))
         errors = " ".join(f"http{k}={v}" if k.isdigit() else f"{k}={v}" for k, v in sorted(r["errors"].items()))
-        lines.append(f"{r['site']:<18} {r['fetched']:>7} {r['articles']:>8} {r['stored']:>6}  {drops} {errors}".rstrip())
+        counts = f"{r['fetched']:>7} {r['articles']:>8} {r['stored']:>6}"
+        lines.append(f"{r['site']:<18} {counts}  {drops} {errors}".rstrip())
     total = {k: sum(r[k] for r in rows) for k in ("fetched", "articles", "stored")}
     lines.append(f"{'total':<18} {total['fetched']:>7} {total['articles']:>8} {total['stored']:>6}")
     return "\n".join(lines)

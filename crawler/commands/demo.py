@@ -8,6 +8,7 @@ reason per site, and says where the data is.
 from __future__ import annotations
 
 import argparse
+
 from scrapy.commands import ScrapyCommand
 
 from crawler.connection import describe, get_redis

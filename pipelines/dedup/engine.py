@@ -133,7 +133,9 @@ class Deduper:
         )
         self.index.verify_params()
 
-    def check(self, doc_id: str, text: str, site: str, urls: list[str] = (), distinct: tuple[str, ...] = ()) -> Decision:
+    def check(
+        self, doc_id: str, text: str, site: str, urls: tuple[str, ...] = (), distinct: tuple[str, ...] = ()
+    ) -> Decision:
         """Decide whether ``text`` duplicates an indexed article, and index it; one Redis round trip."""
         fp = self.fingerprinter.fingerprint(normalize(text))
         c = self.config
