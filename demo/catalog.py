@@ -101,7 +101,8 @@ def _broken_page(b: BrokenSpec) -> Page:
     key = f"{b.site}/broken-{b.broken}"
     return Page(
         key=key, site=b.site, slug=slug or slugify(b.headline), num=0, path="", headline=b.headline,
-        author="", published=_local(b.site, b.published), blocks=(), story=None, role="broken",
+        author=f"{publisher(b.site).name} staff", published=_local(b.site, b.published), blocks=(), story=None,
+        role="broken",
         family=key, base_family=key, broken=b.broken, listed=b.listed,
     )
 
