@@ -14,24 +14,40 @@ from scrapy.crawler import Crawler
 
 from crawler.items import Article, ArticlePage
 from crawler.urls import article_id, normalize_url
+from pipelines.boilerplate import strip_boilerplate
 from pipelines.drops import ExtractionFailed, NoArticleText, NotAnArticle
 
 logger = logging.getLogger(__name__)
 
 
-def link_text_share(tree: Any, text: str) -> float:
-    """Share of the extracted words that are the text of a link on the page.
+_TEASER_END = ("…", "...")
 
-    A section, tag or search page extracts as a run of headlines, each one a link;
-    an article's paragraphs are almost never link texts.
+
+def listing_share(tree: Any, text: str) -> float:
+    """Share of the extracted words in lines that look like a listing: link texts, list
+    items (trafilatura writes ``- item``) and truncated teasers ending in an ellipsis.
+
+    A section, tag, archive or search page extracts as a run of headlines and teasers;
+    an article is mostly paragraphs that are none of these.
     """
-    flat = " ".join(text.split()).lower()
-    total = len(flat.split())
-    if not total:
-        return 0.0
     anchors = {" ".join(" ".join(a.itertext()).split()).lower() for a in tree.iter("a")}
-    linked = sum(len(a.split()) for a in anchors if len(a.split()) >= 2 and a in flat)
-    return min(1.0, linked / total)
+    anchors = {a for a in anchors if len(a.split()) >= 2}
+    total = listed = 0
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        words = len(line.split())
+        total += words
+        lowered = line.lower()
+        if line.startswith(("- ", "* ", "• ")) or line.endswith(_TEASER_END) or lowered in anchors:
+            listed += words
+        else:  # headlines glued into one line: count the anchor texts inside it
+            listed += min(words, sum(len(a.split()) for a in anchors if a in lowered))
+    return listed / total if total else 0.0
+
+
+def prose_words(text: str, min_line_words: int = 8) -> int:
+    """Words in lines long enough to be sentences (menus, labels and buttons are not)."""
+    return sum(n for n in (len(line.split()) for line in text.splitlines()) if n >= min_line_words)
 
 
 class ArticleExtractor:
@@ -45,7 +61,7 @@ class ArticleExtractor:
         favor_precision: bool = False,
         min_words: int = 40,
         fallback_recall: bool = True,
-        max_link_share: float = 0.4,
+        max_link_share: float = 0.5,
     ) -> None:
         self.include_comments = include_comments
         self.include_tables = include_tables
@@ -87,13 +103,14 @@ class ArticleExtractor:
             retry = self._run(trafilatura.load_html(page.html), page.final_url, favor_recall=True)
             if retry is not None and len((retry.text or "").split()) > len(text.split()):
                 doc, text = retry, retry.text or ""
-        words = len(text.split())
-        if words and link_text_share(tree, text) >= self.max_link_share:
-            raise NotAnArticle(f"Mostly link text (a listing page): {page.url}")
+        text = strip_boilerplate(text)
+        if text and listing_share(tree, text) >= self.max_link_share:
+            raise NotAnArticle(f"Mostly headlines, links and teasers (a listing page): {page.url}")
+        words = prose_words(text)
         if words == 0:
             raise NoArticleText(f"No article text: {page.url}")
         if words < self.min_words:
-            raise NoArticleText(f"Too little text ({words} words): {page.url}")
+            raise NoArticleText(f"Too little article text ({words} words in sentences): {page.url}")
         canonical = normalize_url(doc.url) if doc.url else normalize_url(page.final_url)
         return Article(
             id=article_id(page.url),

@@ -45,8 +45,8 @@ ITEM_PIPELINES = {
 EXTRACT_INCLUDE_COMMENTS = False  # user comments are not article text
 EXTRACT_INCLUDE_TABLES = True  # keep tables in the body text
 EXTRACT_FAVOR_PRECISION = False  # first pass favours precision when True
-EXTRACT_MIN_WORDS = 40  # fewer words than this -> NoArticleText drop
-EXTRACT_MAX_LINK_SHARE = 0.4  # more of the text than this in link lines -> NotAnArticle (listing)
+EXTRACT_MIN_WORDS = 40  # fewer words in sentence-length lines -> NoArticleText drop
+EXTRACT_MAX_LINK_SHARE = 0.5  # more of the text than this in links/list items/teasers -> NotAnArticle
 EXTRACT_FALLBACK_RECALL = True  # second, recall-oriented pass when the first returns too little
 
 # --- Redis (dedup index) -------------------------------------------------------------------------
@@ -63,7 +63,9 @@ DEDUP_SHINGLE = "char"  # shingle kind: "char" (robust to typos/mojibake) or "wo
 DEDUP_SHINGLE_SIZE = 7  # characters (or words) per shingle
 DEDUP_LSH_THRESHOLD = 0.2  # Jaccard at which LSH retrieval starts (low: verification follows)
 DEDUP_JACCARD_THRESHOLD = 0.6  # verified Jaccard at or above this is a near duplicate
-DEDUP_CONTAINMENT_THRESHOLD = 0.8  # share of one text inside another that makes a trimmed copy
+DEDUP_CONTAINMENT_THRESHOLD = 0.75  # share of one text inside another that makes it a (trimmed) copy
+DEDUP_PARTIAL_CONTAINMENT = 0.55  # …or this share inside, when it also covers DEDUP_PARTIAL_COVERAGE
+DEDUP_PARTIAL_COVERAGE = 0.4  # of the other text (a half-length reprint with an added local paragraph)
 DEDUP_MIN_SHINGLES = 30  # texts with fewer shingles are only matched exactly (too short to judge)
 DEDUP_UPDATE_MIN_NEW_TEXT = 0.30  # same-site version adding >= this share of new words is an update
 DEDUP_WINDOW_DAYS = 30.0  # index entries older than this no longer match (and expire)

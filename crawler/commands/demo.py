@@ -8,6 +8,8 @@ reason per site, and says where the data is.
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
+from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 
@@ -18,7 +20,6 @@ from crawler.spiders.demo_base import DemoNewsSpider, shared_network
 
 class Command(ScrapyCommand):
     requires_project = True
-    default_settings = {"LOG_LEVEL": "WARNING"}
 
     def short_desc(self) -> str:
         return "Crawl the offline demo news network and print a per-site summary"
@@ -26,6 +27,17 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--spider", action="append", default=[], help="only this demo spider (repeatable)")
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        if not opts.logfile:  # the table is the output; the crawl log goes to a file
+            log_dir = Path(self.settings.get("DATA_DIR")) / "logs"
+            log_dir.mkdir(parents=True, exist_ok=True)  # Scrapy does not create LOG_FILE's folder
+            self.log_file = log_dir / f"demo-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
+            self.settings.set("LOG_FILE", str(self.log_file), priority="cmdline")
+        else:
+            self.log_file = Path(opts.logfile)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None
@@ -47,6 +59,7 @@ class Command(ScrapyCommand):
         print(format_site_table(rows))
         print(f"\nArticles and duplicates: {settings.get('DATABASE_URL')}")
         print(f"Dedup index:             {describe(get_redis(settings))} (prefix {settings.get('DEDUP_KEY_PREFIX')})")
+        print(f"Crawl log:               {self.log_file}")
         failed = [c.spidercls.name for c in crawlers if c.stats.get_value("finish_reason") != "finished"]
         if failed:
             print(f"Spiders that did not finish: {', '.join(failed)}")

@@ -46,6 +46,7 @@ class NewsSpider(SitemapSpider):
     max_section_pages: int = 50  # listing pages followed per section, at most
 
     custom_settings: dict[str, Any] | None = None
+    _urlset_locs: int = 0  # URLs of the urlset being parsed (tells "no articles" from "broken")
 
     def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any) -> None:
         if base_url:
@@ -101,16 +102,21 @@ class NewsSpider(SitemapSpider):
 
     def _get_urls_and_callbacks_from_urlset(self, it: Iterable[dict[str, Any]]) -> Iterable[tuple[str, Any]]:
         for loc, _callback in super()._get_urls_and_callbacks_from_urlset(it):
+            self._urlset_locs += 1
             if self.is_article_url(loc):
                 self.crawler.stats.inc_value("discovery/sitemap/article_urls")
                 yield normalize_url(loc), self.parse_article
 
     def _parse_sitemap(self, response: Response) -> Iterable[Request]:
+        self._urlset_locs = 0
         try:
             requests = list(super()._parse_sitemap(response))
         except Exception as exc:  # scrapy's Sitemap raises on some garbage (e.g. StopIteration)
             return self._bad_source(response, "sitemap", f"unparsable ({exc.__class__.__name__})")
-        if not requests and not response.url.endswith("robots.txt"):
+        if not requests and self._urlset_locs:
+            self.crawler.stats.inc_value("discovery/sitemap/no_article_urls")
+            self.logger.info("Sitemap %s lists %d URLs, none an article", response.url, self._urlset_locs)
+        elif not requests and not response.url.endswith("robots.txt"):
             return self._bad_source(response, "sitemap", "invalid or no entries")
         return requests
 

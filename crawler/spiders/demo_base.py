@@ -22,6 +22,7 @@ _network: Any = None
 
 def _port_free(port: int) -> bool:
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do: TIME_WAIT is fine
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

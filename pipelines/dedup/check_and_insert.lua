@@ -4,11 +4,11 @@
 -- ARGV: 1 prefix, 2 params (must equal <prefix>:meta.params), 3 window seconds,
 --   4 band shards, 5 doc id (16 hex), 6 site hash (uint32), 7 n_shingles, 8 n_words,
 --   9 exact hash (16 hex), 10 signature (num_perm x uint16, big endian),
---   11 jaccard threshold, 12 containment threshold, 13 update min new text,
+--   11 jaccard threshold, 12 containment thresholds 'full:partial:coverage', 13 update min new text,
 --   14 min shingles, 15 max candidates, 16 n_urls, 17 distinct ids (comma separated, may be empty),
 --   then n_urls url hashes, then one 4-byte key per band.
 -- Returns {verdict, target_id, method, jaccard*1e4, contained*1e4, contains*1e4, relation}
---   verdict: new | update | duplicate | self | seen
+--   verdict: new | update (a same-site version: relation updates | updated_by) | duplicate | self | seen
 
 local P = ARGV[1]
 local meta = redis.call('HGET', P .. ':meta', 'params')
@@ -28,7 +28,11 @@ local nsh = tonumber(ARGV[7])
 local nwords = tonumber(ARGV[8])
 local exact = ARGV[9]
 local sig = ARGV[10]
-local tj, tc, tnew = tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13])
+local tj, tnew = tonumber(ARGV[11]), tonumber(ARGV[13])
+-- containment: "full:partial:coverage" -- a copy is contained if at least `full` of it lies
+-- inside the other text, or at least `partial` of it while it also covers `coverage` of the other
+local tc, tcp, tcov = string.match(ARGV[12], '([^:]+):([^:]+):([^:]+)')
+tc, tcp, tcov = tonumber(tc), tonumber(tcp), tonumber(tcov)
 local minsh, maxcand = tonumber(ARGV[14]), tonumber(ARGV[15])
 local nurls = tonumber(ARGV[16])
 local distinct = {}
@@ -150,22 +154,31 @@ for k = 1, math.min(#order, maxcand) do
     local inter = j * (nsh + rec.nsh) / (1 + j)
     local c_new = math.min(1, inter / nsh)      -- share of the new text inside the old one
     local c_old = math.min(1, inter / rec.nsh)  -- share of the old text inside the new one
-    local new_text = math.max(0, nsh - inter) / rec.nsh
+    local added = math.max(0, nsh - inter) / rec.nsh    -- new text this one adds to the old one
+    local missing = math.max(0, rec.nsh - inter) / nsh  -- text the old one has beyond this one
     local cand = {id = order[k], kept = rec.kept, j = j, c_new = c_new, c_old = c_old}
-    if rec.site == site and c_old >= tc and new_text >= tnew then
-      cand.score = c_old
-      if not update or cand.score > update.score then update = cand end
-    elseif j >= tj or c_new >= tc or c_old >= tc then
+    -- Same site, one text inside the other, and enough new text: two versions of a story.
+    if rec.site == site and c_old >= tc and added >= tnew then
+      cand.score, cand.relation = c_old, 'updates'
+    elseif rec.site == site and c_new >= tc and missing >= tnew then
+      cand.score, cand.relation = c_new, 'updated_by'
+    end
+    if cand.relation and (not update or cand.score > update.score) then update = cand end
+    local inside = c_new >= tc or (c_new >= tcp and c_old >= tcov)     -- a (trimmed) copy of the old
+    local around = c_old >= tc or (c_old >= tcp and c_new >= tcov)     -- the old is a copy of this
+    if cand.relation then
+      -- a version; handled below
+    elseif j >= tj or inside or around then
       if j >= tj then cand.method = 'near' else cand.method = 'containment' end
-      if j < tj and c_new < tc then cand.relation = 'kept_is_shorter' end
+      if j < tj and not inside then cand.relation = 'kept_is_shorter' end
       cand.score = math.max(j, c_new, c_old)
       if not best or cand.score > best.score then best = cand end
     end
   end
 end
 
--- A copy of the version being updated does not make the update a duplicate.
-if best and update and best.kept == update.kept and best.relation == 'kept_is_shorter' then best = nil end
+-- Matching a copy of the other version does not make a version a duplicate.
+if best and update and best.kept == update.kept then best = nil end
 
 if best then
   insert(1, best.kept, true)
@@ -173,6 +186,6 @@ if best then
 end
 insert(0, id, true)
 if update then
-  return reply('update', update.kept, 'update', update.j, update.c_new, update.c_old, 'updates')
+  return reply('update', update.kept, 'update', update.j, update.c_new, update.c_old, update.relation)
 end
 return reply('new', id, 'new')

@@ -31,7 +31,9 @@ class DedupConfig:
     shingle_size: int = 7
     lsh_threshold: float = 0.2
     jaccard_threshold: float = 0.6
-    containment_threshold: float = 0.8
+    containment_threshold: float = 0.75
+    partial_containment: float = 0.55
+    partial_coverage: float = 0.4
     min_shingles: int = 30
     update_min_new_text: float = 0.30
     window_days: float = 30.0
@@ -40,12 +42,16 @@ class DedupConfig:
     key_prefix: str = "newsdedup"
 
     def __post_init__(self) -> None:
-        for name in ("lsh_threshold", "jaccard_threshold", "containment_threshold"):
+        for name in (
+            "lsh_threshold", "jaccard_threshold", "containment_threshold", "partial_containment", "partial_coverage"
+        ):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"{name} must be in (0, 1], got {value}")
         if self.lsh_threshold > self.jaccard_threshold:
             raise ValueError("lsh_threshold must not exceed jaccard_threshold (candidates would be missed)")
+        if self.partial_containment > self.containment_threshold:
+            raise ValueError("partial_containment must not exceed containment_threshold")
         if self.update_min_new_text < 0:
             raise ValueError(f"update_min_new_text must be >= 0, got {self.update_min_new_text}")
         if self.window_days <= 0:
@@ -65,6 +71,8 @@ class DedupConfig:
             lsh_threshold=settings.getfloat("DEDUP_LSH_THRESHOLD"),
             jaccard_threshold=settings.getfloat("DEDUP_JACCARD_THRESHOLD"),
             containment_threshold=settings.getfloat("DEDUP_CONTAINMENT_THRESHOLD"),
+            partial_containment=settings.getfloat("DEDUP_PARTIAL_CONTAINMENT"),
+            partial_coverage=settings.getfloat("DEDUP_PARTIAL_COVERAGE"),
             min_shingles=settings.getint("DEDUP_MIN_SHINGLES"),
             update_min_new_text=settings.getfloat("DEDUP_UPDATE_MIN_NEW_TEXT"),
             window_days=settings.getfloat("DEDUP_WINDOW_DAYS"),
@@ -141,7 +149,8 @@ class Deduper:
         c = self.config
         reply = self.index.check_and_insert(
             doc_id, site, list(urls), fp,
-            jaccard=c.jaccard_threshold, containment=c.containment_threshold,
+            jaccard=c.jaccard_threshold,
+            containment=(c.containment_threshold, c.partial_containment, c.partial_coverage),
             update_min_new=c.update_min_new_text, min_shingles=c.min_shingles,
             max_candidates=c.max_candidates, distinct=distinct,
         )

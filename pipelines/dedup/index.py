@@ -77,7 +77,7 @@ class RedisIndex:
         fp: Fingerprint,
         *,
         jaccard: float,
-        containment: float,
+        containment: tuple[float, float, float],
         update_min_new: float,
         min_shingles: int,
         max_candidates: int,
@@ -86,7 +86,7 @@ class RedisIndex:
         url_keys = sorted({url_key(u) for u in urls if u})
         args: list[object] = [
             self.prefix, self.params, self.window, self.shards, doc_id, site_key(site),
-            fp.n_shingles, fp.n_words, fp.exact, fp.signature, jaccard, containment, update_min_new,
+            fp.n_shingles, fp.n_words, fp.exact, fp.signature, jaccard, ":".join(map(str, containment)), update_min_new,
             min_shingles, max_candidates, len(url_keys), ",".join(distinct), *url_keys, *fp.bands,
         ]
         try:

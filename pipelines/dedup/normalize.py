@@ -15,33 +15,11 @@ import unicodedata
 
 import ftfy
 
+from pipelines.boilerplate import is_boilerplate
+
 NORMALIZATION_VERSION = 1
 
-# Generic news boilerplate lines (a whole line matching one of these is dropped).
-_BOILERPLATE = re.compile(
-    r"""^(?:
-        (?:share|tweet|email|print|save)(?:\s+(?:this|on|via)\b.*)?      # share buttons
-      | share\s+(?:this\s+)?(?:article|story|post).*
-      | (?:advertisement|sponsored(?:\s+content)?|ad)                      # ad slot labels
-      | (?:read|see)\s+(?:more|also)\b.*                                  # "Read more: …"
-      | related(?:\s+(?:stories|articles|coverage))?\s*:.*
-      | (?:sign\s+up|subscribe)\b.*(?:newsletter|inbox|subscri).*         # promos
-      | .*\bnewsletter\b.*\b(?:sign\s+up|subscribe)\b.*
-      | .*\b(?:we|this\s+site)\s+uses?\s+cookies\b.*                      # cookie banners
-      | (?:accept|reject)\s+(?:all|cookies).*
-      | leave\s+a\s+(?:reply|comment).*                                   # comment forms
-      | no\s+votes\s+yet.*
-      | please\s+wait.*
-      | (?:\d+\s+)?comments?
-      | (?:©|\(c\)|copyright)\s*\d{0,4}.*                                 # copyright lines
-      | all\s+rights\s+reserved.*
-      | (?:this\s+(?:story|article)\s+)?(?:was\s+)?originally\s+(?:appeared|published)\b.*
-      | (?:photo|image)(?:\s+credit)?\s*:.*
-      | (?:source|credit)\s*:.*
-      | by\s+[\w.'’\- ]{2,60}                                             # bylines
-    )$""",
-    re.VERBOSE | re.IGNORECASE,
-)
+_BYLINE = re.compile(r"^by\s+[\w.'’\- ]{2,60}$", re.IGNORECASE)
 # "HARBORTON (Northern Wire) — ", "LONDON, Nov 3 (Reuters) - ", "NEW YORK (AP) —"
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .,'\-]{1,40}(?:,\s*[\w. ]{1,20})?\s*\([\w .&'\-]{2,40}\)\s*[—–-]+\s*"
@@ -67,7 +45,7 @@ def clean_lines(text: str) -> list[str]:
     lines = []
     for raw in text.splitlines():
         line = _SPACES.sub(" ", raw).strip()
-        if not line or _BOILERPLATE.match(line):
+        if not line or is_boilerplate(line) or _BYLINE.match(line):
             continue
         line = _DATELINE.sub("", line)
         if line:

@@ -57,7 +57,8 @@ class DedupPipeline:
             raise DUPLICATE_DROPS[decision.method if decision.verdict == "duplicate" else "seen"](item, decision)
         item.dedup = {
             "verdict": decision.verdict,
-            "method": decision.method,
+            # "update": newer than the version it links to; "earlier_version": found after it
+            "method": "earlier_version" if decision.relation == "updated_by" else decision.method,
             "updates": decision.updates,
             "scores": decision.scores,
         }

@@ -23,8 +23,9 @@ articles = Table(
     Column("text", Text, nullable=False),
     Column("fetched_at", String(40), nullable=False),
     Column("stored_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("dedup_method", String(20), nullable=False, default="new"),  # new | update | unchecked | restored
-    Column("updates_id", String(16), nullable=True),  # the version this one updates
+    # new | update | earlier_version | unchecked | restored
+    Column("dedup_method", String(20), nullable=False, default="new"),
+    Column("updates_id", String(16), nullable=True),  # the other version of the story (same site)
 )
 
 duplicates = Table(
