@@ -1,45 +1,92 @@
 """Generic boilerplate lines of news pages (shared by extraction and dedup normalisation).
 
-Lines that are share buttons, ad labels, cookie/consent banners, newsletter promos,
-comment forms, copyright and credit lines. These are conventions of news sites in
-general, not strings of one site; per-site repeated lines are learned elsewhere.
+Share buttons, ad labels, cookie/consent banners, newsletter and app promos, comment
+forms, copyright, credit and "originally published" lines, "Related:" labels, bylines.
+These are conventions of news sites in general, not strings of one site; lines that
+repeat across one site's pages are learned separately (``pipelines.dedup.siteboiler``).
 """
 
 from __future__ import annotations
 
 import re
 
-BOILERPLATE_LINE = re.compile(
-    r"""^(?:
-        (?:share|tweet|email|print|save)(?:\s+(?:this|on|via)\b.*)?      # share buttons
-      | share\s+(?:this\s+)?(?:article|story|post|page).*
-      | (?:advertisement|sponsored(?:\s+content)?|ad|skip\s+advert.*)     # ad slot labels
-      | .*\bcontinues\s+below\s+(?:this\s+)?advert.*
-      | (?:read|see)\s+(?:more|also)\b.*                                  # "Read more: …"
-      | related(?:\s+(?:stories|articles|coverage))?\s*:.*
-      | (?:sign\s+up|subscribe)\b.*                                       # promos
-      | .*\bnewsletter\b.*\b(?:sign\s+up|subscribe)\b.*
-      | .*\b(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b.*          # cookie banners
-      | (?:accept|reject)(?:\s+all|\s+cookies|\s+non-essential)?(?:\s+cookies)?
-      | (?:manage|cookie)\s+(?:preferences|settings|cookies).*
-      | leave\s+a\s+(?:reply|comment).*                                   # comment forms
-      | no\s+votes\s+yet.*
-      | please\s+wait.*
-      | (?:post|submit)(?:\s+comment)?
-      | (?:\d+\s+)?comments?
-      | (?:©|\(c\)|copyright)\s*\d{0,4}.*                                 # copyright lines
-      | all\s+rights\s+reserved.*
-      | (?:this\s+(?:story|article)\s+)?(?:was\s+)?(?:originally|first)\s+(?:appeared|published)\b.*
-      | (?:photo|image)(?:\s+credit)?\s*:.*
-      | (?:source|credit)\s*:.*
-    )$""",
-    re.VERBOSE | re.IGNORECASE,
+_SHARE_WORDS = frozenset(
+    "share shares sharing facebook twitter x linkedin email e mail print copy link whatsapp reddit "
+    "pinterest tweet on via this article story save comment comments messenger telegram flipboard "
+    "bluesky threads page url the".split()
 )
+_SHARE_TRIGGERS = frozenset({"share", "facebook", "twitter", "linkedin", "email", "print", "tweet"})
+# Short chrome lines (<= 12 words), matched at the line start.
+_SHORT_CHROME = re.compile(
+    r"^(advertisement|advertising|sponsored( content)?|ad|skip advertisement|scroll to continue)\W*$|"
+    r"^(story|article|text)? ?(continues|continue reading)( below| after)?( the)?( advertisement| ad)?\W*$|"
+    r"^[^.!?]{0,40}\badvertisement\W*$|"
+    r"^(photo|photos|image|images|photograph|illustration|video|file photo)( credit)?s?\s*(by|:|/|\|)|"
+    r"^(credit|credits|source)\s*:|"
+    r"^(accept|reject)( all| cookies| non-essential)*( cookies)?\W*$|"
+    r"^(manage|cookie) (preferences|settings|cookies)|"
+    r"^(leave a (reply|comment)|no votes yet|please wait|post( comment)?|submit( comment)?|\d* ?comments?)\W*",
+    re.IGNORECASE,
+)
+# "Related: <other headline>" style labels (<= 30 words).
+_RELATED = re.compile(
+    r"^(related|read more|read also|also read|see also|more|recommended|editor's picks?|"
+    r"related (story|stories|coverage|articles?|content)|you may also like|"
+    r"(more|related|also) (from|on|in|about|at) [^:]{1,60})\s*:",
+    re.IGNORECASE,
+)
+# Promo / credit / consent sentences (<= 30 words) anywhere in the line; triggers first (speed).
+_PROMO_TRIGGERS = ("©", "(c)", "copyright", "rights reserved", "originally", "republish", "reprint",
+                   "distributed", "syndicated", "first ", "subscri", "sign up", "newsletter", "inbox",
+                   "briefing", "digest", "become a", "journalism", " app", "alerts", "tip", "follow",
+                   "cookie")
+_PROMO = re.compile(
+    r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|"
+    r"\b(originally (appeared|published|ran)|republished (here )?with permission|"
+    r"reprinted with permission|distributed by|syndicated (via|by|from|through)|"
+    r"first (appeared|published|ran) (on|in|by|at)|"
+    r"subscribe|sign up|newsletter|in your inbox|unsubscribe|"
+    r"(daily|weekly|morning|evening) (briefing|digest|email)|"
+    r"become a (member|subscriber|supporter)|support (our|local|independent) journalism|"
+    r"download (our|the) (free )?app|news alerts|news tip|tip line|"
+    r"(we|this (site|website)) uses? cookies)\b|"
+    r"\bfollow\b.{0,60}\b(facebook|twitter|instagram|linkedin|tiktok|youtube)\b"
+)
+_BYLINE = re.compile(r"^(by|By|BY)\s+[A-Z]")
+_STAFF = re.compile(
+    r"\b(staff( report| writer| reporter)?|correspondent|contributor|wire service|"
+    r"news service|press association|reporting by|editing by|writing by)\W*$|"
+    r"^from\b.{1,60}\breports?\W*$",
+    re.IGNORECASE,
+)
+_TOKENS = re.compile(r"\w+")
 
 
 def is_boilerplate(line: str) -> bool:
-    """True when the whole (stripped) line is a generic boilerplate line."""
-    return bool(BOILERPLATE_LINE.match(line.strip()))
+    """True when the whole (stripped) line is generic news chrome rather than article text."""
+    words = line.split()
+    n = len(words)
+    if n == 0:
+        return True
+    if n <= 30:
+        if _RELATED.match(line):
+            return True
+        low = line.lower()
+        if any(t in low for t in _PROMO_TRIGGERS) and _PROMO.search(low):
+            return True
+    if n <= 12 and _SHORT_CHROME.match(line.strip()):
+        return True
+    if n <= 14:
+        tokens = _TOKENS.findall(line.lower())
+        if (
+            tokens
+            and sum(t in _SHARE_WORDS for t in tokens) >= 0.7 * len(tokens)
+            and any(t in _SHARE_TRIGGERS for t in tokens)
+        ):
+            return True
+        if _BYLINE.match(line) or _STAFF.search(line):
+            return True
+    return False
 
 
 def strip_boilerplate(text: str) -> str:

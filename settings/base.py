@@ -57,20 +57,22 @@ REDIS_SOCKET_TIMEOUT = 10.0  # seconds before a Redis call fails
 # --- near-duplicate stage ------------------------------------------------------------------------
 DEDUP_ENABLED = True  # turn the dedup stage off with False
 DEDUP_KEY_PREFIX = "newsdedup"  # prefix of every Redis key of the index
-DEDUP_NUM_PERM = 128  # MinHash permutations
+DEDUP_NUM_PERM = 256  # MinHash permutations (16 bits of each are stored)
 DEDUP_SEED = 1  # MinHash seed (part of the index parameters)
-DEDUP_SHINGLE = "char"  # shingle kind: "char" (robust to typos/mojibake) or "word"
-DEDUP_SHINGLE_SIZE = 7  # characters (or words) per shingle
-DEDUP_LSH_THRESHOLD = 0.2  # Jaccard at which LSH retrieval starts (low: verification follows)
-DEDUP_JACCARD_THRESHOLD = 0.6  # verified Jaccard at or above this is a near duplicate
-DEDUP_CONTAINMENT_THRESHOLD = 0.75  # share of one text inside another that makes it a (trimmed) copy
+DEDUP_SHINGLE_SIZE = 7  # character shingles over the text without spaces/punctuation
+DEDUP_LSH_THRESHOLD = 0.2  # Jaccard where LSH retrieval starts (low: candidates are verified)
+DEDUP_JACCARD_THRESHOLD = 0.5  # verified Jaccard at or above this is a near duplicate
+DEDUP_CONTAINMENT_THRESHOLD = 0.65  # share of one text inside the other that makes a (trimmed) copy
 DEDUP_PARTIAL_CONTAINMENT = 0.55  # …or this share inside, when it also covers DEDUP_PARTIAL_COVERAGE
-DEDUP_PARTIAL_COVERAGE = 0.4  # of the other text (a half-length reprint with an added local paragraph)
-DEDUP_MIN_SHINGLES = 30  # texts with fewer shingles are only matched exactly (too short to judge)
+DEDUP_PARTIAL_COVERAGE = 0.4  # of the other text (a half-length reprint with a local paragraph); 0 = off
+DEDUP_MIN_JACCARD = 0.1  # containment rules need at least this Jaccard
+DEDUP_CONFIDENCE_Z = 1.5  # containment uses Jaccard minus z standard errors (small-in-large is noisy)
+DEDUP_MIN_WORDS_CONTAINMENT = 60  # the contained text needs this many words for containment rules
 DEDUP_UPDATE_MIN_NEW_TEXT = 0.30  # same-site version adding >= this share of new words is an update
 DEDUP_WINDOW_DAYS = 30.0  # index entries older than this no longer match (and expire)
 DEDUP_INDEX_CAPACITY = 200_000  # expected articles per window; sizes the Redis band shards
 DEDUP_MAX_CANDIDATES = 64  # candidates verified per article, most band hits first
+DEDUP_SITE_BOILERPLATE = True  # learn and strip per-site repeated trailing lines (footers)
 
 # --- storage ----------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(DATA_DIR) / 'newsdedup.sqlite3'}"  # SQLAlchemy URL

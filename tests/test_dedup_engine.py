@@ -9,20 +9,22 @@ from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.index import IndexParamsMismatch
 
 PARAGRAPHS = [
-    f"Paragraph {i}: the harbor commission met on {day} to discuss the {topic}, and member "
-    f"{name} said the plan would cost {i * 13 + 7} million dollars over {i + 2} years."
-    for i, (day, topic, name) in enumerate(
-        [
-            ("Monday", "ferry terminal expansion", "Alma Ruiz"),
-            ("Tuesday", "dredging of the north channel", "Piet Okafor"),
-            ("Wednesday", "new cold-storage warehouses", "Jun Sato"),
-            ("Thursday", "cruise ship noise limits", "Mara Lind"),
-            ("Friday", "flood barrier maintenance", "Otto Brenner"),
-            ("Saturday", "fish market relocation", "Rhea Dimas"),
-            ("Sunday", "pilot boat contract", "Lars Veld"),
-            ("a holiday", "container crane purchase", "Ines Sol"),
-        ]
-    )
+    "The harbor commission voted on Monday to expand the ferry terminal, approving a plan that "
+    "adds two berths and a covered waiting hall at a cost of 48 million dollars.",
+    "Commissioner Alma Ruiz said the terminal had outgrown its 1970s layout, with summer queues "
+    "stretching past the fish market and blocking delivery trucks for hours.",
+    "Dredging of the north channel will start first. Engineers expect to remove about 90,000 "
+    "cubic metres of silt before the new berths can take the larger island boats.",
+    "Opponents worried about noise. Residents of the Quayside flats presented a petition with "
+    "612 signatures asking for a night-time ban on horn signals near the pier.",
+    "The commission promised a noise study but rejected the ban, saying pilots are required by "
+    "maritime law to sound their horns when leaving the breakwater in fog.",
+    "Funding comes from a regional transport grant and a two-dollar fee on each vehicle ticket, "
+    "which the commission estimates will raise 3.1 million dollars a year.",
+    "Construction bids open in January. If the schedule holds, the first new berth would serve "
+    "passengers in the spring of 2028, with the waiting hall finished that autumn.",
+    "Ferry operator Saltline Marine welcomed the vote and said it would add a fourth daily "
+    "crossing to Kestrel Island once the second berth opens.",
 ]
 STORY = "\n\n".join(PARAGRAPHS)
 OTHER = "\n\n".join(

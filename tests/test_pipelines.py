@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from crawler.items import Article, ArticlePage
 from pipelines.dedup import DedupPipeline
-from pipelines.drops import AlreadyStored, ContainedDuplicate, NoArticleText, NotAnArticle
+from pipelines.drops import AlreadyStored, DuplicateDrop, NoArticleText, NotAnArticle
 from pipelines.extract import ExtractionPipeline
 from pipelines.storage import StoragePipeline
 from tests.conftest import project_settings
@@ -81,7 +81,7 @@ def test_dedup_then_storage_records_duplicate_with_scores(crawler) -> None:
     assert store.process_item(dedup.process_item(original)) is original
     trimmed_body = BODY[: BODY.index("<p>Paragraph 3")]
     copy = extract.process_item(page("http://paper.example/s/9", page_html("Local dam", trimmed_body), "paper"))
-    with pytest.raises(ContainedDuplicate) as dropped:
+    with pytest.raises(DuplicateDrop) as dropped:
         dedup.process_item(copy)
     store.item_dropped(copy, None, dropped.value)
     # a re-crawl of the kept article is not stored twice
@@ -91,9 +91,10 @@ def test_dedup_then_storage_records_duplicate_with_scores(crawler) -> None:
     with store.store.engine.connect() as conn:
         assert conn.execute(text("select count(*) from articles")).scalar() == 1
         row = conn.execute(
-            text("select duplicate_of, method, contained, site, title from duplicates where url = :u"),
+            text("select duplicate_of, method, jaccard, contained, site, title from duplicates where url = :u"),
             {"u": "http://paper.example/s/9"},
         ).one()
-    assert row.duplicate_of == original.id and row.method == "containment" and row.contained >= 0.8
+    assert row.duplicate_of == original.id and row.method == dropped.value.decision.method
+    assert row.contained >= 0.65 and row.jaccard == dropped.value.decision.scores["jaccard"]
     assert row.site == "paper" and row.title == "Local dam"
     assert crawler.stats.get_value("storage/duplicates") == 1

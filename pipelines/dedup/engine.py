@@ -1,14 +1,15 @@
 """The near-duplicate engine: normalise -> fingerprint -> one atomic Redis check-and-insert.
 
-Layers, cheapest first (all decided inside one Lua call, see ``check_and_insert.lua``):
-URL (normalised/final/canonical) -> exact normalised text -> MinHash-LSH candidates
-verified on stored signatures (Jaccard) -> containment both ways (trimmed reprints,
-fuller copies arriving late). A same-site version adding enough new text is an update:
-kept and linked. The first article stored wins.
+Layers, cheapest first (decided inside one Lua call, see ``check_and_insert.lua``): URL
+(normalised/final/canonical) -> exact normalised text -> MinHash-LSH candidates verified on
+stored signatures (Jaccard) -> containment both ways (trimmed reprints; fuller copies that
+arrive after their trimmed reprint). A same-site version that adds enough new text is kept
+and linked. The first article stored wins.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,76 +17,94 @@ from typing import Any
 import redis
 from datasketch import MinHashLSH
 
-from pipelines.dedup.fingerprint import Fingerprinter
+from pipelines.dedup.fingerprint import Fingerprint, Fingerprinter
 from pipelines.dedup.index import IndexReply, RedisIndex
-from pipelines.dedup.normalize import NORMALIZATION_VERSION, normalize
+from pipelines.dedup.normalize import NORMALIZATION_VERSION, body_lines, normalize_chars
+from pipelines.dedup.siteboiler import SiteBoilerplate
+
+_SETTINGS = {  # DedupConfig field -> (setting name, type)
+    "num_perm": ("DEDUP_NUM_PERM", int),
+    "seed": ("DEDUP_SEED", int),
+    "shingle_size": ("DEDUP_SHINGLE_SIZE", int),
+    "lsh_threshold": ("DEDUP_LSH_THRESHOLD", float),
+    "jaccard_threshold": ("DEDUP_JACCARD_THRESHOLD", float),
+    "containment_threshold": ("DEDUP_CONTAINMENT_THRESHOLD", float),
+    "partial_containment": ("DEDUP_PARTIAL_CONTAINMENT", float),
+    "partial_coverage": ("DEDUP_PARTIAL_COVERAGE", float),
+    "min_jaccard": ("DEDUP_MIN_JACCARD", float),
+    "confidence_z": ("DEDUP_CONFIDENCE_Z", float),
+    "min_words_containment": ("DEDUP_MIN_WORDS_CONTAINMENT", int),
+    "update_min_new_text": ("DEDUP_UPDATE_MIN_NEW_TEXT", float),
+    "window_days": ("DEDUP_WINDOW_DAYS", float),
+    "index_capacity": ("DEDUP_INDEX_CAPACITY", int),
+    "max_candidates": ("DEDUP_MAX_CANDIDATES", int),
+    "site_boilerplate": ("DEDUP_SITE_BOILERPLATE", bool),
+    "key_prefix": ("DEDUP_KEY_PREFIX", str),
+}
+
+
+@functools.lru_cache(maxsize=16)
+def _bands_rows(threshold: float, num_perm: int) -> tuple[int, int]:
+    # Weighted towards recall (a missed candidate costs 9x a spurious one): candidates are verified.
+    # datasketch integrates over every (b, r): ~1 s at 256 permutations, hence the cache.
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.1, 0.9))
+    return lsh.b, lsh.r
 
 
 @dataclass(frozen=True)
 class DedupConfig:
     """Engine parameters; ``__post_init__`` rejects impossible values with clear errors."""
 
-    num_perm: int = 128
+    num_perm: int = 256
     seed: int = 1
-    shingle: str = "char"
     shingle_size: int = 7
     lsh_threshold: float = 0.2
-    jaccard_threshold: float = 0.6
-    containment_threshold: float = 0.75
+    jaccard_threshold: float = 0.5
+    containment_threshold: float = 0.65
     partial_containment: float = 0.55
     partial_coverage: float = 0.4
-    min_shingles: int = 30
+    min_jaccard: float = 0.1
+    confidence_z: float = 1.5
+    min_words_containment: int = 60
     update_min_new_text: float = 0.30
     window_days: float = 30.0
     index_capacity: int = 200_000
     max_candidates: int = 64
+    site_boilerplate: bool = True
     key_prefix: str = "newsdedup"
 
     def __post_init__(self) -> None:
-        for name in (
-            "lsh_threshold", "jaccard_threshold", "containment_threshold", "partial_containment", "partial_coverage"
-        ):
+        for name in ("lsh_threshold", "jaccard_threshold", "containment_threshold", "partial_coverage"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"{name} must be in (0, 1], got {value}")
+        if not 0.0 <= self.partial_containment <= self.containment_threshold:
+            raise ValueError("partial_containment must be in [0, containment_threshold] (0 turns it off)")
         if self.lsh_threshold > self.jaccard_threshold:
             raise ValueError("lsh_threshold must not exceed jaccard_threshold (candidates would be missed)")
-        if self.partial_containment > self.containment_threshold:
-            raise ValueError("partial_containment must not exceed containment_threshold")
-        if self.update_min_new_text < 0:
-            raise ValueError(f"update_min_new_text must be >= 0, got {self.update_min_new_text}")
+        if not 0.0 <= self.min_jaccard < self.jaccard_threshold:
+            raise ValueError("min_jaccard must be in [0, jaccard_threshold)")
+        if self.confidence_z < 0 or self.update_min_new_text < 0 or self.min_words_containment < 0:
+            raise ValueError("confidence_z, update_min_new_text and min_words_containment must be >= 0")
         if self.window_days <= 0:
             raise ValueError(f"window_days must be > 0, got {self.window_days}")
-        if self.index_capacity < 1 or self.max_candidates < 1 or self.min_shingles < 1:
-            raise ValueError("index_capacity, max_candidates and min_shingles must be >= 1")
-        if not self.key_prefix or any(c in self.key_prefix for c in " \n{}"):
-            raise ValueError(f"key_prefix must be a plain non-empty string, got {self.key_prefix!r}")
+        if self.index_capacity < 1 or self.max_candidates < 1:
+            raise ValueError("index_capacity and max_candidates must be >= 1")
+        if not self.key_prefix or any(c in self.key_prefix for c in " \n{}:"):
+            raise ValueError(f"key_prefix must be a plain non-empty string without ':', got {self.key_prefix!r}")
 
     @classmethod
-    def from_settings(cls, settings: Any) -> DedupConfig:
-        return cls(
-            num_perm=settings.getint("DEDUP_NUM_PERM"),
-            seed=settings.getint("DEDUP_SEED"),
-            shingle=settings.get("DEDUP_SHINGLE"),
-            shingle_size=settings.getint("DEDUP_SHINGLE_SIZE"),
-            lsh_threshold=settings.getfloat("DEDUP_LSH_THRESHOLD"),
-            jaccard_threshold=settings.getfloat("DEDUP_JACCARD_THRESHOLD"),
-            containment_threshold=settings.getfloat("DEDUP_CONTAINMENT_THRESHOLD"),
-            partial_containment=settings.getfloat("DEDUP_PARTIAL_CONTAINMENT"),
-            partial_coverage=settings.getfloat("DEDUP_PARTIAL_COVERAGE"),
-            min_shingles=settings.getint("DEDUP_MIN_SHINGLES"),
-            update_min_new_text=settings.getfloat("DEDUP_UPDATE_MIN_NEW_TEXT"),
-            window_days=settings.getfloat("DEDUP_WINDOW_DAYS"),
-            index_capacity=settings.getint("DEDUP_INDEX_CAPACITY"),
-            max_candidates=settings.getint("DEDUP_MAX_CANDIDATES"),
-            key_prefix=settings.get("DEDUP_KEY_PREFIX"),
-        )
+    def from_settings(cls, settings: Any, **overrides: Any) -> DedupConfig:
+        values = {}
+        for name, (setting, kind) in _SETTINGS.items():
+            if settings.get(setting) is not None:
+                values[name] = settings.getbool(setting) if kind is bool else kind(settings.get(setting))
+        return cls(**{**values, **overrides})
 
     @property
     def bands_rows(self) -> tuple[int, int]:
         """LSH bands and rows for ``lsh_threshold``, as datasketch computes them."""
-        lsh = MinHashLSH(threshold=self.lsh_threshold, num_perm=self.num_perm)
-        return lsh.b, lsh.r
+        return _bands_rows(self.lsh_threshold, self.num_perm)
 
     @property
     def shards(self) -> int:
@@ -98,7 +117,18 @@ class DedupConfig:
         bands, rows = self.bands_rows
         return (
             f"norm=v{NORMALIZATION_VERSION};perm={self.num_perm};seed={self.seed};"
-            f"shingle={self.shingle}:{self.shingle_size};bands={bands}x{rows};shards={self.shards}"
+            f"shingle=char{self.shingle_size};bits=16;bands={bands}x{rows};shards={self.shards}"
+        )
+
+    def rules(self) -> str:
+        """Decision thresholds as the Lua script reads them."""
+        return ":".join(
+            str(v)
+            for v in (
+                self.jaccard_threshold, self.containment_threshold, self.partial_containment,
+                self.partial_coverage, self.update_min_new_text, self.min_jaccard, self.confidence_z,
+                self.min_words_containment,
+            )
         )
 
 
@@ -109,9 +139,9 @@ class Decision:
     verdict: str  # new | update | duplicate | self | seen
     method: str  # url | exact | near | containment | update | self | seen | new
     duplicate_of: str | None = None  # kept article id when verdict is duplicate/seen
-    updates: str | None = None  # article id this one updates (verdict update)
+    updates: str | None = None  # the other version's article id (verdict update)
     scores: dict[str, float] = field(default_factory=dict)  # jaccard, contained, contains
-    relation: str = ""  # kept_is_shorter: the kept copy is shorter than this dropped one
+    relation: str = ""  # kept_is_shorter | updates | updated_by
 
     @property
     def is_duplicate(self) -> bool:
@@ -133,25 +163,33 @@ class Deduper:
     def __init__(self, client: redis.Redis, config: DedupConfig) -> None:
         self.config = config
         bands, rows = config.bands_rows
-        self.fingerprinter = Fingerprinter(
-            config.num_perm, config.seed, config.shingle, config.shingle_size, bands, rows
-        )
-        self.index = RedisIndex(
-            client, config.key_prefix, config.index_params(), config.window_days * 86400, config.shards
-        )
+        self.fingerprinter = Fingerprinter(config.num_perm, config.seed, config.shingle_size, bands, rows)
+        window = config.window_days * 86400
+        self.index = RedisIndex(client, config.key_prefix, config.index_params(), window, config.shards)
         self.index.verify_params()
+        self.sites = SiteBoilerplate(client if config.site_boilerplate else None, config.key_prefix, int(window))
+        self._rules = config.rules()
+
+    def fingerprint(self, text: str, site: str) -> Fingerprint:
+        """Normalise ``text``, strip ``site``'s learned trailing boilerplate, fingerprint it."""
+        lines = body_lines(text)
+        if self.config.site_boilerplate:
+            body = self.sites.strip(site, lines)
+            self.sites.learn(site, lines)
+            lines = body
+        return self.fingerprinter.fingerprint(lines, normalize_chars(text))
 
     def check(
         self, doc_id: str, text: str, site: str, urls: tuple[str, ...] = (), distinct: tuple[str, ...] = ()
     ) -> Decision:
         """Decide whether ``text`` duplicates an indexed article, and index it; one Redis round trip."""
-        fp = self.fingerprinter.fingerprint(normalize(text))
-        c = self.config
+        fp = self.fingerprint(text, site)
         reply = self.index.check_and_insert(
-            doc_id, site, list(urls), fp,
-            jaccard=c.jaccard_threshold,
-            containment=(c.containment_threshold, c.partial_containment, c.partial_coverage),
-            update_min_new=c.update_min_new_text, min_shingles=c.min_shingles,
-            max_candidates=c.max_candidates, distinct=distinct,
+            doc_id, site, list(urls), fp, rules=self._rules, max_candidates=self.config.max_candidates,
+            distinct=distinct,
         )
         return _decision(reply)
+
+    def close(self) -> None:
+        """Write pending learned site boilerplate to Redis."""
+        self.sites.flush()

@@ -1,96 +1,104 @@
-"""From normalised text to what the Redis index needs: shingles, MinHash, band keys.
+"""From body lines to what the Redis index needs: shingles, MinHash, band keys.
 
-Signatures come from datasketch (``MinHash.update_batch`` with xxhash, deterministic and
-independent of ``PYTHONHASHSEED``). What we keep of a signature is each hash value
-truncated to 16 bits (b-bit MinHash): agreement on 128 positions still estimates Jaccard
-with a chance collision of 2**-16 per position, at a quarter of the memory.
+Shingles are character k-grams of the lower-cased text with spaces and ASCII punctuation
+removed (robust to typos, merged or split words and leftover encoding damage), hashed with
+a vectorised FNV-1a rolling hash. Signatures come from datasketch ``MinHash`` fed those
+32-bit hashes directly (identity hash function, numpy batches): deterministic, independent
+of ``PYTHONHASHSEED``. The index keeps each value truncated to 16 bits (b-bit MinHash);
+LSH band keys are built from the full values of the first ``bands * rows`` permutations.
 """
 
 from __future__ import annotations
 
-import hashlib
-import struct
 from dataclasses import dataclass
 
 import numpy as np
 import xxhash
 from datasketch import MinHash
 
-SHINGLE_KINDS = ("char", "word", "anchored")
+_FNV_PRIME = np.uint64(0x100000001B3)
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 @dataclass(frozen=True)
 class Fingerprint:
     """Everything the index stores or looks up for one text."""
 
-    exact: str  # 16-hex hash of the normalised text
+    exact: str  # 16-hex hash of the whole normalised text (before boilerplate removal)
     signature: bytes  # num_perm big-endian uint16 values
     bands: tuple[bytes, ...]  # one 4-byte key per LSH band (band index mixed in)
     n_shingles: int  # size of the shingle set
-    n_words: int  # words of the normalised text
+    n_words: int  # words of the body text
 
 
-def shingles(text: str, kind: str, size: int) -> set[bytes]:
-    """Shingle set of normalised ``text``.
+def joined_bytes(lines: list[str]) -> bytes:
+    """UTF-8 of the lower-cased text without ASCII spaces/punctuation (non-ASCII kept)."""
+    b = np.frombuffer(" ".join(lines).lower().encode("utf-8"), dtype=np.uint8)
+    keep = ((b >= 0x30) & (b <= 0x39)) | ((b >= 0x61) & (b <= 0x7A)) | (b >= 0x80)
+    return b[keep].tobytes()
 
-    ``char``: every ``size``-character window of the text with spaces removed (robust to typos,
-    merged words and leftover encoding damage). ``word``: ``size``-word windows. ``anchored``:
-    the ``size`` characters (spaces removed) starting at each word, about one shingle per word.
-    A text shorter than one shingle gives one shingle: itself.
+
+def shingle_hashes(joined: bytes, k: int) -> np.ndarray:
+    """Distinct 32-bit hashes of the character ``k``-grams of ``joined``.
+
+    A text shorter than ``k`` characters is one shingle (itself); an empty text has none.
     """
-    if kind == "word":
-        words = text.split()
-        if len(words) < size:
-            return {" ".join(words).encode()} if words else set()
-        return {" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)}
-    joined = text.replace(" ", "").replace("\n", "")
-    if len(joined) <= size:
-        return {joined.encode()} if joined else set()
-    if kind == "char":
-        return {joined[i : i + size].encode() for i in range(len(joined) - size + 1)}
-    if kind == "anchored":
-        starts, pos = [], 0
-        for word in text.split():
-            starts.append(pos)
-            pos += len(word)
-        return {joined[i : i + size].encode() for i in starts if i + size <= len(joined)} or {
-            joined[-size:].encode()
-        }
-    raise ValueError(f"unknown shingle kind {kind!r}; expected one of {SHINGLE_KINDS}")
+    if not joined:
+        return np.zeros(0, dtype=np.uint32)
+    if len(joined) < k:
+        return np.array([xxhash.xxh32_intdigest(joined)], dtype=np.uint32)
+    b = np.frombuffer(joined, dtype=np.uint8).astype(np.uint64)
+    n = len(b) - k + 1
+    h = np.full(n, _FNV_OFFSET, dtype=np.uint64)
+    for j in range(k):
+        h = (h ^ b[j : j + n]) * _FNV_PRIME
+    h ^= h >> np.uint64(32)
+    return np.unique(h.astype(np.uint32))
+
+
+def _identity(x: np.ndarray) -> np.ndarray:
+    return x
 
 
 class Fingerprinter:
     """Computes ``Fingerprint``s with fixed parameters (validated like datasketch's MinHashLSH)."""
 
-    def __init__(self, num_perm: int, seed: int, shingle: str, shingle_size: int, bands: int, rows: int):
-        if num_perm < 16 or num_perm > 1024:
+    def __init__(self, num_perm: int, seed: int, shingle_size: int, bands: int, rows: int) -> None:
+        if not 16 <= num_perm <= 1024:
             raise ValueError(f"num_perm must be in [16, 1024], got {num_perm}")
-        if shingle not in SHINGLE_KINDS:
-            raise ValueError(f"shingle must be one of {SHINGLE_KINDS}, got {shingle!r}")
-        if shingle_size < 1:
-            raise ValueError(f"shingle_size must be >= 1, got {shingle_size}")
+        if shingle_size < 2:
+            raise ValueError(f"shingle_size must be >= 2 characters, got {shingle_size}")
         if bands < 1 or rows < 1 or bands * rows > num_perm:
             raise ValueError(f"bands*rows must be <= num_perm ({bands}*{rows} > {num_perm})")
-        self.num_perm, self.seed = num_perm, seed
-        self.shingle, self.shingle_size = shingle, shingle_size
+        self.num_perm, self.seed, self.shingle_size = num_perm, seed, shingle_size
         self.bands, self.rows = bands, rows
-        # Permutations are generated once (datasketch does it per MinHash object otherwise).
-        self._template = MinHash(num_perm=num_perm, seed=seed, hashfunc=xxhash.xxh32_intdigest)
+        # One template; copies share its permutations (datasketch would redo them per object).
+        self._template = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity)
+        # Batches of this many shingles keep the (batch x num_perm) temporaries small.
+        self._step = max(64, 65536 // num_perm)
+        self._band_salt = (np.arange(bands, dtype=np.uint64) + np.uint64(1)) * _MIX
 
-    def signature_values(self, shingle_set: set[bytes]) -> np.ndarray:
-        """Full 32-bit MinHash values of ``shingle_set`` (uint64 array of ``num_perm``)."""
+    def signature_values(self, hashes: np.ndarray) -> np.ndarray:
+        """Full 32-bit MinHash values (uint64 array of ``num_perm``) of shingle hashes."""
         m = self._template.copy()
-        if shingle_set:
-            m.update_batch(list(shingle_set))  # min() is order-free
+        for i in range(0, len(hashes), self._step):
+            m.update_batch([hashes[i : i + self._step]])  # one numpy batch: fully vectorised
         return m.hashvalues
 
-    def fingerprint(self, normalized: str) -> Fingerprint:
-        shingle_set = shingles(normalized, self.shingle, self.shingle_size)
-        values = self.signature_values(shingle_set)
-        bands = []
-        for b in range(self.bands):
-            chunk = values[b * self.rows : (b + 1) * self.rows].astype(">u4").tobytes()
-            bands.append(hashlib.blake2b(chunk, digest_size=4, salt=struct.pack(">I", b)).digest())
-        signature = (values & 0xFFFF).astype(">u2").tobytes()
-        exact = hashlib.blake2b(normalized.encode("utf-8"), digest_size=8).hexdigest()
-        return Fingerprint(exact, signature, tuple(bands), len(shingle_set), len(normalized.split()))
+    def fingerprint(self, lines: list[str], exact_text: str) -> Fingerprint:
+        hashes = shingle_hashes(joined_bytes(lines), self.shingle_size)
+        values = self.signature_values(hashes).astype(np.uint64)
+        rows = values[: self.bands * self.rows].reshape(self.bands, self.rows)
+        mixed = self._band_salt.copy()
+        for r in range(self.rows):  # 64-bit multiply-xorshift mix of each band's rows
+            mixed = (mixed ^ rows[:, r]) * _MIX
+            mixed ^= mixed >> np.uint64(29)
+        bands = (mixed >> np.uint64(32)).astype(">u4").tobytes()
+        return Fingerprint(
+            exact=xxhash.xxh64_hexdigest(joined_bytes([exact_text])),
+            signature=(values & np.uint64(0xFFFF)).astype(">u2").tobytes(),
+            bands=tuple(bands[i : i + 4] for i in range(0, len(bands), 4)),
+            n_shingles=len(hashes),
+            n_words=sum(len(line.split()) for line in lines),
+        )

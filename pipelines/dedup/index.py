@@ -76,18 +76,16 @@ class RedisIndex:
         urls: list[str],
         fp: Fingerprint,
         *,
-        jaccard: float,
-        containment: tuple[float, float, float],
-        update_min_new: float,
-        min_shingles: int,
+        rules: str,
         max_candidates: int,
         distinct: tuple[str, ...] = (),
     ) -> IndexReply:
+        """One EVALSHA: check ``fp`` against the index and insert it (see the Lua header)."""
         url_keys = sorted({url_key(u) for u in urls if u})
         args: list[object] = [
             self.prefix, self.params, self.window, self.shards, doc_id, site_key(site),
-            fp.n_shingles, fp.n_words, fp.exact, fp.signature, jaccard, ":".join(map(str, containment)), update_min_new,
-            min_shingles, max_candidates, len(url_keys), ",".join(distinct), *url_keys, *fp.bands,
+            fp.n_shingles, fp.n_words, fp.exact, fp.signature, rules, max_candidates, len(url_keys),
+            ",".join(distinct), *url_keys, *fp.bands,
         ]
         try:
             raw = self._script(args=args)

@@ -37,6 +37,9 @@ class DedupPipeline:
         logger.info("Dedup index: %s, %s", describe(client), deduper.config.index_params())
         return cls(deduper, crawler.stats)
 
+    def close_spider(self) -> None:
+        self.deduper.close()
+
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item

@@ -1,0 +1,96 @@
+"""Per-site learned boilerplate: a trailing run of lines already seen on that site.
+
+Sites end articles with the same "about us / republishing policy / disclaimer" footer,
+byte for byte. Two short articles of one site then look like copies of each other.
+We remember, per site, which lines appeared on earlier pages and strip a *trailing* run
+of known lines before shingling. Only the tail: an update that repeats its original's
+paragraphs at the top is untouched, and a same-site republished copy is still caught by
+the exact-text layer, whose hash is taken before this step.
+
+State lives in Redis (``<prefix>:site:<site hash>``: line hash -> pages) so that cron runs
+and workers share it. It is loaded once per site per process and written back in
+batches, so it costs no round trip on the per-article path; a process sees lines learned
+by other processes from its next load on (eventually consistent, see the README).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import redis
+import xxhash
+
+
+def line_key(line: str) -> bytes:
+    return xxhash.xxh64_digest(line.lower().encode("utf-8"))
+
+
+class SiteBoilerplate:
+    """Strip/learn per-site repeated trailing lines; persisted in Redis under ``prefix``."""
+
+    def __init__(
+        self,
+        client: redis.Redis | None,
+        prefix: str,
+        ttl_seconds: int,
+        *,
+        max_lines_per_site: int = 5000,
+        flush_every: int = 100,
+    ) -> None:
+        self.client, self.prefix, self.ttl = client, prefix, max(1, int(ttl_seconds))
+        self.max_lines, self.flush_every = max_lines_per_site, flush_every
+        self.counts: dict[str, dict[bytes, int]] = {}
+        self._pending: dict[str, dict[bytes, int]] = {}
+        self._pending_docs = 0
+
+    def _key(self, site: str) -> str:
+        return f"{self.prefix}:site:{hashlib.blake2b(site.encode(), digest_size=8).hexdigest()}"
+
+    def _table(self, site: str) -> dict[bytes, int]:
+        table = self.counts.get(site)
+        if table is None:
+            table = {}
+            if self.client is not None:
+                table = {k: int(v) for k, v in self.client.hgetall(self._key(site)).items()}
+            self.counts[site] = table
+        return table
+
+    def strip(self, site: str, lines: list[str]) -> list[str]:
+        """``lines`` without the trailing run of lines seen on earlier pages of ``site``."""
+        if not site or not lines:
+            return lines
+        seen = self._table(site)
+        end = len(lines)
+        while end > 0 and line_key(lines[end - 1]) in seen:
+            end -= 1
+        return lines[:end] if end > 0 else lines
+
+    def learn(self, site: str, lines: list[str]) -> None:
+        """Remember ``lines`` as seen on one more page of ``site``."""
+        if not site:
+            return
+        seen, pending = self._table(site), self._pending.setdefault(site, {})
+        for key in {line_key(line) for line in lines}:
+            seen[key] = seen.get(key, 0) + 1
+            pending[key] = pending.get(key, 0) + 1
+        if len(seen) > self.max_lines:  # bound the state: forget lines seen once
+            for key in [k for k, c in seen.items() if c < 2][: len(seen) - self.max_lines]:
+                del seen[key]
+        self._pending_docs += 1
+        if self._pending_docs >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write learned counts to Redis (one pipelined round trip)."""
+        if self.client is None or not self._pending:
+            self._pending.clear()
+            return
+        pipe = self.client.pipeline(transaction=False)
+        for site, counts in self._pending.items():
+            key = self._key(site)
+            for line, count in counts.items():
+                pipe.hincrby(key, line, count)
+            pipe.expire(key, self.ttl)
+        pipe.execute()
+        self._pending.clear()
+        self._pending_docs = 0
