@@ -1,12 +1,24 @@
 -- newsdedup: check one article against the index and insert it, atomically, in one call.
 -- Records are struct-packed binary strings; nothing is ever pickled or unpickled.
 --
--- ARGV: 1 prefix, 2 params (must equal <prefix>:meta.params), 3 window seconds,
---   4 band shards, 5 doc id (16 hex), 6 site hash (uint32), 7 n_shingles, 8 n_words,
---   9 exact hash (16 hex), 10 signature (num_perm x uint16, big endian),
---   11 rules 'tj:tc:tcp:tcov:tnew:jmin:z:minwords', 12 max candidates, 13 n_urls,
---   14 distinct ids (comma separated, may be empty), then n_urls url keys, then one 4-byte
---   key per LSH band.
+-- ARGV: 1 prefix, 2 params (must equal <P>:meta.params), 3 window seconds, 4 band shards,
+--   5 key shards, 6 doc id (16 hex), 7 site hash (uint32), 8 n_shingles, 9 n_words,
+--   10 exact hash (16 hex), 11 signature (num_perm values of `bits` bits), 12 bits (8|16),
+--   13 rules 'tj:tc:tcp:tcov:tnew:jmin:z:minwords', 14 max candidates,
+--   15 distinct ids (comma separated, may be empty), 16 n_urls, then n_urls url hashes
+--   (16 hex), then one 4-byte key per LSH band.
+-- Layout:
+--   <P>:seq         counter: each indexed article gets a number n (4 bytes in the hashes).
+--   <P>:d:<n>       record: header (time, sizes, site, status, own id, kept id) + signature;
+--                   expires after the window.
+--   <P>:b:<shard>   hash: band key -> numbers; <P>:k:<shard> hash: 'i' + id, 'u' + url hash or
+--                   'x' + text hash -> numbers. Hashes hold ~64 fields of a few bytes, so Redis
+--                   keeps them in its compact encoding.
+--   <P>:meta        params, and 'g<gen>' = first number of each generation (one per window):
+--                   a number below the first of the previous generation is stale. The field
+--                   '~' of a hash holds the generation in which it last got its expiry: the
+--                   first write of a new generation drops its stale numbers and moves its
+--                   expiry two windows ahead. No sweeper process is needed.
 -- Returns {verdict, target_id, method, jaccard*1e4, contained*1e4, contains*1e4, relation}
 --   verdict: new | update (same-site version; relation updates | updated_by) | duplicate
 --            (method url | exact | near | containment) | self (re-crawl of a kept article)
@@ -21,34 +33,27 @@ elseif meta ~= ARGV[2] then
 end
 
 local now = tonumber(redis.call('TIME')[1])
-local window = tonumber(ARGV[3])
-local shards = tonumber(ARGV[4])
-local id, site = ARGV[5], tonumber(ARGV[6])
-local nsh, nwords = tonumber(ARGV[7]), tonumber(ARGV[8])
-local exact, sig = ARGV[9], ARGV[10]
+local window, shards, kshards = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local id, site = ARGV[6], tonumber(ARGV[7])
+local nsh, nwords = tonumber(ARGV[8]), tonumber(ARGV[9])
+local exact, sig, bits = ARGV[10], ARGV[11], tonumber(ARGV[12])
 local rule = {}
-for v in string.gmatch(ARGV[11], '[^:]+') do rule[#rule + 1] = tonumber(v) end
+for v in string.gmatch(ARGV[13], '[^:]+') do rule[#rule + 1] = tonumber(v) end
 local tj, tc, tcp, tcov, tnew, jmin, z, minwords =
   rule[1], rule[2], rule[3], rule[4], rule[5], rule[6], rule[7], rule[8]
-local maxcand, nurls = tonumber(ARGV[12]), tonumber(ARGV[13])
+local maxcand = tonumber(ARGV[14])
 local distinct = {}
-for d in string.gmatch(ARGV[14], '[^,]+') do distinct[d] = true end
+for d in string.gmatch(ARGV[15], '[^,]+') do distinct[d] = true end
+local nurls = tonumber(ARGV[16])
 local urls, bands = {}, {}
-for i = 15, 14 + nurls do urls[#urls + 1] = ARGV[i] end
-for i = 15 + nurls, #ARGV do bands[#bands + 1] = ARGV[i] end
+for i = 17, 16 + nurls do urls[#urls + 1] = ARGV[i] end
+for i = 17 + nurls, #ARGV do bands[#bands + 1] = ARGV[i] end
 
-local HDR = '>IIIIBc16'
+local HDR = '>IIIIBc8c8'
 local ttl = math.max(1, math.ceil(window))
 local gen = math.floor(now / ttl)
-
-local function record(rid)
-  local rec = redis.call('GET', P .. ':d:' .. rid)
-  if not rec then return nil end
-  local ts, rsh, rwords, rsite, status, kept, pos = struct.unpack(HDR, rec)
-  if now - ts > window then return nil end
-  return {ts = ts, nsh = rsh, nwords = rwords, site = rsite, status = status, kept = kept,
-          sig = string.sub(rec, pos)}
-end
+local oldest = tonumber(redis.call('HGET', P .. ':meta', 'g' .. (gen - 1)) or
+                        redis.call('HGET', P .. ':meta', 'g' .. gen) or 0)
 
 local function hex(bin)
   return (string.gsub(bin, '.', function(c) return string.format('%02x', string.byte(c)) end))
@@ -58,25 +63,108 @@ local function unhex(h)
   return (string.gsub(h, '..', function(cc) return string.char(tonumber(cc, 16)) end))
 end
 
-local function band_key(g, bk)
-  local b1, b2, b3, b4 = string.byte(bk, 1, 4)
-  return P .. ':b:' .. g .. ':' .. (((b1 * 256 + b2) * 256 + b3) * 256 + b4) % shards
+local function shard_of(bin, n)
+  local b1, b2, b3, b4 = string.byte(bin, 1, 4)
+  return (((b1 * 256 + b2) * 256 + b3) * 256 + b4) % n
 end
 
-local function insert(status, kept, with_bands)
-  redis.call('SET', P .. ':d:' .. id, struct.pack(HDR, now, nsh, nwords, site, status, kept) .. sig,
-             'EX', ttl)
-  for _, u in ipairs(urls) do redis.call('SET', P .. ':u:' .. u, id, 'EX', ttl) end
-  redis.call('SET', P .. ':x:' .. exact, id, 'EX', ttl, 'NX')
-  if with_bands then
-    local bid, expire_at = unhex(id), (gen + 2) * ttl + 1
-    for _, bk in ipairs(bands) do
-      local key = band_key(gen, bk)
-      local cur = redis.call('HGET', key, bk)
-      if cur and #cur >= 128 then cur = string.sub(cur, 9) end  -- keep the newest 16 ids
-      redis.call('HSET', key, bk, (cur or '') .. bid)
-      redis.call('EXPIREAT', key, expire_at)
+local function num_of(bin)
+  local b1, b2, b3, b4 = string.byte(bin, 1, 4)
+  return ((b1 * 256 + b2) * 256 + b3) * 256 + b4
+end
+
+local function bin_of(x)
+  return string.char(math.floor(x / 16777216) % 256, math.floor(x / 65536) % 256,
+                     math.floor(x / 256) % 256, x % 256)
+end
+
+-- numbers of a field that are not stale, as a packed string
+local function fresh(entries)
+  if not entries then return '' end
+  local out = {}
+  for k = 1, #entries, 4 do
+    local e = string.sub(entries, k, k + 3)
+    if num_of(e) >= oldest then out[#out + 1] = e end
+  end
+  return table.concat(out)
+end
+
+-- the field's value and the hash's expiry generation
+local function get(key, field)
+  local got = redis.call('HMGET', key, field, '~')
+  return got[1], tonumber(got[2])
+end
+
+local me = nil  -- this article's number (4 bytes), taken at insert
+-- append this article to a field, keeping the newest 6 numbers; on the first write of a
+-- generation, compact the hash and move its expiry
+local function append(key, field, entries, keygen)
+  if keygen ~= gen then
+    local all = redis.call('HGETALL', key)
+    for k = 1, #all, 2 do
+      if all[k] ~= '~' and all[k] ~= field then
+        local kept = fresh(all[k + 1])
+        if kept == '' then redis.call('HDEL', key, all[k])
+        elseif kept ~= all[k + 1] then redis.call('HSET', key, all[k], kept) end
+      end
     end
+    entries = fresh(entries)
+    redis.call('HSET', key, '~', gen)
+    redis.call('EXPIREAT', key, (gen + 2) * ttl + 1)
+  end
+  entries = entries or ''
+  if #entries >= 24 then entries = string.sub(entries, 5) end
+  redis.call('HSET', key, field, entries .. me)
+end
+
+-- fresh numbers of a field, oldest first
+local function nums_of(entries)
+  local out = {}
+  if entries then
+    for k = 1, #entries, 4 do
+      local x = num_of(string.sub(entries, k, k + 3))
+      if x >= oldest then out[#out + 1] = x end
+    end
+  end
+  return out
+end
+
+local function record(num)
+  local rec = redis.call('GET', P .. ':d:' .. num)
+  if not rec then return nil end
+  local ts, rsh, rwords, rsite, status, rid, kept, pos = struct.unpack(HDR, rec)
+  if now - ts > window then return nil end
+  return {num = num, ts = ts, nsh = rsh, nwords = rwords, site = rsite, status = status,
+          id = hex(rid), kept = hex(kept), sig = string.sub(rec, pos)}
+end
+
+-- id, url and text fields: the newest fresh record under them (looked up once, reused at insert)
+local keyed = {}
+local function lookup(field)
+  local key = P .. ':k:' .. shard_of(field, kshards)
+  local entries, keygen = get(key, field)
+  keyed[#keyed + 1] = {key, field, entries, keygen}
+  local found = nums_of(entries)
+  for k = #found, 1, -1 do
+    local rec = record(found[k])
+    if rec then return rec end
+  end
+  return nil
+end
+
+local banded = {}
+local function insert(status, kept, with_bands)
+  local num = redis.call('INCR', P .. ':seq')
+  if not redis.call('HGET', P .. ':meta', 'g' .. gen) then
+    redis.call('HSET', P .. ':meta', 'g' .. gen, num)
+    redis.call('HDEL', P .. ':meta', 'g' .. (gen - 2))
+  end
+  me = bin_of(num)
+  redis.call('SET', P .. ':d:' .. num,
+             struct.pack(HDR, now, nsh, nwords, site, status, unhex(id), unhex(kept)) .. sig, 'EX', ttl)
+  for _, k in ipairs(keyed) do append(k[1], k[2], k[3], k[4]) end
+  if with_bands then
+    for _, b in ipairs(banded) do append(b[1], b[2], b[3], b[4]) end
   end
 end
 
@@ -88,69 +176,66 @@ local function reply(verdict, target, method, c, relation)
 end
 
 -- 0. this very article indexed before (a re-crawl)
-local own = record(id)
+local own = lookup('i' .. unhex(id))
+if own and own.id ~= id then own = nil end
 if own then
   if own.status == 0 then return reply('self', id, 'self') end
   return reply('seen', own.kept, 'seen')
 end
 
--- 1. URL layer: normalised / final / canonical URL already indexed under another id
+-- 1. URL layer: normalised / final / canonical URL indexed under another id
+local url_match = nil
 for _, u in ipairs(urls) do
-  local other = redis.call('GET', P .. ':u:' .. u)
-  if other and other ~= id then
-    local rec = record(other)
-    if rec and not distinct[rec.kept] then
-      insert(1, rec.kept, false)
-      return reply('duplicate', rec.kept, 'url', {j = 1, c_new = 1, c_old = 1})
-    end
-  end
+  local rec = lookup('u' .. unhex(u))
+  if rec and rec.id ~= id and not url_match and not distinct[rec.kept] then url_match = rec.kept end
 end
-
 -- 2. exact layer: same normalised text
-local same = redis.call('GET', P .. ':x:' .. exact)
-if same then
-  local rec = record(same)
-  if rec and not distinct[rec.kept] then
-    insert(1, rec.kept, false)
-    return reply('duplicate', rec.kept, 'exact', {j = 1, c_new = 1, c_old = 1})
-  end
+local same = lookup('x' .. unhex(exact))
+if url_match then
+  insert(1, url_match, false)
+  return reply('duplicate', url_match, 'url', {j = 1, c_new = 1, c_old = 1})
+end
+if same and not distinct[same.kept] then
+  insert(1, same.kept, false)
+  return reply('duplicate', same.kept, 'exact', {j = 1, c_new = 1, c_old = 1})
 end
 
--- 3. LSH candidates from this and the previous generation, most band hits first
+-- 3. LSH candidates, most band hits first
 local hits, order = {}, {}
-for g = gen - 1, gen do
-  for _, bk in ipairs(bands) do
-    local ids = redis.call('HGET', band_key(g, bk), bk)
-    if ids then
-      for k = 1, #ids, 8 do
-        local cid = hex(string.sub(ids, k, k + 7))
-        if cid ~= id then
-          if not hits[cid] then hits[cid] = 0; order[#order + 1] = cid end
-          hits[cid] = hits[cid] + 1
-        end
-      end
-    end
+for _, bk in ipairs(bands) do
+  local key = P .. ':b:' .. shard_of(bk, shards)
+  local entries, keygen = get(key, bk)
+  banded[#banded + 1] = {key, bk, entries, keygen}
+  for _, cn in ipairs(nums_of(entries)) do
+    if not hits[cn] then hits[cn] = 0; order[#order + 1] = cn end
+    hits[cn] = hits[cn] + 1
   end
 end
 table.sort(order, function(a, b) if hits[a] ~= hits[b] then return hits[a] > hits[b] end return a < b end)
 
--- 4. verify: Jaccard from signature agreement; containment from a lower confidence bound
---    of Jaccard and the set sizes (a small text against a large one is a noisy estimate)
-local n = #sig / 2
+-- 4. verify: Jaccard from signature agreement (corrected for chance agreement of b-bit
+--    values); containment from a lower confidence bound of Jaccard and the set sizes
+local step = bits / 8
+local n = #sig / step
+local chance = 1 / (2 ^ bits)
 local dups, version, versioned = {}, nil, {}
+local mine = {string.byte(sig, 1, #sig)}
 for k = 1, math.min(#order, maxcand) do
   local rec = record(order[k])
-  if rec and not distinct[rec.kept] and #rec.sig == #sig then
+  if rec and rec.id ~= id and not distinct[rec.kept] and #rec.sig == #sig then
     local eq = 0
-    for i = 1, #sig, 2 do
-      local a1, a2 = string.byte(sig, i, i + 1)
-      local b1, b2 = string.byte(rec.sig, i, i + 1)
-      if a1 == b1 and a2 == b2 then eq = eq + 1 end
+    local other = {string.byte(rec.sig, 1, #rec.sig)}
+    if step == 1 then
+      for i = 1, n do if mine[i] == other[i] then eq = eq + 1 end end
+    else
+      for i = 1, #sig, 2 do
+        if mine[i] == other[i] and mine[i + 1] == other[i + 1] then eq = eq + 1 end
+      end
     end
-    local j = eq / n
+    local j = math.max(0, (eq / n - chance) / (1 - chance))
     local jlo = math.max(0, j - z * math.sqrt(j * (1 - j) / n))
     local inter = jlo * (nsh + rec.nsh) / (1 + jlo)
-    local c = {id = order[k], kept = rec.kept, ts = rec.ts, j = j,
+    local c = {kept = rec.kept, ts = rec.ts, j = j,
                c_new = math.min(1, inter / math.max(1, nsh)),       -- this text inside the old
                c_old = math.min(1, inter / math.max(1, rec.nsh))}   -- the old text inside this
     if rec.site == site and c.c_old >= tc and nwords * (1 - c.c_new) >= tnew * rec.nwords then
@@ -184,7 +269,8 @@ end
 -- article is a version of does not make it a duplicate.
 local best = nil
 for _, c in ipairs(dups) do
-  if not versioned[c.kept] and (not best or c.j > best.j or (c.j == best.j and c.ts < best.ts)) then
+  if not versioned[c.kept] and (not best or c.j > best.j or (c.j == best.j and c.ts < best.ts)
+                                or (c.j == best.j and c.ts == best.ts and c.kept < best.kept)) then
     best = c
   end
 end

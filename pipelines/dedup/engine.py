@@ -24,6 +24,7 @@ from pipelines.dedup.siteboiler import SiteBoilerplate
 
 _SETTINGS = {  # DedupConfig field -> (setting name, type)
     "num_perm": ("DEDUP_NUM_PERM", int),
+    "signature_bits": ("DEDUP_SIGNATURE_BITS", int),
     "seed": ("DEDUP_SEED", int),
     "shingle_size": ("DEDUP_SHINGLE_SIZE", int),
     "lsh_threshold": ("DEDUP_LSH_THRESHOLD", float),
@@ -43,6 +44,10 @@ _SETTINGS = {  # DedupConfig field -> (setting name, type)
 }
 
 
+def _pow2(x: float) -> int:
+    return 1 << max(0, math.ceil(math.log2(max(1.0, x))))
+
+
 @functools.lru_cache(maxsize=16)
 def _bands_rows(threshold: float, num_perm: int) -> tuple[int, int]:
     # Weighted towards recall (a missed candidate costs 9x a spurious one): candidates are verified.
@@ -56,6 +61,7 @@ class DedupConfig:
     """Engine parameters; ``__post_init__`` rejects impossible values with clear errors."""
 
     num_perm: int = 256
+    signature_bits: int = 8
     seed: int = 1
     shingle_size: int = 7
     lsh_threshold: float = 0.2
@@ -110,14 +116,19 @@ class DedupConfig:
     def shards(self) -> int:
         """Band hashes per generation: a power of two giving about 64 entries per hash."""
         bands, _ = self.bands_rows
-        return 1 << max(0, math.ceil(math.log2(max(1, self.index_capacity * bands / 64))))
+        return _pow2(self.index_capacity * bands / 64)
+
+    @property
+    def key_shards(self) -> int:
+        """URL/text lookup hashes per generation (about 3 entries per article, 64 per hash)."""
+        return _pow2(self.index_capacity * 3 / 64)
 
     def index_params(self) -> str:
         """What the Redis index records; a process with other values refuses to start."""
         bands, rows = self.bands_rows
         return (
             f"norm=v{NORMALIZATION_VERSION};perm={self.num_perm};seed={self.seed};"
-            f"shingle=char{self.shingle_size};bits=16;bands={bands}x{rows};shards={self.shards}"
+            f"shingle=char{self.shingle_size};bits={self.signature_bits};bands={bands}x{rows};shards={self.shards}/{self.key_shards}"
         )
 
     def rules(self) -> str:
@@ -163,21 +174,26 @@ class Deduper:
     def __init__(self, client: redis.Redis, config: DedupConfig) -> None:
         self.config = config
         bands, rows = config.bands_rows
-        self.fingerprinter = Fingerprinter(config.num_perm, config.seed, config.shingle_size, bands, rows)
+        self.fingerprinter = Fingerprinter(
+            config.num_perm, config.seed, config.shingle_size, bands, rows, config.signature_bits
+        )
         window = config.window_days * 86400
-        self.index = RedisIndex(client, config.key_prefix, config.index_params(), window, config.shards)
+        self.index = RedisIndex(
+            client, config.key_prefix, config.index_params(), window, config.shards, config.key_shards
+        )
         self.index.verify_params()
         self.sites = SiteBoilerplate(client if config.site_boilerplate else None, config.key_prefix, int(window))
         self._rules = config.rules()
 
     def fingerprint(self, text: str, site: str) -> Fingerprint:
         """Normalise ``text``, strip ``site``'s learned trailing boilerplate, fingerprint it."""
-        lines = body_lines(text)
+        normalized = normalize_chars(text)
+        lines = body_lines(normalized)
         if self.config.site_boilerplate:
             body = self.sites.strip(site, lines)
             self.sites.learn(site, lines)
             lines = body
-        return self.fingerprinter.fingerprint(lines, normalize_chars(text))
+        return self.fingerprinter.fingerprint(lines, normalized)
 
     def check(
         self, doc_id: str, text: str, site: str, urls: tuple[str, ...] = (), distinct: tuple[str, ...] = ()

@@ -4,7 +4,8 @@ Shingles are character k-grams of the lower-cased text with spaces and ASCII pun
 removed (robust to typos, merged or split words and leftover encoding damage), hashed with
 a vectorised FNV-1a rolling hash. Signatures come from datasketch ``MinHash`` fed those
 32-bit hashes directly (identity hash function, numpy batches): deterministic, independent
-of ``PYTHONHASHSEED``. The index keeps each value truncated to 16 bits (b-bit MinHash);
+of ``PYTHONHASHSEED``. The index keeps each value truncated to 8 or 16 bits (b-bit MinHash, the
+chance agreement of 2**-bits is corrected for when Jaccard is estimated);
 LSH band keys are built from the full values of the first ``bands * rows`` permutations.
 """
 
@@ -26,7 +27,8 @@ class Fingerprint:
     """Everything the index stores or looks up for one text."""
 
     exact: str  # 16-hex hash of the whole normalised text (before boilerplate removal)
-    signature: bytes  # num_perm big-endian uint16 values
+    signature: bytes  # num_perm values truncated to ``bits`` bits (big endian)
+    bits: int  # 8 or 16
     bands: tuple[bytes, ...]  # one 4-byte key per LSH band (band index mixed in)
     n_shingles: int  # size of the shingle set
     n_words: int  # words of the body text
@@ -54,7 +56,8 @@ def shingle_hashes(joined: bytes, k: int) -> np.ndarray:
     for j in range(k):
         h = (h ^ b[j : j + n]) * _FNV_PRIME
     h ^= h >> np.uint64(32)
-    return np.unique(h.astype(np.uint32))
+    h32 = np.sort(h.astype(np.uint32))  # np.sort + mask is ~5x faster than np.unique here
+    return h32[np.concatenate(([True], h32[1:] != h32[:-1]))]
 
 
 def _identity(x: np.ndarray) -> np.ndarray:
@@ -64,14 +67,16 @@ def _identity(x: np.ndarray) -> np.ndarray:
 class Fingerprinter:
     """Computes ``Fingerprint``s with fixed parameters (validated like datasketch's MinHashLSH)."""
 
-    def __init__(self, num_perm: int, seed: int, shingle_size: int, bands: int, rows: int) -> None:
+    def __init__(self, num_perm: int, seed: int, shingle_size: int, bands: int, rows: int, bits: int = 16) -> None:
         if not 16 <= num_perm <= 1024:
             raise ValueError(f"num_perm must be in [16, 1024], got {num_perm}")
         if shingle_size < 2:
             raise ValueError(f"shingle_size must be >= 2 characters, got {shingle_size}")
         if bands < 1 or rows < 1 or bands * rows > num_perm:
             raise ValueError(f"bands*rows must be <= num_perm ({bands}*{rows} > {num_perm})")
-        self.num_perm, self.seed, self.shingle_size = num_perm, seed, shingle_size
+        if bits not in (8, 16):
+            raise ValueError(f"signature bits must be 8 or 16, got {bits}")
+        self.num_perm, self.seed, self.shingle_size, self.bits = num_perm, seed, shingle_size, bits
         self.bands, self.rows = bands, rows
         # One template; copies share its permutations (datasketch would redo them per object).
         self._template = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity)
@@ -97,7 +102,8 @@ class Fingerprinter:
         bands = (mixed >> np.uint64(32)).astype(">u4").tobytes()
         return Fingerprint(
             exact=xxhash.xxh64_hexdigest(joined_bytes([exact_text])),
-            signature=(values & np.uint64(0xFFFF)).astype(">u2").tobytes(),
+            signature=(values & np.uint64((1 << self.bits) - 1)).astype(">u2" if self.bits == 16 else "u1").tobytes(),
+            bits=self.bits,
             bands=tuple(bands[i : i + 4] for i in range(0, len(bands), 4)),
             n_shingles=len(hashes),
             n_words=sum(len(line.split()) for line in lines),

@@ -1,10 +1,12 @@
 """Our Redis index: one Lua call checks an article and inserts it, atomically.
 
 Keys (all under ``<prefix>:``): ``meta`` (hash: the index parameters), ``d:<id>`` (record:
-struct-packed header + 16-bit signature, expires after the window), ``u:<urlhash>`` and
-``x:<texthash>`` (id of the article with that URL / normalised text), ``b:<gen>:<shard>``
-(hash: band key -> packed ids; one generation per window, expired as a whole). Nothing is
-pickled; no sweeper is needed.
+struct-packed header + b-bit signature, expires after the window), ``k:<shard>`` (hash:
+URL / normalised-text hash -> entries) and ``b:<shard>`` (hash: LSH band key -> entries).
+Entries carry a time stamp; every match is also checked against the record's timestamp, so
+an entry older than the window never matches. Hashes are small (about 64 fields) so Redis
+keeps them in its compact encoding; each is compacted and given a new expiry by the first
+write of each window-long generation. Nothing is pickled; no sweeper process runs.
 """
 
 from __future__ import annotations
@@ -50,13 +52,15 @@ def site_key(site: str) -> int:
 class RedisIndex:
     """Check-and-insert against the Redis index. ``params`` must match the stored ones."""
 
-    def __init__(self, client: redis.Redis, prefix: str, params: str, window_seconds: float, shards: int):
+    def __init__(
+        self, client: redis.Redis, prefix: str, params: str, window_seconds: float, shards: int, key_shards: int
+    ):
         if window_seconds <= 0:
             raise ValueError(f"window must be positive, got {window_seconds}")
         if shards < 1:
             raise ValueError(f"shards must be >= 1, got {shards}")
         self.client, self.prefix, self.params = client, prefix, params
-        self.window, self.shards = window_seconds, shards
+        self.window, self.shards, self.key_shards = window_seconds, shards, key_shards
         self._script = client.register_script(LUA)
 
     def verify_params(self) -> None:
@@ -68,6 +72,18 @@ class RedisIndex:
                 f"but this process is configured with {self.params!r}. Use the same DEDUP_* settings, "
                 f"or another DEDUP_KEY_PREFIX for a new index."
             )
+
+    def script_args(
+        self, doc_id: str, site: str, urls: list[str], fp: Fingerprint, rules: str, max_candidates: int,
+        distinct: tuple[str, ...] = (),
+    ) -> list[object]:
+        """ARGV of check_and_insert.lua (also used by the benchmarks to pipeline inserts)."""
+        url_keys = sorted({url_key(u) for u in urls if u})
+        return [
+            self.prefix, self.params, self.window, self.shards, self.key_shards, doc_id, site_key(site),
+            fp.n_shingles, fp.n_words, fp.exact, fp.signature, fp.bits, rules, max_candidates,
+            ",".join(distinct), len(url_keys), *url_keys, *fp.bands,
+        ]
 
     def check_and_insert(
         self,
@@ -81,12 +97,7 @@ class RedisIndex:
         distinct: tuple[str, ...] = (),
     ) -> IndexReply:
         """One EVALSHA: check ``fp`` against the index and insert it (see the Lua header)."""
-        url_keys = sorted({url_key(u) for u in urls if u})
-        args: list[object] = [
-            self.prefix, self.params, self.window, self.shards, doc_id, site_key(site),
-            fp.n_shingles, fp.n_words, fp.exact, fp.signature, rules, max_candidates, len(url_keys),
-            ",".join(distinct), *url_keys, *fp.bands,
-        ]
+        args = self.script_args(doc_id, site, urls, fp, rules, max_candidates, distinct)
         try:
             raw = self._script(args=args)
         except redis.ResponseError as exc:
