@@ -1,11 +1,13 @@
-"""Per-site learned boilerplate: a trailing run of lines already seen on that site.
+"""Per-site learned boilerplate: a trailing run of lines already seen at the same place.
 
 Sites end articles with the same "about us / republishing policy / disclaimer" footer,
 byte for byte. Two short articles of one site then look like copies of each other.
-We remember, per site, which lines appeared on earlier pages and strip a *trailing* run
-of known lines before shingling. Only the tail: an update that repeats its original's
-paragraphs at the top is untouched, and a same-site republished copy is still caught by
-the exact-text layer, whose hash is taken before this step.
+We remember, per site, which lines appeared on earlier pages *at which distance from the
+end*, and strip the trailing run of lines seen at their distance before shingling. A
+footer sits at the same distance on every page; an article paragraph repeated by another
+version of the story (an update adds text after it) does not, so versions keep their
+text. A same-site republished copy is still caught by the exact-text layer, whose hash
+is taken before this step.
 
 State lives in Redis (``<prefix>:site:<site hash>``: line hash -> pages) so that cron runs
 and workers share it. It is loaded once per site per process and written back in
@@ -21,8 +23,11 @@ import redis
 import xxhash
 
 
-def line_key(line: str) -> bytes:
-    return xxhash.xxh64_digest(line.lower().encode("utf-8"))
+TAIL = 16  # lines from the end that are learned (footers are shorter than this)
+
+
+def line_key(line: str, from_end: int) -> bytes:
+    return xxhash.xxh64_digest(f"{from_end}|{line.lower()}".encode())
 
 
 class SiteBoilerplate:
@@ -61,7 +66,7 @@ class SiteBoilerplate:
             return lines
         seen = self._table(site)
         end = len(lines)
-        while end > 0 and line_key(lines[end - 1]) in seen:
+        while end > 0 and line_key(lines[end - 1], len(lines) - end) in seen:
             end -= 1
         return lines[:end] if end > 0 else lines
 
@@ -70,7 +75,8 @@ class SiteBoilerplate:
         if not site:
             return
         seen, pending = self._table(site), self._pending.setdefault(site, {})
-        for key in {line_key(line) for line in lines}:
+        tail = lines[-TAIL:]
+        for key in {line_key(line, len(tail) - 1 - i) for i, line in enumerate(tail)}:
             seen[key] = seen.get(key, 0) + 1
             pending[key] = pending.get(key, 0) + 1
         if len(seen) > self.max_lines:  # bound the state: forget lines seen once
