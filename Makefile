@@ -8,7 +8,7 @@ SPIDER ?= harbor_gazette
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 SCRAPY := $(BIN)/python -m scrapy
 
-.PHONY: install demo crawl test test-redis lint eval bench clean-data
+.PHONY: install demo crawl test lint eval bench clean-data
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,9 @@ lint: install
 
 clean-data:  ## forget everything the demo stored (index + database)
 	rm -rf data
+
+eval: install  ## quality on ../shared/corpus (dedup: engine beside the datasketch reference)
+	$(BIN)/python -m benchmarks.eval_dedup
+
+bench: install  ## dedup stage cost per layer, round trips, Redis bytes and latency at 10k/100k/1M
+	$(BIN)/python -m benchmarks.bench_dedup

@@ -63,8 +63,19 @@ def measure(client: redis.Redis, sizes: list[int], probes: int = 300, prefix: st
             "p50_ms": statistics.median(latencies),
             "p99_ms": latencies[int(len(latencies) * 0.99) - 1],
         })
-        client.flushdb()
+        _delete_prefix(client, config.key_prefix)
     return rows
+
+
+def _delete_prefix(client: redis.Redis, prefix: str) -> None:
+    batch = []
+    for key in client.scan_iter(f"{prefix}:*", count=5000):
+        batch.append(key)
+        if len(batch) >= 5000:
+            client.unlink(*batch)
+            batch = []
+    if batch:
+        client.unlink(*batch)
 
 
 if __name__ == "__main__":

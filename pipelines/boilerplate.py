@@ -52,6 +52,7 @@ _PROMO = re.compile(
     r"(we|this (site|website)) uses? cookies)\b|"
     r"\bfollow\b.{0,60}\b(facebook|twitter|instagram|linkedin|tiktok|youtube)\b"
 )
+_PROMO_TRIGGER = re.compile("|".join(map(re.escape, _PROMO_TRIGGERS)))
 _BYLINE = re.compile(r"^(by|By|BY)\s+[A-Z]")
 _STAFF = re.compile(
     r"\b(staff( report| writer| reporter)?|correspondent|contributor|wire service|"
@@ -72,7 +73,7 @@ def is_boilerplate(line: str) -> bool:
         if _RELATED.match(line):
             return True
         low = line.lower()
-        if any(t in low for t in _PROMO_TRIGGERS) and _PROMO.search(low):
+        if _PROMO_TRIGGER.search(low) and _PROMO.search(low):
             return True
     if n <= 12 and _SHORT_CHROME.match(line.strip()):
         return True

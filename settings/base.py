@@ -57,7 +57,7 @@ REDIS_SOCKET_TIMEOUT = 10.0  # seconds before a Redis call fails
 # --- near-duplicate stage ------------------------------------------------------------------------
 DEDUP_ENABLED = True  # turn the dedup stage off with False
 DEDUP_KEY_PREFIX = "newsdedup"  # prefix of every Redis key of the index
-DEDUP_NUM_PERM = 256  # MinHash permutations
+DEDUP_NUM_PERM = 128  # MinHash permutations (256: more margin, ~0.3 ms more per article)
 DEDUP_SIGNATURE_BITS = 8  # bits of each MinHash value kept in Redis (b-bit MinHash; 8 or 16)
 DEDUP_SEED = 1  # MinHash seed (part of the index parameters)
 DEDUP_SHINGLE_SIZE = 7  # character shingles over the text without spaces/punctuation

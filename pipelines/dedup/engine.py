@@ -60,7 +60,7 @@ def _bands_rows(threshold: float, num_perm: int) -> tuple[int, int]:
 class DedupConfig:
     """Engine parameters; ``__post_init__`` rejects impossible values with clear errors."""
 
-    num_perm: int = 256
+    num_perm: int = 128
     signature_bits: int = 8
     seed: int = 1
     shingle_size: int = 7

@@ -1,0 +1,52 @@
+"""Dedup quality on the development corpus: the project's engine beside datasketch's
+MinHashLSH reference, both scored in this run by the corpus' own ``score.py``.
+
+Usage: python -m benchmarks.eval_dedup [--corpus ../shared/corpus/dedup] [--data FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+from pipelines.dedup.scoring import Detector
+
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dedup"
+
+
+def _scorer(corpus: Path):  # noqa: ANN202 (the corpus' module)
+    spec = importlib.util.spec_from_file_location("dedup_score", corpus / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def side_by_side(left: str, right: str, titles: tuple[str, str]) -> str:
+    a, b = left.splitlines(), right.splitlines()
+    width = max(len(line) for line in a) + 4
+    rows = [f"{titles[0]:<{width}}{titles[1]}", f"{'-' * (width - 4):<{width}}{'-' * (width - 4)}"]
+    rows += [f"{x:<{width}}{y}" for x, y in zip(a + [""] * (len(b) - len(a)), b + [""] * (len(a) - len(b)))]
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--data", type=Path, help="another stream file (default: the corpus' dev_clusters.jsonl)")
+    args = parser.parse_args(argv)
+    if not (args.corpus / "score.py").is_file():
+        print(f"no dedup corpus at {args.corpus}; skipping dedup evaluation", file=sys.stderr)
+        return 0
+    score = _scorer(args.corpus)
+    docs = score.load(args.data or args.corpus / "dev_clusters.jsonl")
+    ours = score.report(score.score(Detector(), docs))
+    reference = score.report(score.score(score.MinHashLSHDeduper(), docs))
+    print(f"Near-duplicate detection on {args.data or args.corpus / 'dev_clusters.jsonl'} ({len(docs)} documents)\n")
+    print(side_by_side(ours, reference, ("newsdedup engine", "datasketch MinHashLSH reference")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
