@@ -168,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         print(f"{row['size']:>10}{row['bytes_per_article']:>15.0f}{row['p50_ms']:>9.3f}{row['p99_ms']:>9.3f}")
     if len(rows) > 1:
-        print(f"p50 at {rows[-1]['size']:,} / p50 at {rows[0]['size']:,}: {rows[-1]['p50_ms'] / rows[0]['p50_ms']:.2f}x")
+        ratio = rows[-1]["p50_ms"] / rows[0]["p50_ms"]
+        print(f"p50 at {rows[-1]['size']:,} / p50 at {rows[0]['size']:,}: {ratio:.2f}x")
     return 0
 
 

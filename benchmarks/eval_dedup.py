@@ -27,7 +27,8 @@ def side_by_side(left: str, right: str, titles: tuple[str, str]) -> str:
     a, b = left.splitlines(), right.splitlines()
     width = max(len(line) for line in a) + 4
     rows = [f"{titles[0]:<{width}}{titles[1]}", f"{'-' * (width - 4):<{width}}{'-' * (width - 4)}"]
-    rows += [f"{x:<{width}}{y}" for x, y in zip(a + [""] * (len(b) - len(a)), b + [""] * (len(a) - len(b)))]
+    a, b = a + [""] * (len(b) - len(a)), b + [""] * (len(a) - len(b))
+    rows += [f"{x:<{width}}{y}" for x, y in zip(a, b, strict=True)]
     return "\n".join(rows)
 
 

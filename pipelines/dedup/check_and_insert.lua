@@ -253,8 +253,13 @@ for k = 1, math.min(#order, maxcand) do
           dup, c.method = true, 'containment'
         elseif c.c_old >= tc and rec.nwords >= minwords then
           dup, c.method, c.relation = true, 'containment', 'kept_is_shorter'
-        elseif tcp > 0 and c.c_new >= tcp and c.c_old >= tcov and nwords >= minwords then
-          dup, c.method = true, 'containment'
+        elseif tcp > 0 and nwords >= minwords then
+          -- both ways substantial (a half-length reprint plus its own paragraph): the point
+          -- estimate is used, the two-sided condition already guards against noise
+          local pinter = j * (nsh + rec.nsh) / (1 + j)
+          if pinter / math.max(1, nsh) >= tcp and pinter / math.max(1, rec.nsh) >= tcov then
+            dup, c.method = true, 'containment'
+          end
         end
       end
       if dup then

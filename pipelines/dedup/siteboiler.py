@@ -22,7 +22,6 @@ import hashlib
 import redis
 import xxhash
 
-
 TAIL = 16  # lines from the end that are learned (footers are shorter than this)
 
 
