@@ -104,3 +104,31 @@ def test_invalid_config_is_rejected() -> None:
         DedupConfig(lsh_threshold=0.9, jaccard_threshold=0.5)
     with pytest.raises(ValueError, match="containment_threshold"):
         DedupConfig(containment_threshold=1.5)
+
+
+LOCAL = (
+    "Here in Wellport, harbor master Ines Okafor said the town's own ferry slip on Mill Street would "
+    "close for a week in May while crews replace the ramp, and that the Tuesday market boat will dock at "
+    "the old coal pier instead. Residents can buy discounted parking passes at the town hall until April."
+)
+
+
+def test_late_merge_when_the_original_reveals_two_trimmed_copies(deduper: Deduper) -> None:
+    # two copies that share only two paragraphs: not the same story on their own...
+    first = deduper.check("a" * 16, "\n\n".join([*PARAGRAPHS[:4], LOCAL]), "s1", ("http://s1/a",))
+    second = deduper.check("b" * 16, "\n\n".join(PARAGRAPHS[2:]), "s2", ("http://s2/b",))
+    assert (first.verdict, second.verdict) == ("new", "new")
+    # ...until their original arrives: it contains both, so the later-stored one is merged
+    original = deduper.check("c" * 16, STORY, "wire", ("http://wire/c",))
+    assert original.is_duplicate and original.duplicate_of == "a" * 16
+    assert original.merged == ("b" * 16,)
+    # a later copy matching the merged one resolves to the survivor
+    again = deduper.check("d" * 16, "\n\n".join(PARAGRAPHS[3:]), "s3", ("http://s3/d",))
+    assert again.is_duplicate and again.duplicate_of == "a" * 16
+
+
+def test_roundup_of_two_stories_merges_nothing(deduper: Deduper) -> None:
+    deduper.check("a" * 16, STORY, "s1", ("http://s1/a",))
+    deduper.check("b" * 16, OTHER * 2, "s2", ("http://s2/b",))
+    roundup = deduper.check("c" * 16, STORY + "\n\n" + OTHER * 2, "s3", ("http://s3/c",))
+    assert roundup.merged == ()

@@ -152,6 +152,20 @@ local function lookup(field)
   return nil
 end
 
+-- the kept id a record points to, following one late merge
+local function resolve(kept)
+  local key_field = 'i' .. unhex(kept)
+  local found = nums_of(redis.call('HGET', P .. ':k:' .. shard_of(key_field, kshards), key_field))
+  for k = #found, 1, -1 do
+    local rec = record(found[k])
+    if rec and rec.id == kept then
+      if rec.status == 1 then return rec.kept end
+      return kept
+    end
+  end
+  return kept
+end
+
 local banded = {}
 local function insert(status, kept, with_bands)
   local num = redis.call('INCR', P .. ':seq')
@@ -168,11 +182,13 @@ local function insert(status, kept, with_bands)
   end
 end
 
+local merged = {}  -- kept articles found to be copies of the survivor (late merge)
+
 local function reply(verdict, target, method, c, relation)
   c = c or {}
   return {verdict, target or '', method or '', math.floor((c.j or 0) * 10000 + 0.5),
           math.floor((c.c_new or 0) * 10000 + 0.5), math.floor((c.c_old or 0) * 10000 + 0.5),
-          relation or ''}
+          relation or '', table.concat(merged, ',')}
 end
 
 -- 0. this very article indexed before (a re-crawl)
@@ -235,7 +251,7 @@ for k = 1, math.min(#order, maxcand) do
     local j = math.max(0, (eq / n - chance) / (1 - chance))
     local jlo = math.max(0, j - z * math.sqrt(j * (1 - j) / n))
     local inter = jlo * (nsh + rec.nsh) / (1 + jlo)
-    local c = {kept = rec.kept, ts = rec.ts, j = j,
+    local c = {kept = rec.kept, ts = rec.ts, j = j, rec = rec,
                c_new = math.min(1, inter / math.max(1, nsh)),       -- this text inside the old
                c_old = math.min(1, inter / math.max(1, rec.nsh))}   -- the old text inside this
     if rec.site == site and c.c_old >= tc and nwords * (1 - c.c_new) >= tnew * rec.nwords then
@@ -253,12 +269,15 @@ for k = 1, math.min(#order, maxcand) do
           dup, c.method = true, 'containment'
         elseif c.c_old >= tc and rec.nwords >= minwords then
           dup, c.method, c.relation = true, 'containment', 'kept_is_shorter'
-        elseif tcp > 0 and nwords >= minwords then
+        elseif tcp > 0 and math.min(nwords, rec.nwords) >= minwords then
           -- both ways substantial (a half-length reprint plus its own paragraph): the point
           -- estimate is used, the two-sided condition already guards against noise
           local pinter = j * (nsh + rec.nsh) / (1 + j)
-          if pinter / math.max(1, nsh) >= tcp and pinter / math.max(1, rec.nsh) >= tcov then
+          local pnew, pold = pinter / math.max(1, nsh), pinter / math.max(1, rec.nsh)
+          if pnew >= tcp and pold >= tcov then
             dup, c.method = true, 'containment'
+          elseif pold >= tcp and pnew >= tcov and rec.nwords >= minwords then
+            dup, c.method, c.relation = true, 'containment', 'kept_is_shorter'
           end
         end
       end
@@ -280,6 +299,34 @@ for _, c in ipairs(dups) do
   end
 end
 
+-- Late merge: this article duplicates two kept stories that overlap each other (two trimmed
+-- reprints seen before their original). The later-stored one becomes a copy of the earlier.
+-- Both matches must be kept records themselves, and the two must share text (Jaccard of
+-- their own signatures >= jmin), so a roundup holding two unrelated stories merges nothing.
+if best and best.rec.id == best.kept then
+  local function agree(x, y)
+    local a, b, eq = {string.byte(x, 1, #x)}, {string.byte(y, 1, #y)}, 0
+    for i = 1, #a do if a[i] == b[i] then eq = eq + 1 end end
+    return math.max(0, (eq / #a - chance) / (1 - chance))
+  end
+  local survivor = best
+  for _, c in ipairs(dups) do
+    if c.rec.id == c.kept and c.rec.status == 0 and c.rec.num < survivor.rec.num and step == 1 then survivor = c end
+  end
+  best = survivor
+  for _, c in ipairs(dups) do
+    if c ~= best and c.rec.id == c.kept and c.rec.status == 0 and not versioned[c.kept] and step == 1
+       and agree(c.rec.sig, best.rec.sig) >= jmin then
+      local r = c.rec
+      redis.call('SET', P .. ':d:' .. r.num,
+                 struct.pack(HDR, r.ts, r.nsh, r.nwords, r.site, 1, unhex(r.id), unhex(best.kept)) .. r.sig,
+                 'KEEPTTL')
+      merged[#merged + 1] = c.kept
+    end
+  end
+end
+
+if best and best.rec.id ~= best.kept then best.kept = resolve(best.kept) end
 if best then
   insert(1, best.kept, true)
   return reply('duplicate', best.kept, best.method, best, best.relation)

@@ -153,6 +153,7 @@ class Decision:
     updates: str | None = None  # the other version's article id (verdict update)
     scores: dict[str, float] = field(default_factory=dict)  # jaccard, contained, contains
     relation: str = ""  # kept_is_shorter | updates | updated_by
+    merged: tuple[str, ...] = ()  # stored articles now known to be copies of duplicate_of
 
     @property
     def is_duplicate(self) -> bool:
@@ -162,7 +163,7 @@ class Decision:
 def _decision(reply: IndexReply) -> Decision:
     scores = {"jaccard": reply.jaccard, "contained": reply.contained, "contains": reply.contains}
     if reply.verdict in ("duplicate", "seen"):
-        return Decision(reply.verdict, reply.method, reply.target, None, scores, reply.relation)
+        return Decision(reply.verdict, reply.method, reply.target, None, scores, reply.relation, reply.merged)
     if reply.verdict == "update":
         return Decision("update", "update", None, reply.target, scores, reply.relation)
     return Decision(reply.verdict, reply.method, None, None, {}, "")

@@ -36,7 +36,8 @@ class IndexReply:
     jaccard: float
     contained: float  # share of this article inside the target
     contains: float  # share of the target inside this article
-    relation: str  # '' | kept_is_shorter | updates
+    relation: str  # '' | kept_is_shorter | updates | updated_by
+    merged: tuple[str, ...] = ()  # kept articles found to be copies of ``target`` (late merge)
 
 
 def url_key(url: str) -> str:
@@ -104,7 +105,8 @@ class RedisIndex:
             if "NEWSDEDUP_PARAMS" in str(exc):
                 self.verify_params()
             raise
-        verdict, target, method, j, c1, c2, relation = raw
+        verdict, target, method, j, c1, c2, relation, merged = raw
         return IndexReply(
-            verdict.decode(), target.decode(), method.decode(), j / 1e4, c1 / 1e4, c2 / 1e4, relation.decode()
+            verdict.decode(), target.decode(), method.decode(), j / 1e4, c1 / 1e4, c2 / 1e4, relation.decode(),
+            tuple(m for m in merged.decode().split(",") if m),
         )

@@ -41,10 +41,10 @@ duplicates = Table(
     Column("published", String(40), nullable=False, default=""),
     Column("fetched_at", String(40), nullable=False),
     Column("duplicate_of", String(16), nullable=False, index=True),  # articles.id of the kept copy
-    Column("method", String(20), nullable=False),  # url | exact | near | containment
+    Column("method", String(20), nullable=False),  # url | exact | near | containment | merged
     Column("jaccard", Float, nullable=False, default=0.0),
     Column("contained", Float, nullable=False, default=0.0),  # share of the copy inside the kept one
     Column("contains", Float, nullable=False, default=0.0),  # share of the kept one inside the copy
-    Column("relation", String(30), nullable=False, default=""),  # kept_is_shorter | …
+    Column("relation", String(30), nullable=False, default=""),  # kept_is_shorter | late_merge
     Column("dropped_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

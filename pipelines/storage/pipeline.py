@@ -42,6 +42,10 @@ class StoragePipeline:
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any = None) -> None:
         if not isinstance(exception, DuplicateDrop):
             return
+        for stored_id in exception.decision.merged:
+            if self.store.merge(stored_id, exception.decision.duplicate_of):
+                self.stats.inc_value("storage/late_merges")
+                logger.info("Late merge: stored article %s is a copy of %s", stored_id, exception.decision.duplicate_of)
         if self.store.add_duplicate(exception.article, exception.decision):
             self.stats.inc_value("storage/duplicates")
         elif not isinstance(exception, AlreadyDropped):

@@ -65,6 +65,27 @@ class Store:
         with self.engine.begin() as conn:
             return conn.execute(stmt).rowcount == 1
 
+    def merge(self, article_id: str, into: str) -> bool:
+        """Late merge: move stored article ``article_id`` into ``duplicates`` as a copy of ``into``.
+
+        Used when a later article shows that two stored ones are the same story (two trimmed
+        reprints stored before their original arrived). One transaction; False if absent.
+        """
+        with self.engine.begin() as conn:
+            row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings().first()
+            if row is None:
+                return False
+            conn.execute(
+                self._insert(duplicates).values(
+                    article_id=row["id"], url=row["url"], site=row["site"], title=row["title"], text=row["text"],
+                    author=row["author"], published=row["published"], fetched_at=row["fetched_at"],
+                    duplicate_of=into, method="merged", relation="late_merge",
+                ).on_conflict_do_nothing()
+            )
+            conn.execute(articles.delete().where(articles.c.id == article_id))
+            conn.execute(duplicates.update().where(duplicates.c.duplicate_of == article_id).values(duplicate_of=into))
+        return True
+
     def articles(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(articles))]

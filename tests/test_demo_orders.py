@@ -1,0 +1,86 @@
+"""Dedup decisions on the demo network do not depend on crawl order: every story group
+(original + reprints), in every arrival order, keeps exactly one copy; independent reports
+of one event and same-site versions are all kept."""
+
+from __future__ import annotations
+
+import itertools
+import urllib.request
+import uuid
+from collections import defaultdict
+
+import pytest
+
+from crawler.items import ArticlePage
+from demo.network import DemoNetwork
+from pipelines.dedup.engine import DedupConfig, Deduper
+from pipelines.drops import ExtractionDrop
+from pipelines.extract import ArticleExtractor
+
+
+@pytest.fixture(scope="module")
+def extracted() -> tuple[list[dict], dict[str, object]]:
+    extractor, articles = ArticleExtractor(), {}
+    with DemoNetwork() as net:
+        truth = net.ground_truth()
+        for page in truth:
+            if page["role"] == "broken" and page["broken"] not in ("malformed", "wrong_charset"):
+                continue
+            html = urllib.request.urlopen(page["url"]).read().decode("utf-8", "replace")
+            try:
+                articles[page["url"]] = extractor.extract(
+                    ArticlePage(page["url"], page["url"], page["site"], "", html)
+                )
+            except ExtractionDrop:
+                pass
+    return truth, articles
+
+
+def run(redis_client, pages: list[dict], articles: dict) -> list[str]:
+    """Verdicts in arrival order; a kept article later merged into another counts as a duplicate."""
+    deduper = Deduper(redis_client, DedupConfig(key_prefix=f"t-ord-{uuid.uuid4().hex[:10]}", index_capacity=1000))
+    verdicts: list[str] = []
+    ids: list[str] = []
+    try:
+        for page in pages:
+            a = articles[page["url"]]
+            decision = deduper.check(a.id, a.text, a.site, (a.url, a.canonical_url))
+            verdicts.append(decision.verdict)
+            for merged in decision.merged:
+                verdicts[ids.index(merged)] = "duplicate"
+            ids.append(a.id)
+    finally:
+        keys = list(redis_client.scan_iter(f"{deduper.config.key_prefix}:*"))
+        if keys:
+            redis_client.delete(*keys)
+    return verdicts
+
+
+def test_story_groups_keep_one_copy_in_every_order(redis_client, extracted) -> None:
+    truth, articles = extracted
+    groups = defaultdict(list)
+    for page in truth:
+        if page["role"] in ("original", "reprint") and page["url"] in articles:
+            groups[page["story"]].append(page)
+    failures = []
+    for story, pages in groups.items():
+        for order in itertools.permutations(pages):
+            verdicts = run(redis_client, list(order), articles)
+            if sorted(v == "duplicate" for v in verdicts) != [False] + [True] * (len(pages) - 1):
+                failures.append((story, [p["site"] for p in order], verdicts))
+    assert not failures, f"{len(failures)} failing orders: {failures}"
+
+
+def test_independent_reports_and_versions_are_all_kept(redis_client, extracted) -> None:
+    truth, articles = extracted
+    events = defaultdict(list)
+    for page in truth:
+        if page["role"] == "independent":
+            events[page.get("event") or page["story"]].append(page)
+        if page["role"] == "update":
+            events[page["url"]] = [page, next(p for p in truth if p["url"] == page["updates"])]
+    assert len(events) >= 4
+    for key, pages in events.items():
+        for order in itertools.permutations(pages):
+            verdicts = run(redis_client, list(order), articles)
+            assert "duplicate" not in verdicts, (key, [p["site"] for p in order], verdicts)
