@@ -55,12 +55,14 @@ local gen = math.floor(now / ttl)
 local oldest = tonumber(redis.call('HGET', P .. ':meta', 'g' .. (gen - 1)) or
                         redis.call('HGET', P .. ':meta', 'g' .. gen) or 0)
 
-local function hex(bin)
-  return (string.gsub(bin, '.', function(c) return string.format('%02x', string.byte(c)) end))
+local function hex(bin)  -- 8 bytes -> 16 hex digits, one format call
+  return string.format('%02x%02x%02x%02x%02x%02x%02x%02x', string.byte(bin, 1, 8))
 end
 
-local function unhex(h)
-  return (string.gsub(h, '..', function(cc) return string.char(tonumber(cc, 16)) end))
+local function unhex(h)  -- 16 hex digits -> 8 bytes
+  local b = {}
+  for i = 1, 15, 2 do b[#b + 1] = tonumber(string.sub(h, i, i + 1), 16) end
+  return string.char(unpack(b))
 end
 
 local function shard_of(bin, n)

@@ -9,7 +9,7 @@ version of the story (an update adds text after it) does not, so versions keep t
 text. A same-site republished copy is still caught by the exact-text layer, whose hash
 is taken before this step.
 
-State lives in Redis (``<prefix>:site:<site hash>``: line hash -> pages) so that cron runs
+State lives in Redis (``<prefix>:site:<site hash>``: line hashes) so that cron runs
 and workers share it. It is loaded once per site per process and written back in
 batches, so it costs no round trip on the per-article path; a process sees lines learned
 by other processes from its next load on (eventually consistent, see the README).
@@ -90,11 +90,12 @@ class SiteBoilerplate:
         if self.client is None or not self._pending:
             self._pending.clear()
             return
+        # Only presence matters for stripping: one HSET per site (HINCRBY per line would cost
+        # a command per line, ~0.3 ms per article in client-side packing alone).
         pipe = self.client.pipeline(transaction=False)
         for site, counts in self._pending.items():
             key = self._key(site)
-            for line, count in counts.items():
-                pipe.hincrby(key, line, count)
+            pipe.hset(key, mapping=dict.fromkeys(counts, 1))
             pipe.expire(key, self.ttl)
         pipe.execute()
         self._pending.clear()
