@@ -2,7 +2,7 @@
 
 Shingles are character k-grams of the lower-cased text with spaces and ASCII punctuation
 removed (robust to typos, merged or split words and leftover encoding damage), hashed with
-a vectorised FNV-1a rolling hash. Signatures come from datasketch ``MinHash`` fed those
+numpy in one vectorised pass. Signatures come from datasketch ``MinHash`` fed those
 32-bit hashes directly (identity hash function, numpy batches): deterministic, independent
 of ``PYTHONHASHSEED``. The index keeps each value truncated to 8 or 16 bits (b-bit MinHash, the
 chance agreement of 2**-bits is corrected for when Jaccard is estimated);
@@ -50,12 +50,18 @@ def shingle_hashes(joined: bytes, k: int) -> np.ndarray:
         return np.zeros(0, dtype=np.uint32)
     if len(joined) < k:
         return np.array([xxhash.xxh32_intdigest(joined)], dtype=np.uint32)
-    b = np.frombuffer(joined, dtype=np.uint8).astype(np.uint64)
-    n = len(b) - k + 1
-    h = np.full(n, _FNV_OFFSET, dtype=np.uint64)
-    for j in range(k):
-        h = (h ^ b[j : j + n]) * _FNV_PRIME
-    h ^= h >> np.uint64(32)
+    n = len(joined) - k + 1
+    if k <= 8:
+        # Each k-gram is read as one little-endian uint64 at every byte offset (k bytes kept),
+        # then hashed multiplicatively: one pass instead of k.
+        grams = np.ndarray(shape=(n,), dtype="<u8", buffer=joined + b"\0" * 8, offset=0, strides=(1,))
+        h = ((grams & np.uint64((1 << (8 * k)) - 1)) * _MIX) >> np.uint64(32)
+    else:  # FNV-1a, one pass per byte of the k-gram
+        b = np.frombuffer(joined, dtype=np.uint8).astype(np.uint64)
+        h = np.full(n, _FNV_OFFSET, dtype=np.uint64)
+        for j in range(k):
+            h = (h ^ b[j : j + n]) * _FNV_PRIME
+        h ^= h >> np.uint64(32)
     h32 = np.sort(h.astype(np.uint32))  # np.sort + mask is ~5x faster than np.unique here
     return h32[np.concatenate(([True], h32[1:] != h32[:-1]))]
 
