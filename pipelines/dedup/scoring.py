@@ -35,6 +35,8 @@ class Detector:
         for key, value in overrides.items():
             settings.set(key, value)
         self.client = get_redis(settings)
+        if not os.environ.get("REDIS_URL"):
+            self.client.config_set("save", "")  # a throwaway server: let it exit without saving
         self.prefix = settings.get("DEDUP_KEY_PREFIX")
         self.records = RecordDeduper(Deduper(self.client, DedupConfig.from_settings(settings)))
         atexit.register(self.cleanup)
