@@ -35,6 +35,7 @@ clean-data:  ## forget everything the demo stored (index + database)
 
 eval: install  ## quality on ../shared/corpus (dedup: engine beside the datasketch reference)
 	$(BIN)/python -m benchmarks.eval_dedup
+	$(BIN)/python -m benchmarks.eval_extraction
 
 bench: install  ## dedup stage cost per layer, round trips, Redis bytes and latency at 10k/100k/1M
 	$(BIN)/python -m benchmarks.bench_dedup

@@ -34,8 +34,11 @@ class Article:
     fetched_at: str
     title: str
     text: str
-    author: str = ""
-    published: str = ""
+    author: str = ""  # authors joined with "; " (storage column)
+    published: str = ""  # ISO 8601: date, or date-time with zone when the page states it
     language: str = ""
+    authors: list[str] = field(default_factory=list)
+    updated: str = ""  # ISO 8601, like ``published``; "" when not stated
+    sitename: str = ""
     # Filled by the dedup stage for kept articles:
     dedup: dict[str, Any] = field(default_factory=dict)

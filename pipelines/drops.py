@@ -27,6 +27,10 @@ class NotAnArticle(ExtractionDrop):
     """A listing, tag, search or other non-article page."""
 
 
+class PaywallTeaser(ExtractionDrop):
+    """Only a teaser is readable: the rest is behind a paywall or registration wall."""
+
+
 class ExtractionFailed(ExtractionDrop):
     """The extractor could not parse the page at all (malformed beyond repair, binary…)."""
 

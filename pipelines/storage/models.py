@@ -20,6 +20,9 @@ articles = Table(
     Column("author", Text, nullable=False, default=""),
     Column("published", String(40), nullable=False, default=""),
     Column("language", String(16), nullable=False, default=""),
+    Column("authors", Text, nullable=False, default="[]"),  # JSON list of names
+    Column("updated", String(40), nullable=False, default=""),
+    Column("sitename", Text, nullable=False, default=""),
     Column("text", Text, nullable=False),
     Column("fetched_at", String(40), nullable=False),
     Column("stored_at", DateTime(timezone=True), nullable=False, server_default=func.now()),

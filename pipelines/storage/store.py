@@ -6,6 +6,7 @@ a crash never stores an article twice; parameters are always bound, never format
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ class Store:
     def add_article(self, article: Article) -> bool:
         """Store ``article``; False when its id or URL was already stored."""
         row = {k: v for k, v in asdict(article).items() if k != "dedup"}
+        row["authors"] = json.dumps(row.get("authors") or [], ensure_ascii=False)
         row["dedup_method"] = article.dedup.get("method", "new")
         row["updates_id"] = article.dedup.get("updates")
         stmt = self._insert(articles).values(**row).on_conflict_do_nothing()
