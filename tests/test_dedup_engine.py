@@ -132,3 +132,19 @@ def test_roundup_of_two_stories_merges_nothing(deduper: Deduper) -> None:
     deduper.check("b" * 16, OTHER * 2, "s2", ("http://s2/b",))
     roundup = deduper.check("c" * 16, STORY + "\n\n" + OTHER * 2, "s3", ("http://s3/c",))
     assert roundup.merged == ()
+
+
+def test_restore_and_distinct_are_honoured(deduper: Deduper) -> None:
+    deduper.check("a" * 16, STORY, "wire", ("http://wire/a",))
+    dropped = deduper.check("b" * 16, "\n\n".join(PARAGRAPHS[:5]), "paper", ("http://paper/b",))
+    assert dropped.is_duplicate
+    assert deduper.restore("b" * 16)
+    assert deduper.check("b" * 16, "\n\n".join(PARAGRAPHS[:5]), "paper", ("http://paper/b",)).verdict == "self"
+    assert not deduper.restore("f" * 16)  # never indexed
+
+
+def test_distinct_pair_is_never_merged(deduper: Deduper) -> None:
+    deduper.check("a" * 16, STORY, "wire", ("http://wire/a",))
+    deduper.mark_distinct("a" * 16, "c" * 16)
+    assert deduper.check("c" * 16, STORY + "\n\nAdvertisement", "other", ("http://other/c",)).verdict == "new"
+    assert deduper.check("d" * 16, STORY + "\n\nShare this", "more", ("http://more/d",)).duplicate_of == "a" * 16

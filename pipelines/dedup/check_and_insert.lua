@@ -42,8 +42,9 @@ for v in string.gmatch(ARGV[13], '[^:]+') do rule[#rule + 1] = tonumber(v) end
 local tj, tc, tcp, tcov, tnew, jmin, z, minwords =
   rule[1], rule[2], rule[3], rule[4], rule[5], rule[6], rule[7], rule[8]
 local maxcand = tonumber(ARGV[14])
-local distinct = {}
+local distinct = {}  -- ids this article must never be merged with (a reviewer said so)
 for d in string.gmatch(ARGV[15], '[^,]+') do distinct[d] = true end
+for _, d in ipairs(redis.call('SMEMBERS', P .. ':nd:' .. ARGV[6])) do distinct[d] = true end
 local nurls = tonumber(ARGV[16])
 local urls, bands = {}, {}
 for i = 17, 16 + nurls do urls[#urls + 1] = ARGV[i] end
@@ -240,7 +241,7 @@ local dups, version, versioned = {}, nil, {}
 local mine = {string.byte(sig, 1, #sig)}
 for k = 1, math.min(#order, maxcand) do
   local rec = record(order[k])
-  if rec and rec.id ~= id and not distinct[rec.kept] and #rec.sig == #sig then
+  if rec and rec.id ~= id and not distinct[rec.kept] and not distinct[rec.id] and #rec.sig == #sig then
     local eq = 0
     local other = {string.byte(rec.sig, 1, #rec.sig)}
     if step == 1 then

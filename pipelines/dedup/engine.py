@@ -207,6 +207,17 @@ class Deduper:
         )
         return _decision(reply)
 
+    def restore(self, article_id: str) -> bool:
+        """A reviewer put dropped copy ``article_id`` back into storage: index it as kept."""
+        return self.index.restore(article_id)
+
+    def mark_distinct(self, a: str, b: str) -> None:
+        """A reviewer said ``a`` and ``b`` are different stories: the engine never merges them."""
+        for article_id in (a, b):
+            if len(article_id) != 16 or any(c not in "0123456789abcdef" for c in article_id):
+                raise ValueError(f"article ids are 16 lower-case hex digits, got {article_id!r}")
+        self.index.mark_distinct(a, b)
+
     def close(self) -> None:
         """Write pending learned site boilerplate to Redis."""
         self.sites.flush()

@@ -20,6 +20,7 @@ import redis
 from pipelines.dedup.fingerprint import Fingerprint
 
 LUA = (Path(__file__).with_name("check_and_insert.lua")).read_text(encoding="utf-8")
+RESTORE_LUA = (Path(__file__).with_name("restore.lua")).read_text(encoding="utf-8")
 
 
 class IndexParamsMismatch(RuntimeError):
@@ -63,6 +64,15 @@ class RedisIndex:
         self.client, self.prefix, self.params = client, prefix, params
         self.window, self.shards, self.key_shards = window_seconds, shards, key_shards
         self._script = client.register_script(LUA)
+        self._restore = client.register_script(RESTORE_LUA)
+
+    def restore(self, doc_id: str) -> bool:
+        """Mark indexed article ``doc_id`` as kept (a reviewer restored it); False if not indexed."""
+        return bool(self._restore(args=[self.prefix, self.key_shards, self.window, doc_id, "", ""]))
+
+    def mark_distinct(self, a: str, b: str) -> None:
+        """Record that articles ``a`` and ``b`` are different stories: never merge them."""
+        self._restore(args=[self.prefix, self.key_shards, self.window, "", a, b])
 
     def verify_params(self) -> None:
         """Raise ``IndexParamsMismatch`` (writing nothing) when the stored params differ."""
