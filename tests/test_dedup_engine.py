@@ -147,4 +147,5 @@ def test_distinct_pair_is_never_merged(deduper: Deduper) -> None:
     deduper.check("a" * 16, STORY, "wire", ("http://wire/a",))
     deduper.mark_distinct("a" * 16, "c" * 16)
     assert deduper.check("c" * 16, STORY + "\n\nAdvertisement", "other", ("http://other/c",)).verdict == "new"
-    assert deduper.check("d" * 16, STORY + "\n\nShare this", "more", ("http://more/d",)).duplicate_of == "a" * 16
+    copy = deduper.check("d" * 16, STORY + "\n\nShare this", "more", ("http://more/d",))
+    assert copy.duplicate_of == "a" * 16 and copy.merged == ()  # a copy of both does not merge them

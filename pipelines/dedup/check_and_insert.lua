@@ -319,7 +319,8 @@ if best and best.rec.id == best.kept then
   best = survivor
   for _, c in ipairs(dups) do
     if c ~= best and c.rec.id == c.kept and c.rec.status == 0 and not versioned[c.kept] and step == 1
-       and agree(c.rec.sig, best.rec.sig) >= jmin then
+       and agree(c.rec.sig, best.rec.sig) >= jmin
+       and redis.call('SISMEMBER', P .. ':nd:' .. c.kept, best.kept) == 0 then
       local r = c.rec
       redis.call('SET', P .. ':d:' .. r.num,
                  struct.pack(HDR, r.ts, r.nsh, r.nwords, r.site, 1, unhex(r.id), unhex(best.kept)) .. r.sig,
