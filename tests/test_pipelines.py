@@ -98,3 +98,25 @@ def test_dedup_then_storage_records_duplicate_with_scores(crawler) -> None:
     assert row.contained >= 0.65 and row.jaccard == dropped.value.decision.scores["jaccard"]
     assert row.site == "paper" and row.title == "Local dam"
     assert crawler.stats.get_value("storage/duplicates") == 1
+
+
+def test_unreachable_redis_keeps_articles_unchecked(tmp_path: Path, caplog) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    crawler = get_crawler(settings_dict=project_settings(
+        REDIS_URL=f"redis://127.0.0.1:{port}/0", REDIS_SOCKET_TIMEOUT=1.0,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    ))
+    crawler.stats.open_spider()
+    extract = build_from_crawler(ExtractionPipeline, crawler)
+    dedup = build_from_crawler(DedupPipeline, crawler)  # does not raise
+    store = build_from_crawler(StoragePipeline, crawler)
+    article = extract.process_item(page("http://t.example/a/9", page_html("Dam gates", BODY)))
+    assert store.process_item(dedup.process_item(article)) is article
+    assert crawler.stats.get_value("dedup/redis_unavailable") == 1
+    assert "Redis unreachable" in caplog.text
+    with store.store.engine.connect() as conn:
+        assert conn.execute(text("select dedup_method from articles")).scalar() == "unchecked"
