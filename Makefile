@@ -8,7 +8,7 @@ SPIDER ?= harbor_gazette
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 SCRAPY := $(BIN)/python -m scrapy
 
-.PHONY: install demo crawl test lint eval bench clean-data
+.PHONY: install demo crawl crawl-all test lint eval bench clean-data
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,6 @@ eval: install  ## quality on ../shared/corpus (dedup: engine beside the datasket
 
 bench: install  ## dedup stage cost per layer, round trips, Redis bytes and latency at 10k/100k/1M
 	$(BIN)/python -m benchmarks.bench_dedup
+
+crawl-all: install  ## every spider in one locked process, for cron (GROUP=demo for the demo sites)
+	$(SCRAPY) crawlall $(if $(GROUP),--group $(GROUP))

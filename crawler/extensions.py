@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,3 +37,38 @@ class StatsFile:
         path.parent.mkdir(parents=True, exist_ok=True)
         stats = {**self.stats.get_stats(), "finish_reason": reason}
         path.write_text(json.dumps(stats, default=str, indent=1, sort_keys=True), encoding="utf-8")
+
+
+SESSION = uuid.uuid4().hex  # one per process: ``scrapy demo`` runs its spiders in one session
+
+
+class RunRecorder:
+    """Records each crawl in the ``runs`` table: spider, start, end, finish reason, final stats.
+
+    Always on. Sets the stat ``run/id`` at ``spider_opened`` so the storage stage can tag the
+    articles and duplicates of this run; runs of one process share a ``session``.
+    """
+
+    def __init__(self, store: Any, stats: Any) -> None:
+        self.store = store
+        self.stats = stats
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunRecorder:
+        from pipelines.storage.store import Store, make_engine  # storage imports items; keep this module light
+
+        ext = cls(Store(make_engine(crawler.settings.get("DATABASE_URL"))), crawler.stats)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Any) -> None:
+        self.run_id = self.store.start_run(spider.name, datetime.now(UTC), SESSION)
+        self.stats.set_value("run/id", self.run_id)
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.run_id is None:
+            return
+        stats = {**self.stats.get_stats(), "finish_reason": reason}
+        self.store.finish_run(self.run_id, datetime.now(UTC), reason, stats)

@@ -32,7 +32,24 @@ LOG_LEVEL = "INFO"  # log verbosity
 LOG_FORMATTER = "crawler.logformatter.LogFormatter"  # drop lines name the reason, not the whole item
 STATS_DUMP = True  # dump the stats at the end of a crawl (per-reason drop counts live there)
 STATS_FILE = ""  # when set, each spider's final stats are written there as JSON ({spider} expands)
-EXTENSIONS = {"crawler.extensions.StatsFile": 500}  # project extensions (each off unless configured)
+EXTENSIONS = {  # project extensions
+    "crawler.extensions.StatsFile": 500,  # final stats as JSON (off unless STATS_FILE is set)
+    "crawler.extensions.RunRecorder": 510,  # each crawl in the runs table (always on)
+    "crawler.incremental.SeenRecorder": 520,  # marks URLs seen once stored or deliberately dropped
+}
+
+# --- cron runner (scrapy crawlall) ---------------------------------------------------------------
+CRAWLALL_MAX_ERROR_RATE = 0.2  # ERROR log lines per response above which a run exits non-zero
+
+# --- incremental crawling ---------------------------------------------------------------------
+SEEN_ENABLED = True  # skip article pages already stored or deliberately dropped
+SEEN_TTL_DAYS = 30.0  # how long a URL stays seen
+DOWNLOADER_MIDDLEWARES = {"crawler.incremental.SeenFilterMiddleware": 560}  # before the HTTP cache (900)
+HTTPCACHE_ENABLED = True  # Scrapy's cache, used to revalidate listing pages (articles are not cached)
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"  # conditional GET: 304 when unchanged
+HTTPCACHE_DIR = str(Path(DATA_DIR) / "httpcache")  # cached feeds, sitemaps and section pages
+HTTPCACHE_ALWAYS_STORE = True  # keep listing pages even without cache headers (they are revalidated)
+HTTPCACHE_IGNORE_RESPONSE_CACHE_CONTROLS = ["no-cache"]  # "revalidate each time": we always do
 
 # --- item pipelines: extract -> dedup -> store ---------------------------------------------------
 ITEM_PIPELINES = {
@@ -85,6 +102,9 @@ DEDUP_SITE_BOILERPLATE = True  # learn and strip per-site repeated trailing line
 
 # --- storage ----------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(DATA_DIR) / 'newsdedup.sqlite3'}"  # SQLAlchemy URL
+
+# --- reports (scrapy report / scrapy review) -----------------------------------------------------------
+REPORT_BORDERLINE_MARGIN = 0.1  # a drop whose deciding score is within this above its threshold is borderline
 
 # --- demo network ------------------------------------------------------------------------------------
 DEMO_SITE_URLS = {}  # {spider name: base URL} of a running demo network; empty = start one in-process

@@ -3,4 +3,3 @@
 from settings.base import *  # noqa: F403
 
 TELNETCONSOLE_ENABLED = False  # still off: the demo runs unattended
-HTTPCACHE_ENABLED = False  # always fetch live pages in dev

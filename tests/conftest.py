@@ -59,3 +59,28 @@ def project_settings(**overrides: object) -> dict[str, object]:
     values = {k: v for k, v in settings.items() if k.isupper()}
     values.update(overrides)
     return values
+
+
+@pytest.fixture(scope="session")
+def demo_crawl(tmp_path_factory: pytest.TempPathFactory, redis_client: redis.Redis) -> Iterator[dict]:
+    """One demo crawl (in-process demo network, own SQLite file and key prefix), read-only for its users.
+
+    Yields ``{"tmp", "settings", "db_url", "truth"}``; ``settings`` are the ``-s`` settings of that crawl.
+    """
+    from demo.network import DemoNetwork
+    from tests.crawl import scrapy
+
+    tmp = tmp_path_factory.mktemp("demo-crawl")
+    db_url = f"sqlite:///{tmp / 'demo.sqlite3'}"
+    redis_url = os.environ.get("REDIS_URL") or f"unix://{redis_client.socket_file}"
+    prefix = f"t-report-{uuid.uuid4().hex[:8]}"
+    with DemoNetwork() as net:
+        settings = {"DEMO_SITE_URLS": net.urls(), "DATABASE_URL": db_url, "REDIS_URL": redis_url,
+                    "DEDUP_KEY_PREFIX": prefix}
+        proc = scrapy(["demo"], tmp, settings)
+        assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+        truth = net.ground_truth()
+    yield {"tmp": tmp, "settings": settings, "db_url": db_url, "truth": truth, "stdout": proc.stdout}
+    keys = list(redis_client.scan_iter(f"{prefix}:*", count=1000))
+    if keys:
+        redis_client.delete(*keys)

@@ -2,7 +2,8 @@
 
 Starts the demo network (stable ports from ``DEMO_PORT_BASE`` when free), runs all demo
 spiders in one process sharing the dedup index, prints fetched / stored / dropped by
-reason per site, and says where the data is.
+reason per site, says where the data is, and ends by writing the HTML dedup report
+(``DATA_DIR/reports/report-<UTC time>.html``, see ``scrapy report``) and printing its path.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 
+from crawler.commands.report import default_report_path, write_report
 from crawler.connection import describe, get_redis
+from crawler.report.data import ReportQuery
 from crawler.runstats import format_site_table, site_row
 from crawler.spiders.demo_base import DemoNewsSpider, shared_network
 
@@ -60,6 +63,9 @@ class Command(ScrapyCommand):
         print(f"\nArticles and duplicates: {settings.get('DATABASE_URL')}")
         print(f"Dedup index:             {describe(get_redis(settings))} (prefix {settings.get('DEDUP_KEY_PREFIX')})")
         print(f"Crawl log:               {self.log_file}")
+        report = default_report_path(settings.get("DATA_DIR"))
+        write_report(settings, ReportQuery(), "html", report)
+        print(f"Dedup report:            {report}")
         failed = [c.spidercls.name for c in crawlers if c.stats.get_value("finish_reason") != "finished"]
         if failed:
             print(f"Spiders that did not finish: {', '.join(failed)}")

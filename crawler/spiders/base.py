@@ -36,6 +36,7 @@ from crawler.urls import normalize_url
 class NewsSpider(SitemapSpider):
     """Base spider: declare sources and article URL rules; discovery and items are done here."""
 
+    group: str = ""  # `scrapy crawlall --group G` runs the spiders of one group
     base_url: str = ""  # prefix for relative sources
     feeds: Sequence[str] = ()  # RSS 2.0 or Atom feed URLs
     sitemaps: Sequence[str] = ()  # sitemaps, news sitemaps, sitemap indexes or robots.txt
@@ -72,14 +73,23 @@ class NewsSpider(SitemapSpider):
     def sitemap_rules(self) -> list[tuple[str, str]]:  # read by SitemapSpider.__init__
         return [("", "_parse_from_sitemap")]
 
+    # Listing pages are revalidated every run (a 304 when unchanged, see crawler.incremental);
+    # article pages are never cached: the seen-store decides whether they are fetched at all.
+    # (max-age=0, not no-cache: Scrapy's RFC 2616 policy sends no validators for no-cache)
+    LISTING_HEADERS = {"Cache-Control": "max-age=0"}
+    ARTICLE_META = {"article": True, "dont_cache": True}
+
     async def start(self) -> AsyncIterator[Any]:
         for url in self.sitemaps:
-            yield Request(self.absolute(url), callback=self._parse_sitemap, meta={"source": "sitemap"})
+            yield Request(self.absolute(url), callback=self._parse_sitemap, meta={"source": "sitemap"},
+                          headers=self.LISTING_HEADERS)
         for url in self.feeds:
-            yield Request(self.absolute(url), callback=self.parse_feed, meta={"source": "feed"})
+            yield Request(self.absolute(url), callback=self.parse_feed, meta={"source": "feed"},
+                          headers=self.LISTING_HEADERS)
         for url in self.sections:
             yield Request(
-                self.absolute(url), callback=self.parse_section, meta={"source": "section", "depth_pages": 1}
+                self.absolute(url), callback=self.parse_section, meta={"source": "section", "depth_pages": 1},
+                headers=self.LISTING_HEADERS,
             )
 
     # --- discovery -----------------------------------------------------------------------------
@@ -94,7 +104,7 @@ class NewsSpider(SitemapSpider):
         if not self.is_article_url(url):
             return None
         self.crawler.stats.inc_value(f"discovery/{source}/article_urls")
-        return Request(normalize_url(url), callback=self.parse_article, meta={"source": source})
+        return Request(normalize_url(url), callback=self.parse_article, meta={"source": source, **self.ARTICLE_META})
 
     def _parse_from_sitemap(self, response: Response) -> Any:
         # SitemapSpider calls this for every URL of a urlset; keep only article URLs.
@@ -113,6 +123,11 @@ class NewsSpider(SitemapSpider):
             requests = list(super()._parse_sitemap(response))
         except Exception as exc:  # scrapy's Sitemap raises on some garbage (e.g. StopIteration)
             return self._bad_source(response, "sitemap", f"unparsable ({exc.__class__.__name__})")
+        requests = [
+            r.replace(meta={**r.meta, "source": "sitemap", **self.ARTICLE_META})
+            if r.callback == self.parse_article else r.replace(headers=self.LISTING_HEADERS)
+            for r in requests
+        ]
         if not requests and self._urlset_locs:
             self.crawler.stats.inc_value("discovery/sitemap/no_article_urls")
             self.logger.info("Sitemap %s lists %d URLs, none an article", response.url, self._urlset_locs)
@@ -154,6 +169,7 @@ class NewsSpider(SitemapSpider):
                 response.urljoin(href),
                 callback=self.parse_section,
                 meta={"source": "section", "depth_pages": pages + 1},
+                headers=self.LISTING_HEADERS,
             )
 
     def _requests(self, urls: Iterable[str], response: Response, source: str) -> Iterable[Request]:

@@ -49,6 +49,8 @@ def shared_network(port_base: int) -> Any:
 class DemoNewsSpider(NewsSpider):
     """A publisher of the offline demo network (``demo`` package)."""
 
+    group = "demo"  # `scrapy crawlall --group demo`
+
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> DemoNewsSpider:
         if not kwargs.get("base_url"):

@@ -1,4 +1,5 @@
-"""Tables (SQLAlchemy Core): what was kept (``articles``) and what was dropped (``duplicates``).
+"""Tables (SQLAlchemy Core): what was kept (``articles``), what was dropped (``duplicates``),
+each crawl (``runs``) and each review action (``reviews``).
 
 A ``duplicates`` row holds enough to review and restore the copy: its url, site, title and
 text, the kept article it duplicates, the method and the scores.
@@ -29,6 +30,7 @@ articles = Table(
     # new | update | earlier_version | unchecked | restored
     Column("dedup_method", String(20), nullable=False, default="new"),
     Column("updates_id", String(16), nullable=True),  # the other version of the story (same site)
+    Column("run_id", Integer, nullable=True, index=True),  # runs.id of the crawl that stored it
 )
 
 duplicates = Table(
@@ -50,4 +52,28 @@ duplicates = Table(
     Column("contains", Float, nullable=False, default=0.0),  # share of the kept one inside the copy
     Column("relation", String(30), nullable=False, default=""),  # kept_is_shorter | late_merge
     Column("dropped_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("run_id", Integer, nullable=True, index=True),  # runs.id of the crawl that dropped it
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("spider", String(100), nullable=False, index=True),
+    Column("session", String(32), nullable=False, default="", index=True),  # one per process (scrapy demo: 4 runs)
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("finish_reason", String(40), nullable=False, default=""),
+    Column("stats", Text, nullable=False, default="{}"),  # final Scrapy stats as JSON
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(20), nullable=False),  # restore | distinct
+    Column("a", String(16), nullable=False),  # restore: the restored copy; distinct: first article
+    Column("b", String(16), nullable=False, default=""),  # restore: the article it was a copy of; distinct: second
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("note", Text, nullable=False, default=""),
 )

@@ -1,5 +1,6 @@
 """Storage stage as a Scrapy component: kept articles into ``articles``; every dedup drop
-(caught through the ``item_dropped`` signal) into ``duplicates``.
+(caught through the ``item_dropped`` signal) into ``duplicates``. Rows carry the id of the
+current run (stat ``run/id``, set by ``crawler.extensions.RunRecorder``).
 """
 
 from __future__ import annotations
@@ -33,20 +34,25 @@ class StoragePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        if not self.store.add_article(item):
+        if not self.store.add_article(item, self._run_id()):
             self.stats.inc_value("storage/already_stored")
             raise AlreadyStored(f"Already stored: {item.url}")
         self.stats.inc_value("storage/articles")
         return item
 
+    def _run_id(self) -> int | None:
+        """The current run's id (``runs.id``), None when no run is recorded."""
+        value = self.stats.get_value("run/id")
+        return int(value) if value is not None else None
+
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any = None) -> None:
         if not isinstance(exception, DuplicateDrop):
             return
         for stored_id in exception.decision.merged:
-            if self.store.merge(stored_id, exception.decision.duplicate_of):
+            if self.store.merge(stored_id, exception.decision.duplicate_of, self._run_id()):
                 self.stats.inc_value("storage/late_merges")
                 logger.info("Late merge: stored article %s is a copy of %s", stored_id, exception.decision.duplicate_of)
-        if self.store.add_duplicate(exception.article, exception.decision):
+        if self.store.add_duplicate(exception.article, exception.decision, self._run_id()):
             self.stats.inc_value("storage/duplicates")
         elif not isinstance(exception, AlreadyDropped):
             self.stats.inc_value("storage/duplicates_already_recorded")

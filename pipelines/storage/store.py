@@ -2,21 +2,25 @@
 
 Writes are idempotent (``INSERT … ON CONFLICT DO NOTHING``) so a re-crawl or a retry after
 a crash never stores an article twice; parameters are always bound, never formatted in.
+Also records crawl runs (``runs``) and review actions (``reviews``: restore, distinct).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, Table, create_engine, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateColumn, DDLElement
 
 from crawler.items import Article
-from pipelines.storage.models import articles, duplicates, metadata
+from pipelines.storage.models import articles, duplicates, metadata, reviews, runs
 
 
 def make_engine(database_url: str) -> Engine:
@@ -27,27 +31,59 @@ def make_engine(database_url: str) -> Engine:
     return create_engine(url, future=True, pool_pre_ping=True)
 
 
+class _AddColumn(DDLElement):
+    """``ALTER TABLE t ADD COLUMN c`` for a nullable column added to a table after its creation."""
+
+    inherit_cache = False
+
+    def __init__(self, table: Table, column_name: str) -> None:
+        self.table = table
+        self.column = table.c[column_name]
+
+
+@compiles(_AddColumn)
+def _compile_add_column(element: _AddColumn, compiler: Any, **kw: Any) -> str:
+    prep = compiler.preparer
+    column = compiler.process(CreateColumn(element.column), **kw)
+    return f"ALTER TABLE {prep.format_table(element.table)} ADD COLUMN {column}"
+
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Add the nullable columns newer code expects (``run_id``) to tables created before them."""
+    found = inspect(engine)
+    with engine.begin() as conn:
+        for table in (articles, duplicates):
+            present = {c["name"] for c in found.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present and column.nullable:
+                    conn.execute(_AddColumn(table, column.name))
+
+
 class Store:
-    """Reads and writes the ``articles`` and ``duplicates`` tables."""
+    """Reads and writes the ``articles``, ``duplicates``, ``runs`` and ``reviews`` tables."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         metadata.create_all(engine)
+        _add_missing_columns(engine)
         self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
-    def add_article(self, article: Article) -> bool:
+    def add_article(self, article: Article, run_id: int | None = None) -> bool:
         """Store ``article``; False when its id or URL was already stored."""
         row = {k: v for k, v in asdict(article).items() if k != "dedup"}
         row["authors"] = json.dumps(row.get("authors") or [], ensure_ascii=False)
         row["dedup_method"] = article.dedup.get("method", "new")
         row["updates_id"] = article.dedup.get("updates")
+        row["run_id"] = run_id
         stmt = self._insert(articles).values(**row).on_conflict_do_nothing()
         with self.engine.begin() as conn:
             return conn.execute(stmt).rowcount == 1
 
-    def add_duplicate(self, article: Article, decision: Any) -> bool:
+    def add_duplicate(self, article: Article, decision: Any, run_id: int | None = None) -> bool:
         """Record a dropped copy; False when that copy was recorded before."""
         row = {
+            "run_id": run_id,
             "article_id": article.id,
             "url": article.url,
             "site": article.site,
@@ -67,7 +103,7 @@ class Store:
         with self.engine.begin() as conn:
             return conn.execute(stmt).rowcount == 1
 
-    def merge(self, article_id: str, into: str) -> bool:
+    def merge(self, article_id: str, into: str, run_id: int | None = None) -> bool:
         """Late merge: move stored article ``article_id`` into ``duplicates`` as a copy of ``into``.
 
         Used when a later article shows that two stored ones are the same story (two trimmed
@@ -81,12 +117,76 @@ class Store:
                 self._insert(duplicates).values(
                     article_id=row["id"], url=row["url"], site=row["site"], title=row["title"], text=row["text"],
                     author=row["author"], published=row["published"], fetched_at=row["fetched_at"],
-                    duplicate_of=into, method="merged", relation="late_merge",
+                    duplicate_of=into, method="merged", relation="late_merge", run_id=run_id,
                 ).on_conflict_do_nothing()
             )
             conn.execute(articles.delete().where(articles.c.id == article_id))
             conn.execute(duplicates.update().where(duplicates.c.duplicate_of == article_id).values(duplicate_of=into))
         return True
+
+    # --- runs -------------------------------------------------------------------------------------
+
+    def start_run(self, spider: str, started_at: datetime, session: str = "") -> int:
+        """Record the start of a crawl of ``spider``; returns the new run id."""
+        with self.engine.begin() as conn:
+            result = conn.execute(runs.insert().values(spider=spider, session=session, started_at=started_at))
+            return int(result.inserted_primary_key[0])
+
+    def finish_run(self, run_id: int, finished_at: datetime, reason: str, stats: dict[str, Any]) -> None:
+        """Record the end of run ``run_id``: why it finished and its final Scrapy stats."""
+        values = {"finished_at": finished_at, "finish_reason": reason or "", "stats": json.dumps(stats, default=str)}
+        with self.engine.begin() as conn:
+            conn.execute(runs.update().where(runs.c.id == run_id).values(**values))
+
+    # --- review: restore a dropped copy, record a false positive --------------------------------------
+
+    def find_duplicate(self, dup_id: str) -> dict[str, Any] | None:
+        """The ``duplicates`` row named by its ``article_id`` (16 hex) or its numeric ``id``."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(duplicates).where(duplicates.c.article_id == dup_id)).mappings().first()
+            if row is None and dup_id.isdigit():
+                row = conn.execute(select(duplicates).where(duplicates.c.id == int(dup_id))).mappings().first()
+        return dict(row) if row is not None else None
+
+    def restore(self, dup_id: str, note: str = "") -> dict[str, Any]:
+        """Move dropped copy ``dup_id`` into ``articles`` (method ``restored``) and log a review; one transaction.
+
+        Returns the former ``duplicates`` row. Raises ``LookupError`` when there is no such
+        dropped copy, ``ValueError`` when its id or URL is already stored.
+        """
+        row = self.find_duplicate(dup_id)
+        if row is None:
+            raise LookupError(f"no dropped copy {dup_id!r}")
+        article = {
+            "id": row["article_id"], "url": row["url"], "final_url": row["url"], "canonical_url": row["url"],
+            "site": row["site"], "title": row["title"], "author": row["author"], "published": row["published"],
+            "text": row["text"], "fetched_at": row["fetched_at"], "dedup_method": "restored", "updates_id": None,
+            "run_id": row["run_id"],
+        }
+        with self.engine.begin() as conn:
+            if conn.execute(self._insert(articles).values(**article).on_conflict_do_nothing()).rowcount != 1:
+                raise ValueError(f"cannot restore {row['article_id']}: its id or URL is already stored")
+            conn.execute(duplicates.delete().where(duplicates.c.id == row["id"]))
+            conn.execute(
+                reviews.insert().values(action="restore", a=row["article_id"], b=row["duplicate_of"], note=note)
+            )
+        return row
+
+    def add_review(self, action: str, a: str, b: str = "", note: str = "") -> int:
+        """Log a review action (``restore`` | ``distinct``) in the audit trail; returns its id."""
+        with self.engine.begin() as conn:
+            result = conn.execute(reviews.insert().values(action=action, a=a, b=b, note=note))
+            return int(result.inserted_primary_key[0])
+
+    def article_exists(self, article_id: str) -> bool:
+        """Whether ``article_id`` is stored (``articles``) or recorded as a dropped copy (``duplicates``)."""
+        with self.engine.connect() as conn:
+            for column in (articles.c.id, duplicates.c.article_id):
+                if conn.execute(select(column).where(column == article_id)).first() is not None:
+                    return True
+        return False
+
+    # --- readers ----------------------------------------------------------------------------------------
 
     def articles(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
@@ -95,3 +195,11 @@ class Store:
     def duplicates(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(duplicates))]
+
+    def runs(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(runs).order_by(runs.c.id))]
+
+    def reviews(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(reviews).order_by(reviews.c.id))]

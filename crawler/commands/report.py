@@ -1,0 +1,76 @@
+"""``scrapy report``: what deduplication dropped, per run and site, for review.
+
+``--format html`` (default) writes one self-contained HTML file (default
+``DATA_DIR/reports/report-<UTC time>.html``) and prints its path; ``json`` (see
+``crawler/report/schema.json``) and ``csv`` (one row per dropped copy) go to stdout unless ``-o``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from crawler.report.data import ReportQuery, Thresholds, build_report, parse_since
+from crawler.report.render import FORMATS, render
+from pipelines.storage.store import Store, make_engine
+
+
+def default_report_path(data_dir: str, now: datetime | None = None) -> Path:
+    """``DATA_DIR/reports/report-<UTC time>.html``."""
+    return Path(data_dir) / "reports" / f"report-{(now or datetime.now(UTC)):%Y%m%dT%H%M%SZ}.html"
+
+
+def write_report(settings: Any, query: ReportQuery, fmt: str, path: Path | None) -> str:
+    """Build the report from ``settings``' database and render it; write it to ``path`` if given."""
+    store = Store(make_engine(settings.get("DATABASE_URL")))
+    output = render(build_report(store, query, Thresholds.from_settings(settings)), fmt)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(output, encoding="utf-8")
+    return output
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False  # reads storage only: no crawler, no Scrapy startup log
+    default_settings = {"LOG_LEVEL": "WARNING"}
+
+    def syntax(self) -> str:
+        return "[options]"
+
+    def short_desc(self) -> str:
+        return "Report what deduplication dropped (HTML, JSON or CSV)"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--run", help="a run id, or 'last' (the runs of the latest crawl process); default all")
+        parser.add_argument("--since", help="only from this time on: ISO date/time (UTC unless stated) or 36h, 7d")
+        parser.add_argument("--site", help="only this site (as the copy's or the kept article's site)")
+        parser.add_argument("--format", choices=FORMATS, default="html", help="html (default), json or csv")
+        parser.add_argument("-o", "--output", help="write here (html default: DATA_DIR/reports/report-<time>.html)")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if args:
+            raise UsageError("no positional arguments")
+        if opts.run and opts.run != "last" and not opts.run.isdigit():
+            raise UsageError("--run takes a run id or 'last'")
+        try:
+            since = parse_since(opts.since) if opts.since else None
+        except ValueError as exc:
+            raise UsageError(f"--since: {exc}") from exc
+        assert self.settings is not None
+        query = ReportQuery(run=opts.run, since=since, site=opts.site)
+        path = Path(opts.output) if opts.output and opts.output != "-" else None
+        if path is None and opts.format == "html" and opts.output != "-":
+            path = default_report_path(self.settings.get("DATA_DIR"))
+        output = write_report(self.settings, query, opts.format, path)
+        if path is None:
+            sys.stdout.write(output)
+        else:
+            print(f"Report written: {path}")

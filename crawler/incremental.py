@@ -1,0 +1,122 @@
+"""Incremental crawling: article pages already stored or deliberately dropped are not
+fetched again; listing pages (feeds, sitemaps, sections) are revalidated every run.
+
+- ``SeenStore``: normalised URLs in Redis (``<DEDUP_KEY_PREFIX>:seen:<url hash>``), expiring
+  after ``SEEN_TTL_DAYS``.
+- ``SeenFilterMiddleware`` (downloader): drops article requests whose URL is seen
+  (``incremental/skipped_seen``). If Redis is unreachable, requests go through.
+- ``SeenRecorder`` (extension): marks a URL seen only once its article was stored
+  (``item_scraped``) or deliberately dropped (``item_dropped``: a duplicate, already stored,
+  not an article, no text…), so a crash before that point never loses an article.
+
+Listing pages carry ``Cache-Control: max-age=0``: Scrapy's own HTTP cache with the RFC 2616
+policy (``HTTPCACHE_*`` settings) then revalidates them with If-None-Match /
+If-Modified-Since, and an unchanged page costs a 304.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import redis
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+from crawler.connection import get_redis
+from crawler.items import Article, ArticlePage
+from crawler.urls import normalize_url
+from pipelines.dedup.index import url_key
+from pipelines.drops import AlreadyStored, DuplicateDrop, ExtractionDrop
+
+logger = logging.getLogger(__name__)
+
+
+class SeenStore:
+    """Set of normalised URLs with expiry, in Redis."""
+
+    def __init__(self, client: redis.Redis, prefix: str, ttl_seconds: int) -> None:
+        self.client, self.prefix, self.ttl = client, prefix, max(1, int(ttl_seconds))
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> SeenStore:
+        return cls(get_redis(settings), settings.get("DEDUP_KEY_PREFIX"), settings.getfloat("SEEN_TTL_DAYS") * 86400)
+
+    def _key(self, url: str) -> str:
+        return f"{self.prefix}:seen:{url_key(normalize_url(url))}"
+
+    def seen(self, url: str) -> bool:
+        return bool(self.client.exists(self._key(url)))
+
+    def mark(self, *urls: str) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        for url in {u for u in urls if u}:
+            pipe.set(self._key(url), 1, ex=self.ttl)
+        pipe.execute()
+
+
+class SeenFilterMiddleware:
+    """Downloader middleware: skip article requests whose URL was stored or dropped before."""
+
+    def __init__(self, store: SeenStore, stats: Any) -> None:
+        self.store, self.stats = store, stats
+        self._down_logged = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SeenFilterMiddleware:
+        if not crawler.settings.getbool("SEEN_ENABLED"):
+            raise NotConfigured
+        return cls(SeenStore.from_settings(crawler.settings), crawler.stats)
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        if not request.meta.get("article"):
+            return None
+        try:
+            seen = self.store.seen(request.url)
+        except redis.ConnectionError as exc:
+            if not self._down_logged:
+                logger.error("Redis unreachable: fetching article pages without the seen-store: %s", exc)
+                self._down_logged = True
+            self.stats.inc_value("incremental/seen_store_unavailable")
+            return None
+        if seen:
+            self.stats.inc_value("incremental/skipped_seen")
+            raise IgnoreRequest(f"already stored or dropped: {request.url}")
+        return None
+
+
+class SeenRecorder:
+    """Extension: mark URLs seen once their article is stored or deliberately dropped."""
+
+    DELIBERATE = (DuplicateDrop, AlreadyStored, ExtractionDrop)
+
+    def __init__(self, store: SeenStore, stats: Any) -> None:
+        self.store, self.stats = store, stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SeenRecorder:
+        if not crawler.settings.getbool("SEEN_ENABLED"):
+            raise NotConfigured
+        ext = cls(SeenStore.from_settings(crawler.settings), crawler.stats)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
+        return ext
+
+    def _mark(self, item: Any) -> None:
+        urls = [item.url, item.final_url]
+        if isinstance(item, Article):
+            urls.append(item.canonical_url)
+        try:
+            self.store.mark(*urls)
+            self.stats.inc_value("incremental/marked_seen")
+        except redis.ConnectionError:
+            self.stats.inc_value("incremental/seen_store_unavailable")
+
+    def item_scraped(self, item: Any, response: Any = None, spider: Any = None) -> None:
+        if isinstance(item, Article):
+            self._mark(item)
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any = None) -> None:
+        if isinstance(exception, self.DELIBERATE) and isinstance(item, Article | ArticlePage):
+            self._mark(item)

@@ -1,0 +1,94 @@
+"""Render the report model as HTML (one self-contained file), JSON or CSV.
+
+HTML goes through Jinja2 with autoescaping on: every title, URL and text from the crawled
+pages is escaped; the only non-text embedded is the plots' ``data:`` URIs, drawn here from numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from crawler.report import plots
+from crawler.report.data import CATEGORY_LABELS
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
+FORMATS = ("html", "json", "csv")
+CSV_FIELDS = (
+    "run_id", "copy_id", "copy_site", "copy_title", "copy_url", "kept_id", "kept_site", "kept_title", "kept_url",
+    "method", "relation", "jaccard", "contained", "contains", "score", "threshold", "borderline", "dropped_at",
+)
+EQUAL_CONTEXT_WORDS = 30  # an unchanged stretch longer than twice this shows its ends only
+
+
+def shorten(text: str, words: int = EQUAL_CONTEXT_WORDS) -> tuple[str, int, str]:
+    """(head, words left out, tail) of an unchanged diff stretch; nothing left out when it is short."""
+    parts = re.findall(r"\S+\s*", text)
+    if len(parts) <= 2 * words + 10:
+        return text, 0, ""
+    return "".join(parts[:words]), len(parts) - 2 * words, "".join(parts[-words:])
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(shorten=shorten, labels=CATEGORY_LABELS)
+    env.filters["score"] = lambda v: "–" if v is None else f"{v:.3f}"
+    env.tests["http_url"] = lambda v: isinstance(v, str) and v.lower().startswith(("http://", "https://"))
+    return env
+
+
+def render_html(model: dict[str, Any]) -> str:
+    """The report as one HTML page: inline CSS, plots as data URIs, no script, no network access."""
+    copies = [c for cluster in model["clusters"] for c in cluster["copies"]]
+    pictures = {
+        "scores": plots.score_histogram(copies, model["thresholds"]["jaccard"], model["thresholds"]["containment"]),
+        "runs": plots.drops_per_run(model["runs"]),
+    }
+    return _environment().get_template("report.html.j2").render(report=model, plots=pictures)
+
+
+def render_json(model: dict[str, Any]) -> str:
+    """The model as JSON (``schema.json``)."""
+    return json.dumps(model, ensure_ascii=False, indent=1) + "\n"
+
+
+def _cell(value: Any) -> Any:
+    """Neutralise spreadsheet formulas in text cells (a title starting with ``=`` stays text)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def render_csv(model: dict[str, Any]) -> str:
+    """One row per dropped copy, with its kept article and scores."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for cluster in model["clusters"]:
+        kept = cluster["kept"]
+        for c in cluster["copies"]:
+            row = {
+                "run_id": c["run_id"], "copy_id": c["article_id"], "copy_site": c["site"], "copy_title": c["title"],
+                "copy_url": c["url"], "kept_id": kept["id"], "kept_site": kept["site"], "kept_title": kept["title"],
+                "kept_url": kept["url"], "method": c["method"], "relation": c["relation"], "jaccard": c["jaccard"],
+                "contained": c["contained"], "contains": c["contains"], "score": c["score"],
+                "threshold": c["threshold"], "borderline": c["borderline"], "dropped_at": c["dropped_at"],
+            }
+            writer.writerow({k: _cell(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def render(model: dict[str, Any], fmt: str) -> str:
+    """``model`` rendered as ``fmt`` (html | json | csv)."""
+    renderers = {"html": render_html, "json": render_json, "csv": render_csv}
+    if fmt not in renderers:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    return renderers[fmt](model)

@@ -1,0 +1,167 @@
+"""``scrapy report`` on a real demo crawl (SQLite + Redis): JSON valid against the schema, every
+dropped copy under its kept article with its scores, filters, CSV, HTML escaping, and the
+``scrapy demo`` report path."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jsonschema
+import pytest
+from sqlalchemy import create_engine, text
+
+from crawler.items import Article
+from crawler.report.data import ReportQuery, Thresholds, build_report, diff_segments, parse_since
+from crawler.report.render import SCHEMA_PATH, render
+from pipelines.storage.store import Store, make_engine
+from tests.crawl import scrapy
+
+XSS = "<script>alert(1)</script>"
+XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def report(demo: dict, *args: str) -> str:
+    """stdout of ``scrapy report ARGS`` against the demo crawl's database."""
+    proc = scrapy(["report", *args], demo["tmp"], demo["settings"])
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    return proc.stdout
+
+
+def validate(model: dict) -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(model)
+
+
+def rows(db_url: str, table: str) -> list[dict]:
+    with create_engine(db_url).connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(text(f"select * from {table}"))]  # noqa: S608 (fixed names)
+
+
+@pytest.fixture(scope="module")
+def json_report(demo_crawl: dict) -> dict:
+    return json.loads(report(demo_crawl, "--format", "json"))
+
+
+def test_json_validates_against_schema(json_report: dict) -> None:
+    validate(json_report)
+    assert json_report["schema"] == "newsdedup-report/1"
+    assert len(json_report["runs"]) == 4 and {r["finish_reason"] for r in json_report["runs"]} == {"finished"}
+
+
+def test_every_dropped_copy_is_under_its_kept_article_with_scores(demo_crawl: dict, json_report: dict) -> None:
+    duplicates = rows(demo_crawl["db_url"], "duplicates")
+    stored = {a["id"]: a for a in rows(demo_crawl["db_url"], "articles")}
+    assert len(duplicates) >= 10
+    clusters = {c["kept"]["id"]: c for c in json_report["clusters"]}
+    assert len(clusters) == len({d["duplicate_of"] for d in duplicates}) == json_report["totals"]["clusters"]
+    for dup in duplicates:
+        cluster = clusters[dup["duplicate_of"]]
+        assert cluster["kept"]["title"] == stored[dup["duplicate_of"]]["title"]
+        copy = {c["article_id"]: c for c in cluster["copies"]}[dup["article_id"]]
+        assert (copy["site"], copy["url"], copy["method"]) == (dup["site"], dup["url"], dup["method"])
+        assert copy["jaccard"] == pytest.approx(dup["jaccard"], abs=1e-4)
+        assert copy["contained"] == pytest.approx(dup["contained"], abs=1e-4)
+        assert copy["run_id"] is not None
+        if dup["method"] in ("near", "containment"):
+            assert copy["score"] is not None and copy["score"] > 0
+        assert any(seg["op"] == "equal" for seg in copy["diff"])
+        assert "".join(s["copy"] for s in copy["diff"]).split() == dup["text"].split()[:4000]
+    # every reprint of the network's ground truth that was dropped is in the report
+    copy_urls = {c["url"] for cl in json_report["clusters"] for c in cl["copies"]}
+    reprints = [p for p in demo_crawl["truth"] if p["role"] == "reprint"]
+    dropped_urls = {d["url"] for d in duplicates}
+    assert reprints and all(p["url"] in copy_urls for p in reprints if p["url"] in dropped_urls)
+
+
+def test_counts_borderline_and_reprints(json_report: dict) -> None:
+    totals = {k: sum(r[k] for r in json_report["runs"]) for k in ("fetched", "extracted", "stored")}
+    assert totals["fetched"] > totals["extracted"] > totals["stored"] > 0
+    dropped = {k for r in json_report["runs"] for k in r["dropped"]}
+    assert {"near", "not_an_article", "no_text"} <= dropped
+    assert any(k.startswith("http") for s in json_report["sites"] for k in s["errors"])
+    margin = json_report["thresholds"]["borderline_margin"]
+    distances = [b["distance"] for b in json_report["borderline"]]
+    assert distances == sorted(distances) and all(d < margin for d in distances)
+    assert len(distances) == json_report["totals"]["borderline"]
+    counts = [p["count"] for p in json_report["reprints"]]
+    assert counts == sorted(counts, reverse=True) and sum(counts) == json_report["totals"]["dropped_copies"]
+
+
+def test_filters_and_csv(demo_crawl: dict, json_report: dict) -> None:
+    last = json.loads(report(demo_crawl, "--format", "json", "--run", "last"))
+    assert len(last["runs"]) == 4 and last["totals"]["dropped_copies"] == json_report["totals"]["dropped_copies"]
+    one = json.loads(report(demo_crawl, "--format", "json", "--run", str(last["runs"][0]["id"])))
+    assert len(one["runs"]) == 1
+    assert all(c["run_id"] == one["runs"][0]["id"] for cl in one["clusters"] for c in cl["copies"])
+    site = json.loads(report(demo_crawl, "--format", "json", "--site", "harbor_gazette"))
+    validate(site)
+    assert site["clusters"] and all(
+        "harbor_gazette" in {cl["kept"]["site"], c["site"]} for cl in site["clusters"] for c in cl["copies"]
+    )
+    future = json.loads(report(demo_crawl, "--format", "json", "--since", "2999-01-01"))
+    assert future["runs"] == [] and future["clusters"] == []
+    table = list(csv.DictReader(io.StringIO(report(demo_crawl, "--format", "csv"))))
+    assert len(table) == json_report["totals"]["dropped_copies"]
+
+
+def test_html_default_path_and_demo_prints_report(demo_crawl: dict) -> None:
+    out = report(demo_crawl)
+    path = Path(out.strip().rsplit(" ", 1)[-1])
+    assert path.parent == demo_crawl["tmp"] / "data" / "reports" and path.suffix == ".html"
+    html = path.read_text(encoding="utf-8")
+    assert 'class="cluster"' in html and "data:image/svg+xml;base64," in html
+    assert "http://" not in html.split("<body>")[0]  # nothing fetched from the network: inline CSS only
+    line = [x for x in demo_crawl["stdout"].splitlines() if x.startswith("Dedup report:")]
+    assert line and Path(line[0].split(":", 1)[1].strip()).is_file()
+
+
+def xss_database(tmp: Path) -> str:
+    """An SQLite file holding one kept article and one dropped copy with ``<script>`` in title and text."""
+    db_url = f"sqlite:///{tmp / 'xss.sqlite3'}"
+    store = Store(make_engine(db_url))
+    words = " ".join(f"word{i}" for i in range(80))
+    kept = Article(id="a" * 16, url="https://example.com/kept", final_url="https://example.com/kept",
+                   canonical_url="https://example.com/kept", site="evil_site", fetched_at="2026-01-01T00:00:00Z",
+                   title=f"Kept {XSS}", text=f"{words} {XSS} kept only")
+    copy = Article(id="b" * 16, url="javascript:alert(1)", final_url="javascript:alert(1)",
+                   canonical_url="javascript:alert(1)", site="copy_site", fetched_at="2026-01-01T00:00:00Z",
+                   title=f"Copy {XSS}", text=f"{words} {XSS} copy only <img src=x onerror=alert(2)>")
+
+    class Decision:
+        duplicate_of, method, relation = kept.id, "near", ""
+        scores = {"jaccard": 0.55, "contained": 0.7, "contains": 0.7}
+
+    assert store.add_article(kept) and store.add_duplicate(copy, Decision())
+    store.add_review("distinct", kept.id, copy.id, note=XSS)
+    return db_url
+
+
+def xss_html(tmp: Path) -> str:
+    store = Store(make_engine(xss_database(tmp)))
+    return render(build_report(store, ReportQuery(), Thresholds()), "html")
+
+
+def test_script_in_title_and_text_renders_as_text(tmp_path: Path) -> None:
+    html = xss_html(tmp_path)
+    assert XSS not in html and "<script" not in html.lower()
+    assert "<img src=x" not in html and 'href="javascript:' not in html
+    assert f"Kept {XSS_ESCAPED}" in html and f"Copy {XSS_ESCAPED}" in html
+    assert html.count(XSS_ESCAPED) >= 5  # titles, diff columns, borderline queue, review note
+
+
+def test_diff_and_since_units() -> None:
+    segs = diff_segments("The cat sat on the mat today", "the cat sat  on the red mat")
+    assert [(s["op"], s["copy"].strip(), s["kept"].strip()) for s in segs] == [
+        ("equal", "The cat sat on the", "the cat sat  on the"), ("insert", "", "red"), ("equal", "mat", "mat"),
+        ("delete", "today", ""),
+    ]
+    assert "".join(s["copy"] for s in segs) == "The cat sat on the mat today"
+    now = datetime(2026, 11, 26, 12, tzinfo=UTC)
+    assert parse_since("36h", now) == datetime(2026, 11, 25, 0, tzinfo=UTC)
+    assert parse_since("2026-11-20", now) == datetime(2026, 11, 20, tzinfo=UTC)
+    assert parse_since("2026-11-20T10:00+02:00", now) == datetime(2026, 11, 20, 8, tzinfo=UTC)
