@@ -17,7 +17,8 @@ BOT_NAME = "newsdedup"  # name used in logs and the default User-Agent
 SPIDER_MODULES = ["crawler.spiders"]  # where `scrapy list` / `scrapy crawl` find spiders
 NEWSPIDER_MODULE = "crawler.spiders"  # where `scrapy genspider` writes new spiders
 COMMANDS_MODULE = "crawler.commands"  # project commands: demo, dedup, …
-USER_AGENT = "newsdedup/0.1 (+https://example.invalid/newsdedup; ops@example.invalid)"  # say who we are
+CRAWLER_CONTACT = os.environ.get("NEWSDEDUP_CONTACT") or "ops@example.invalid"  # who site owners can write to
+USER_AGENT = f"newsdedup/0.1 (+https://example.invalid/newsdedup; {CRAWLER_CONTACT})"  # say who we are
 ROBOTSTXT_OBEY = True  # politeness: honour robots.txt
 CONCURRENT_REQUESTS = 16  # global concurrency
 CONCURRENT_REQUESTS_PER_DOMAIN = 4  # per-site concurrency
@@ -44,6 +45,7 @@ CRAWLALL_MAX_ERROR_RATE = 0.2  # ERROR log lines per response above which a run 
 # --- incremental crawling ---------------------------------------------------------------------
 SEEN_ENABLED = True  # skip article pages already stored or deliberately dropped
 SEEN_TTL_DAYS = 30.0  # how long a URL stays seen
+ENTRY_MAX_AGE_DAYS = 7.0  # feed / sitemap (lastmod) entries older than this are not fetched; 0 = no limit
 DOWNLOADER_MIDDLEWARES = {"crawler.incremental.SeenFilterMiddleware": 560}  # before the HTTP cache (900)
 HTTPCACHE_ENABLED = True  # Scrapy's cache, used to revalidate listing pages (articles are not cached)
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"  # conditional GET: 304 when unchanged

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -31,6 +32,12 @@ from scrapy.spiders import SitemapSpider
 from crawler.encoding import decode_body
 from crawler.items import ArticlePage
 from crawler.urls import normalize_url
+
+
+def parse_entry_date(value: str) -> datetime:
+    """A feed or sitemap date (RFC 822 or ISO 8601) as an aware datetime (UTC if no zone)."""
+    when = parsedate_to_datetime(value) if value[:1].isalpha() else datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 class NewsSpider(SitemapSpider):
@@ -45,6 +52,7 @@ class NewsSpider(SitemapSpider):
     deny_patterns: Sequence[str] = ()  # regexes of URLs never treated as articles
     section_pagination: Sequence[str] = ()  # extra regexes of listing pages to follow
     max_section_pages: int = 50  # listing pages followed per section, at most
+    max_entry_age_days: float | None = None  # feed/sitemap entries older than this are skipped (None: setting)
 
     custom_settings: dict[str, Any] | None = None
     _urlset_locs: int = 0  # URLs of the urlset being parsed (tells "no articles" from "broken")
@@ -142,14 +150,43 @@ class NewsSpider(SitemapSpider):
         try:
             selector = response.selector
             selector.remove_namespaces()
-            links = selector.xpath("//item/link/text() | //entry/link[not(@rel) or @rel='alternate']/@href")
-            urls = [u.strip() for u in links.getall() if u.strip()]
+            entries = [
+                (
+                    (e.xpath("link/text()").get() or e.xpath("link[not(@rel) or @rel='alternate']/@href").get() or "")
+                    .strip(),
+                    e.xpath("pubDate/text() | published/text() | updated/text() | date/text()").get(),
+                )
+                for e in selector.xpath("//item | //entry")
+            ]
         except Exception as exc:  # lxml raises many kinds on broken XML
             return self._bad_source(response, "feed", f"unparsable ({exc.__class__.__name__})")
+        urls = [url for url, date in entries if url and not self._too_old(date, "feed")]
         requests = list(self._requests(urls, response, "feed"))
         if not requests:
             return self._bad_source(response, "feed", f"no article entries ({len(urls)} links)")
         return requests
+
+    def _too_old(self, date: str | None, source: str) -> bool:
+        """True (and counted) when a feed/sitemap entry's date is older than the age limit."""
+        limit = self.max_entry_age_days
+        if limit is None:
+            limit = self.crawler.settings.getfloat("ENTRY_MAX_AGE_DAYS")
+        if not limit or not date:
+            return False
+        try:
+            when = parse_entry_date(date.strip())
+        except (TypeError, ValueError, IndexError):
+            return False  # an unreadable date never hides an article
+        if datetime.now(UTC) - when > timedelta(days=limit):
+            self.crawler.stats.inc_value(f"discovery/{source}/too_old")
+            return True
+        return False
+
+    def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+        """Skip urlset entries whose ``lastmod`` is older than the age limit (Scrapy's hook)."""
+        for entry in entries:
+            if not self._too_old(entry.get("lastmod"), "sitemap"):
+                yield entry
 
     def parse_section(self, response: Response) -> Iterable[Request]:
         """Article requests from a listing page, then the next listing page (rel=next)."""

@@ -50,6 +50,7 @@ class DemoNewsSpider(NewsSpider):
     """A publisher of the offline demo network (``demo`` package)."""
 
     group = "demo"  # `scrapy crawlall --group demo`
+    max_entry_age_days = 0  # the demo stories have fixed dates: never too old
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> DemoNewsSpider:
