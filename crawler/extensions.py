@@ -72,3 +72,26 @@ class RunRecorder:
             return
         stats = {**self.stats.get_stats(), "finish_reason": reason}
         self.store.finish_run(self.run_id, datetime.now(UTC), reason, stats)
+
+
+class JobDirMarker:
+    """Writes ``finished`` into the JOBDIR when the crawl finished, so the next run starts a
+    fresh JOBDIR instead of resuming (see ``crawler.runlock.job_dir``)."""
+
+    def __init__(self, jobdir: str) -> None:
+        self.jobdir = jobdir
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> JobDirMarker:
+        jobdir = crawler.settings.get("JOBDIR")
+        if not jobdir:
+            raise NotConfigured
+        ext = cls(jobdir)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if reason == "finished":
+            from crawler.runlock import FINISHED_MARKER
+
+            (Path(self.jobdir) / FINISHED_MARKER).write_text(reason, encoding="utf-8")

@@ -1,4 +1,5 @@
-"""A lock file so that overlapping cron runs do not collide.
+"""Run bookkeeping for cron: a lock so that overlapping runs do not collide, and the JOBDIR
+of each run.
 
 ``fcntl.flock`` on ``DATA_DIR/<name>.lock``: held for the life of the process, released by
 the kernel when the process ends (even on SIGKILL), so a stale lock never blocks a run.
@@ -51,3 +52,17 @@ class RunLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+FINISHED_MARKER = "finished"  # written into a JOBDIR when its crawl finished
+
+
+def job_dir(base: str | Path, spider: str, now: str) -> Path:
+    """The JOBDIR for this run of ``spider``: the latest one if its crawl did not finish
+    (a killed run is resumed), else a fresh ``<base>/<spider>/<now>`` (a finished JOBDIR is
+    never reused: Scrapy would find nothing left to do and yield zero items)."""
+    root = Path(base) / spider
+    previous = sorted(p for p in root.glob("*") if p.is_dir()) if root.is_dir() else []
+    if previous and not (previous[-1] / FINISHED_MARKER).exists():
+        return previous[-1]
+    return root / now

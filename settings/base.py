@@ -37,10 +37,12 @@ EXTENSIONS = {  # project extensions
     "crawler.extensions.StatsFile": 500,  # final stats as JSON (off unless STATS_FILE is set)
     "crawler.extensions.RunRecorder": 510,  # each crawl in the runs table (always on)
     "crawler.incremental.SeenRecorder": 520,  # marks URLs seen once stored or deliberately dropped
+    "crawler.extensions.JobDirMarker": 530,  # marks a JOBDIR finished (off without JOBDIR)
 }
 
 # --- cron runner (scrapy crawlall) ---------------------------------------------------------------
 CRAWLALL_MAX_ERROR_RATE = 0.2  # ERROR log lines per response above which a run exits non-zero
+CRAWLALL_JOBDIR = True  # a JOBDIR per run under DATA_DIR/jobs/<spider>/ (a killed run is resumed)
 
 # --- incremental crawling ---------------------------------------------------------------------
 SEEN_ENABLED = True  # skip article pages already stored or deliberately dropped

@@ -66,3 +66,14 @@ def test_lock_is_released_when_the_holder_dies(tmp_path) -> None:
     holder.wait()
     with RunLock(path):
         pass
+
+
+def test_job_dir_resumes_a_killed_run_and_never_reuses_a_finished_one(tmp_path) -> None:
+    from crawler.runlock import FINISHED_MARKER, job_dir
+
+    first = job_dir(tmp_path, "site", "20260101T000000Z")
+    assert first == tmp_path / "site" / "20260101T000000Z"
+    first.mkdir(parents=True)  # a run that was killed: no marker
+    assert job_dir(tmp_path, "site", "20260102T000000Z") == first
+    (first / FINISHED_MARKER).write_text("finished")
+    assert job_dir(tmp_path, "site", "20260102T000000Z") == tmp_path / "site" / "20260102T000000Z"

@@ -19,7 +19,7 @@ import redis
 from scrapy.commands import ScrapyCommand
 
 from crawler.connection import get_redis
-from crawler.runlock import AlreadyRunning, RunLock
+from crawler.runlock import AlreadyRunning, RunLock, job_dir
 from crawler.runstats import format_site_table, site_row
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.index import IndexParamsMismatch
@@ -90,7 +90,11 @@ class Command(ScrapyCommand):
                 self.exitcode = 2
                 return
             crawlers = [self.crawler_process.create_crawler(name) for name in names]
+            stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
             for crawler in crawlers:
+                if settings.getbool("CRAWLALL_JOBDIR"):  # resumable: a killed run continues next time
+                    jobs = Path(settings.get("DATA_DIR")) / "jobs"
+                    crawler.settings.set("JOBDIR", str(job_dir(jobs, crawler.spidercls.name, stamp)), "cmdline")
                 self.crawler_process.crawl(crawler)
             self.crawler_process.start()
         finally:
