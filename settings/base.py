@@ -34,7 +34,8 @@ LOG_FORMATTER = "crawler.logformatter.LogFormatter"  # drop lines name the reaso
 STATS_DUMP = True  # dump the stats at the end of a crawl (per-reason drop counts live there)
 STATS_FILE = ""  # when set, each spider's final stats are written there as JSON ({spider} expands)
 EXTENSIONS = {  # project extensions
-    "crawler.extensions.StatsFile": 500,  # final stats as JSON (off unless STATS_FILE is set)
+    "spidermon.contrib.scrapy.extensions.Spidermon": 505,  # run health monitors (before RunRecorder)
+    "crawler.extensions.StatsFile": 900,  # final stats as JSON, after the monitors (off unless STATS_FILE)
     "crawler.extensions.RunRecorder": 510,  # each crawl in the runs table (always on)
     "crawler.incremental.SeenRecorder": 520,  # marks URLs seen once stored or deliberately dropped
     "crawler.extensions.JobDirMarker": 530,  # marks a JOBDIR finished (off without JOBDIR)
@@ -42,6 +43,9 @@ EXTENSIONS = {  # project extensions
 
 # --- cron runner (scrapy crawlall) ---------------------------------------------------------------
 CRAWLALL_MAX_ERROR_RATE = 0.2  # ERROR log lines per response above which a run exits non-zero
+SPIDERMON_ENABLED = True  # run health checks at spider close (crawler/monitors.py)
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.RunHealthSuite"]  # new articles, errors, dedup rate
+MONITOR_DEDUP_RATE_DRIFT = 0.3  # dedup rate this far from the recent average fails the check
 CRAWLALL_JOBDIR = True  # a JOBDIR per run under DATA_DIR/jobs/<spider>/ (a killed run is resumed)
 
 # --- incremental crawling ---------------------------------------------------------------------

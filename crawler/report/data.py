@@ -156,6 +156,9 @@ def _run_entry(row: dict[str, Any]) -> dict[str, Any]:
         "id": row["id"], "spider": row["spider"], "session": row["session"],
         "started_at": _iso(row["started_at"]), "finished_at": _iso(row["finished_at"]),
         "finish_reason": row["finish_reason"], **run_counts(stats),
+        # Spidermon run-health checks (crawler/monitors.py): name -> ok | failed
+        "monitors": {k.split("/", 1)[1]: v for k, v in sorted(stats.items())
+                     if k.startswith("monitors/") and k != "monitors/failed"},
     }
 
 

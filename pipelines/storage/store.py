@@ -196,6 +196,15 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(duplicates))]
 
+    def recent_runs(self, spider: str, limit: int = 10, before: int | None = None) -> list[dict[str, Any]]:
+        """The latest finished runs of ``spider`` (newest first), their stats decoded."""
+        query = select(runs).where(runs.c.spider == spider, runs.c.finished_at.is_not(None))
+        if before is not None:
+            query = query.where(runs.c.id < before)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(runs.c.id.desc()).limit(limit)).mappings().all()
+        return [{**row, "stats": json.loads(row["stats"] or "{}")} for row in rows]
+
     def runs(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(runs).order_by(runs.c.id))]

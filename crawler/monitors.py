@@ -1,0 +1,80 @@
+"""Run health checks at spider close, with Spidermon (the Scrapy ecosystem's monitoring).
+
+Three monitors compare this run with the spider's recent runs (the ``runs`` table):
+- new articles: none stored although the site usually yields some;
+- error rate: ERROR log lines per response above ``CRAWLALL_MAX_ERROR_RATE``;
+- dedup rate: share of extracted articles dropped as duplicates far (> ``MONITOR_DEDUP_RATE_DRIFT``)
+  from the recent average.
+Results go to the log (Spidermon's own report), to the stats (``monitors/<name>``: ok/failed,
+``monitors/failed``), hence to the run record that ``RunRecorder`` writes, and to the report.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+from spidermon import Monitor, MonitorSuite, monitors
+from spidermon.core.actions import Action
+
+MIN_HISTORY = 3  # previous runs needed before comparing with them
+
+
+def _history(monitor: Monitor) -> list[dict[str, Any]]:
+    """Stats of the spider's previous finished runs (newest first)."""
+    from pipelines.storage.store import Store, make_engine
+
+    crawler = monitor.data.crawler
+    store = Store(make_engine(crawler.settings.get("DATABASE_URL")))
+    current = monitor.data.stats.get("run/id")
+    return [r["stats"] for r in store.recent_runs(crawler.spider.name, limit=10, before=current)]
+
+
+def dedup_rate(stats: dict[str, Any]) -> float:
+    dropped = sum(v for k, v in stats.items() if k.startswith("item_dropped_reasons_count/") and "Duplicate" in k)
+    return dropped / max(1, stats.get("extract/articles", 0))
+
+
+@monitors.name("Run health")
+class RunHealthMonitor(Monitor):
+    @monitors.name("new articles")
+    def test_new_articles(self) -> None:
+        history = _history(self)
+        usual = [h.get("storage/articles", 0) for h in history]
+        stored = self.data.stats.get("storage/articles", 0)
+        if len(usual) >= MIN_HISTORY and statistics.median(usual) > 0:
+            self.assertGreater(stored, 0, msg=f"no new article; the last runs stored {usual[:5]}")
+
+    @monitors.name("error rate")
+    def test_error_rate(self) -> None:
+        limit = self.data.crawler.settings.getfloat("CRAWLALL_MAX_ERROR_RATE")
+        errors = self.data.stats.get("log_count/ERROR", 0)
+        responses = max(1, self.data.stats.get("downloader/response_count", 0))
+        self.assertLessEqual(errors / responses, limit, msg=f"{errors} ERROR lines for {responses} responses")
+
+    @monitors.name("dedup rate")
+    def test_dedup_rate(self) -> None:
+        history = [h for h in _history(self) if h.get("extract/articles", 0) >= 5]
+        if len(history) < MIN_HISTORY or self.data.stats.get("extract/articles", 0) < 5:
+            return
+        usual = statistics.mean(dedup_rate(h) for h in history)
+        now = dedup_rate(dict(self.data.stats))
+        drift = self.data.crawler.settings.getfloat("MONITOR_DEDUP_RATE_DRIFT")
+        self.assertLessEqual(abs(now - usual), drift, msg=f"dedup rate {now:.0%} against {usual:.0%} usually")
+
+
+class ResultsToStats(Action):
+    """Puts each monitor's outcome into the crawl stats (and so into the run record)."""
+
+    def run_action(self) -> None:
+        stats = self.data.crawler.stats  # Spidermon's own copy of the stats is read-only
+        failed = {id(r) for r in self.result.monitors_failed_results}
+        for result in self.result.monitor_results:
+            name = result.monitor.name.split("/")[-1].strip()
+            stats.set_value(f"monitors/{name}", "failed" if id(result) in failed else "ok")
+        stats.set_value("monitors/failed", len(failed))
+
+
+class RunHealthSuite(MonitorSuite):
+    monitors = [RunHealthMonitor]
+    monitors_finished_actions = [ResultsToStats]
