@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 DROP_PREFIX = "item_dropped_reasons_count/"
@@ -38,3 +40,15 @@ def format_site_table(rows: list[dict[str, Any]]) -> str:
     total = {k: sum(r[k] for r in rows) for k in ("fetched", "articles", "stored")}
     lines.append(f"{'total':<18} {total['fetched']:>7} {total['articles']:>8} {total['stored']:>6}")
     return "\n".join(lines)
+
+
+def log_to_run_file(settings: Any, logfile: str | None, command: str) -> Path:
+    """The log file of this run: ``logfile`` if given, else ``DATA_DIR/logs/<command>-<UTC>.log``
+    (set as ``LOG_FILE``; Scrapy does not create its folder, so it is created here)."""
+    if logfile:
+        return Path(logfile)
+    log_dir = Path(settings.get("DATA_DIR")) / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / f"{command}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
+    settings.set("LOG_FILE", str(path), priority="cmdline")
+    return path

@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -81,6 +82,25 @@ def demo_crawl(tmp_path_factory: pytest.TempPathFactory, redis_client: redis.Red
         assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
         truth = net.ground_truth()
     yield {"tmp": tmp, "settings": settings, "db_url": db_url, "truth": truth, "stdout": proc.stdout}
+    keys = list(redis_client.scan_iter(f"{prefix}:*", count=1000))
+    if keys:
+        redis_client.delete(*keys)
+
+
+@pytest.fixture
+def demo_site(tmp_path: Path, redis_client: redis.Redis) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """A running demo network and the ``-s`` settings that point a crawl at it, at the suite's
+    Redis (fresh key prefix, deleted afterwards) and at a fresh SQLite file: ``(network, settings)``."""
+    from demo.network import DemoNetwork
+
+    prefix = f"t-site-{uuid.uuid4().hex[:8]}"
+    with DemoNetwork() as net:
+        yield net, {
+            "DEMO_SITE_URLS": net.urls(),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+            "REDIS_URL": os.environ.get("REDIS_URL") or f"unix://{redis_client.socket_file}",
+            "DEDUP_KEY_PREFIX": prefix,
+        }
     keys = list(redis_client.scan_iter(f"{prefix}:*", count=1000))
     if keys:
         redis_client.delete(*keys)

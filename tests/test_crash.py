@@ -9,13 +9,11 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import defaultdict
 
 from sqlalchemy import create_engine, text
 
 from crawler.urls import normalize_url
-from demo.network import DemoNetwork
 from tests.crawl import ROOT, scrapy
 
 
@@ -27,39 +25,31 @@ def count(db_url: str) -> int:
         return 0
 
 
-def test_sigkill_mid_crawl_then_rerun_stores_each_story_once(tmp_path, redis_client) -> None:
-    db_url = f"sqlite:///{tmp_path / 'crash.sqlite3'}"
-    prefix = f"t-crash-{uuid.uuid4().hex[:8]}"
-    redis_url = os.environ.get("REDIS_URL") or f"unix://{redis_client.socket_file}"
-    try:
-        with DemoNetwork() as net:
-            settings = {"DEMO_SITE_URLS": net.urls(), "DATABASE_URL": db_url, "REDIS_URL": redis_url,
-                        "DEDUP_KEY_PREFIX": prefix}
-            slow = {**settings, "DOWNLOAD_DELAY": 0.15, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
-            env = {**os.environ, "PYTHONPATH": str(ROOT), "SCRAPY_PROJECT": "test",
-                   "NEWSDEDUP_DATA_DIR": str(tmp_path / "data")}
-            cmd = [sys.executable, "-m", "scrapy", "demo"]
-            for key, value in slow.items():
-                cmd += ["-s", f"{key}={json.dumps(value) if isinstance(value, dict) else value}"]
-            victim = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            deadline = time.monotonic() + 120
-            while count(db_url) < 8 and time.monotonic() < deadline and victim.poll() is None:
-                time.sleep(0.05)
-            assert victim.poll() is None, "the crawl ended before it could be killed"
-            victim.send_signal(signal.SIGKILL)
-            victim.wait()
-            killed_at = count(db_url)
-            proc = scrapy(["demo"], tmp_path, settings)
-            assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
-            truth = net.ground_truth()
-        with create_engine(db_url).connect() as conn:
-            rows = conn.execute(text("select url, canonical_url from articles")).all()
-            stored = [normalize_url(r[0]) for r in rows]
-            canonicals = {normalize_url(r[1]) for r in rows}
-            dropped = {normalize_url(r[0]) for r in conn.execute(text("select url from duplicates"))}
-    finally:
-        for key in redis_client.scan_iter(f"{prefix}:*"):
-            redis_client.delete(key)
+def test_sigkill_mid_crawl_then_rerun_stores_each_story_once(tmp_path, demo_site) -> None:
+    net, settings = demo_site
+    db_url = settings["DATABASE_URL"]
+    slow = {**settings, "DOWNLOAD_DELAY": 0.15, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SCRAPY_PROJECT": "test",
+           "NEWSDEDUP_DATA_DIR": str(tmp_path / "data")}
+    cmd = [sys.executable, "-m", "scrapy", "demo"]
+    for key, value in slow.items():
+        cmd += ["-s", f"{key}={json.dumps(value) if isinstance(value, dict) else value}"]
+    victim = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while count(db_url) < 8 and time.monotonic() < deadline and victim.poll() is None:
+        time.sleep(0.05)
+    assert victim.poll() is None, "the crawl ended before it could be killed"
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    killed_at = count(db_url)
+    proc = scrapy(["demo"], tmp_path, settings)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    truth = net.ground_truth()
+    with create_engine(db_url).connect() as conn:
+        rows = conn.execute(text("select url, canonical_url from articles")).all()
+        dropped = {normalize_url(r[0]) for r in conn.execute(text("select url from duplicates"))}
+    stored = [normalize_url(r[0]) for r in rows]
+    canonicals = {normalize_url(r[1]) for r in rows}
     assert 8 <= killed_at < len(stored)
     assert len(stored) == len(set(stored))  # nothing twice
     groups = defaultdict(set)

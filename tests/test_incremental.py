@@ -4,12 +4,9 @@ unchanged) and fetches and stores only the stories published since run 1."""
 from __future__ import annotations
 
 import json
-import os
-import uuid
 
 from sqlalchemy import create_engine, text
 
-from demo.network import DemoNetwork
 from tests.crawl import scrapy
 
 SPIDERS = ("harbor_gazette", "metro_daily", "northern_wire", "valley_courier")
@@ -26,24 +23,16 @@ def total(stats: dict[str, dict], key: str) -> int:
     return sum(s.get(key, 0) for s in stats.values())
 
 
-def test_second_run_fetches_only_new_articles(tmp_path, redis_client) -> None:
-    db_url = f"sqlite:///{tmp_path / 'inc.sqlite3'}"
-    redis_url = os.environ.get("REDIS_URL") or f"unix://{redis_client.socket_file}"
-    prefix = f"t-inc-{uuid.uuid4().hex[:8]}"
-    try:
-        with DemoNetwork() as net:
-            settings = {"DEMO_SITE_URLS": net.urls(), "DATABASE_URL": db_url, "REDIS_URL": redis_url,
-                        "DEDUP_KEY_PREFIX": prefix}
-            first = crawl(tmp_path, settings, "1")
-            with create_engine(db_url).connect() as conn:
-                stored_before = conn.execute(text("select count(*) from articles")).scalar()
-            published = net.publish_more(3)
-            second = crawl(tmp_path, settings, "2")
-            with create_engine(db_url).connect() as conn:
-                urls_after = {r[0] for r in conn.execute(text("select url from articles"))}
-    finally:
-        for key in redis_client.scan_iter(f"{prefix}:*"):
-            redis_client.delete(key)
+def test_second_run_fetches_only_new_articles(tmp_path, demo_site) -> None:
+    net, settings = demo_site
+    db_url = settings["DATABASE_URL"]
+    first = crawl(tmp_path, settings, "1")
+    with create_engine(db_url).connect() as conn:
+        stored_before = conn.execute(text("select count(*) from articles")).scalar()
+    published = net.publish_more(3)
+    second = crawl(tmp_path, settings, "2")
+    with create_engine(db_url).connect() as conn:
+        urls_after = {r[0] for r in conn.execute(text("select url from articles"))}
     new_pages = [p for p in published if p.get("expect") in ("store", "store_one_of_story")]
     assert new_pages, "publish_more released nothing"
     # (a late merge moves a stored article to the duplicates table)

@@ -20,7 +20,7 @@ from scrapy.commands import ScrapyCommand
 
 from crawler.connection import get_redis
 from crawler.runlock import AlreadyRunning, RunLock, job_dir
-from crawler.runstats import format_site_table, site_row
+from crawler.runstats import format_site_table, log_to_run_file, site_row
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.index import IndexParamsMismatch
 
@@ -60,12 +60,7 @@ class Command(ScrapyCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
-        self.log_file = Path(opts.logfile) if opts.logfile else None
-        if self.log_file is None:
-            log_dir = Path(self.settings.get("DATA_DIR")) / "logs"
-            log_dir.mkdir(parents=True, exist_ok=True)  # Scrapy does not create LOG_FILE's folder
-            self.log_file = log_dir / f"crawlall-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
-            self.settings.set("LOG_FILE", str(self.log_file), priority="cmdline")
+        self.log_file = log_to_run_file(self.settings, opts.logfile, "crawlall")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None

@@ -9,15 +9,13 @@ reason per site, says where the data is, and ends by writing the HTML dedup repo
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
-from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 
 from crawler.commands.report import default_report_path, write_report
 from crawler.connection import describe, get_redis
 from crawler.report.data import ReportQuery
-from crawler.runstats import format_site_table, site_row
+from crawler.runstats import format_site_table, log_to_run_file, site_row
 from crawler.spiders.demo_base import DemoNewsSpider, shared_network
 
 
@@ -34,13 +32,7 @@ class Command(ScrapyCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
-        if not opts.logfile:  # the table is the output; the crawl log goes to a file
-            log_dir = Path(self.settings.get("DATA_DIR")) / "logs"
-            log_dir.mkdir(parents=True, exist_ok=True)  # Scrapy does not create LOG_FILE's folder
-            self.log_file = log_dir / f"demo-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
-            self.settings.set("LOG_FILE", str(self.log_file), priority="cmdline")
-        else:
-            self.log_file = Path(opts.logfile)
+        self.log_file = log_to_run_file(self.settings, opts.logfile, "demo")  # the table is the output
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None
