@@ -343,6 +343,8 @@ class ArticleExtractor:
         updated_date_search: bool = True,
         date_extensive: bool = True,
         date_search: str = "fallback",
+        body_selector: str = "",
+        boilerplate_lines: Any = (),
     ) -> None:
         if first_pass not in _MODES:
             raise ValueError(f"first_pass must be one of {sorted(_MODES)}, not {first_pass!r}")
@@ -360,6 +362,8 @@ class ArticleExtractor:
         self.updated_date_search = updated_date_search
         self.date_extensive = date_extensive
         self.date_search = date_search  # "fallback": htmldate only when no tag states the date
+        self.body_selector = body_selector  # a site's body: CSS, or XPath when it starts with "/" or "("
+        self.boilerplate_lines = [re.compile(p) for p in boilerplate_lines]  # a site's lines to strip
 
     @classmethod
     def from_settings(cls, settings: Any, site: str | None = None) -> ArticleExtractor:
@@ -383,6 +387,32 @@ class ArticleExtractor:
             trim_related=settings.getbool("EXTRACT_TRIM_RELATED", True),
             updated_date_search=settings.getbool("EXTRACT_UPDATED_DATE_SEARCH", True),
             date_extensive=settings.getbool("EXTRACT_DATE_EXTENSIVE", True),
+            body_selector=settings.get("EXTRACT_BODY_SELECTOR") or "",
+            boilerplate_lines=settings.getlist("EXTRACT_BOILERPLATE_LINES"),
+        )
+
+    def _body_tree(self, html: str, tree: Any) -> Any:
+        """The tree text is extracted from: the ``body_selector`` elements when set and found, else the page."""
+        if not self.body_selector:
+            return tree
+        from parsel import Selector
+
+        page = Selector(text=html)
+        selected = page.xpath(self.body_selector) if self.body_selector.lstrip()[:1] in "/(" else page.css(
+            self.body_selector)
+        parts = [part for part in selected.getall() if isinstance(part, str) and part.strip()]
+        if not parts:
+            logger.debug("body_selector %r matched nothing; extracting from the whole page", self.body_selector)
+            return tree
+        title = "".join(page.css("head title").getall())
+        body = trafilatura.load_html(f"<html><head>{title}</head><body>{''.join(parts)}</body></html>")
+        return body if body is not None else tree
+
+    def _strip_site_lines(self, text: str) -> str:
+        if not self.boilerplate_lines:
+            return text
+        return "\n".join(
+            line for line in text.splitlines() if not any(r.fullmatch(line.strip()) for r in self.boilerplate_lines)
         )
 
     def _run(self, tree: Any, url: str, mode: str) -> Any:
@@ -422,8 +452,8 @@ class ArticleExtractor:
         tree = trafilatura.load_html(html) if html and html.strip() else None
         if tree is None:
             return Extraction(drop=ExtractionFailed(f"Unparsable HTML: {url}"))
-        doc, raw, passes = self._passes(tree, url)
-        text = strip_boilerplate(raw)
+        doc, raw, passes = self._passes(self._body_tree(html, tree), url)
+        text = self._strip_site_lines(strip_boilerplate(raw))
         if self.trim_related:
             text = cut_trailing_block(text)
         result = Extraction(text=text.strip(), passes=passes, language=_language(tree, doc))

@@ -2,7 +2,8 @@
 HTML files (``.html`` or ``.html.gz``) or http(s) URLs and print the text and metadata.
 
 For debugging a site's extraction and for measurement. The settings are the crawler's
-(``EXTRACT_*``, with ``--site NAME`` applying that site's ``EXTRACT_SITE_OVERRIDES``).
+(``EXTRACT_*``, with ``--site NAME`` applying that site's ``EXTRACT_SITE_OVERRIDES`` and, for a
+spider of this project, the extraction options it declares).
 A dropped page prints its drop reason; the exit code is 1 only when an input cannot be read.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.http import HtmlResponse
+from scrapy.spiderloader import get_spider_loader
 
 from crawler.encoding import decode_body
 from pipelines.extract import ArticleExtractor, Extraction
@@ -73,14 +75,19 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--json", action="store_true", help="one JSON object per input")
-        parser.add_argument("--site", help="apply this site's EXTRACT_SITE_OVERRIDES")
+        parser.add_argument("--site", help="a spider name or EXTRACT_SITE_OVERRIDES key: its overrides")
         parser.add_argument("--url", help="the page's URL (for a saved file; default: the file's path)")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
             raise UsageError("give at least one HTML file or URL")
         assert self.settings is not None
-        extractor = ArticleExtractor.from_settings(self.settings, opts.site)
+        if opts.site and opts.site in get_spider_loader(self.settings).list():
+            from crawler.commands.savefixture import site_extractor  # it imports this module
+
+            extractor = site_extractor(self.settings, opts.site)  # + the spider's declared overrides
+        else:
+            extractor = ArticleExtractor.from_settings(self.settings, opts.site)
         failed = 0
         for source in args:
             try:

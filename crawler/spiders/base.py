@@ -8,6 +8,12 @@ A site is a small declarative subclass::
         feeds = ["/feed.xml"]
         sections = ["/news/"]
         article_patterns = [r"/news/\\d{4}/\\d{2}/\\d{2}/[^/]+\\.html$"]
+        body_selector = "div.story-body"          # optional extraction overrides
+        boilerplate_lines = [r"Advertisement", r"Read more: .*"]
+
+The configuration is checked when the spider starts: no sources, no or invalid article
+patterns, an invalid ``body_selector`` or boilerplate regex, a bad date window or an
+unknown option (a typo such as ``feedz``) raise ``SpiderConfigError`` naming the site.
 
 Sitemaps (plain, news sitemaps, sitemap indexes, ``robots.txt``) are parsed by Scrapy's
 own ``SitemapSpider`` machinery; feeds (RSS 2.0 / Atom) with Scrapy selectors; section
@@ -34,10 +40,27 @@ from crawler.items import ArticlePage
 from crawler.urls import normalize_url
 
 
+class SpiderConfigError(ValueError):
+    """A site spider's declaration is wrong (raised when the spider starts)."""
+
+
 def parse_entry_date(value: str) -> datetime:
     """A feed or sitemap date (RFC 822 or ISO 8601) as an aware datetime (UTC if no zone)."""
     when = parsedate_to_datetime(value) if value[:1].isalpha() else datetime.fromisoformat(value.replace("Z", "+00:00"))
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def selector_problems(selector: str) -> list[str]:
+    """Why ``selector`` (CSS, or XPath when it starts with "/" or "(") cannot be used; empty if it can."""
+    from parsel import Selector
+
+    kind = "XPath" if selector.lstrip().startswith(("/", "(")) else "CSS"
+    try:
+        doc = Selector(text="<html><body></body></html>")
+        doc.xpath(selector) if kind == "XPath" else doc.css(selector)
+    except Exception as exc:  # cssselect and lxml raise several kinds
+        return [f"invalid {kind} body_selector {selector!r} ({exc.__class__.__name__}: {exc})"]
+    return []
 
 
 class NewsSpider(SitemapSpider):
@@ -53,13 +76,19 @@ class NewsSpider(SitemapSpider):
     section_pagination: Sequence[str] = ()  # extra regexes of listing pages to follow
     max_section_pages: int = 50  # listing pages followed per section, at most
     max_entry_age_days: float | None = None  # feed/sitemap entries older than this are skipped (None: setting)
+    body_selector: str = ""  # extraction override: CSS (or XPath, starting with "/") of the article body
+    boilerplate_lines: Sequence[str] = ()  # extraction override: regexes of whole lines stripped from the text
 
     custom_settings: dict[str, Any] | None = None
     _urlset_locs: int = 0  # URLs of the urlset being parsed (tells "no articles" from "broken")
 
+    # attributes a site class may set besides NewsSpider's own (anything else is a typo)
+    EXTRA_OPTIONS = frozenset({"name", "allowed_domains", "custom_settings", "start_urls"})
+
     def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any) -> None:
         if base_url:
             self.base_url = base_url.rstrip("/")
+        type(self).check_config()
         super().__init__(*args, **kwargs)
         self._article_res = [re.compile(p) for p in self.article_patterns]
         self._deny_res = [re.compile(p) for p in self.deny_patterns]
@@ -67,6 +96,84 @@ class NewsSpider(SitemapSpider):
         self._pagination_links = (
             LinkExtractor(allow=self.section_pagination) if self.section_pagination else None
         )
+
+    # --- configuration -------------------------------------------------------------------------
+    @classmethod
+    def known_options(cls) -> set[str]:
+        """Attribute names a site class may set: NewsSpider's (and Scrapy's Spider's) plus EXTRA_OPTIONS."""
+        return set(dir(NewsSpider)) | set(cls.EXTRA_OPTIONS)
+
+    @classmethod
+    def config_problems(cls) -> list[str]:
+        """What is wrong with this site's declaration (empty when nothing)."""
+        problems: list[str] = []
+        known = cls.known_options()
+        for klass in cls.__mro__:
+            if klass is NewsSpider:
+                break
+            for attr, value in vars(klass).items():
+                if attr.startswith("_") or attr in known or callable(value):
+                    continue
+                if isinstance(value, classmethod | staticmethod | property):
+                    continue
+                problems.append(f"unknown option {attr!r} (known: feeds, sitemaps, sections, article_patterns, "
+                                "deny_patterns, body_selector, boilerplate_lines, max_entry_age_days, …)")
+        if not (cls.feeds or cls.sitemaps or cls.sections):
+            problems.append("no sources: set feeds, sitemaps or sections")
+        for option in ("feeds", "sitemaps", "sections", "article_patterns", "deny_patterns", "section_pagination",
+                       "boilerplate_lines"):
+            if isinstance(getattr(cls, option), str):
+                problems.append(f"{option} must be a list of strings, not one string")
+        if not cls.article_patterns:
+            problems.append("no article_patterns: give at least one regex of article URLs")
+        for option in ("article_patterns", "deny_patterns", "section_pagination", "boilerplate_lines"):
+            values = getattr(cls, option)
+            for pattern in [] if isinstance(values, str) else values:
+                try:
+                    re.compile(pattern)
+                except (re.error, TypeError) as exc:
+                    problems.append(f"invalid regex in {option}: {pattern!r} ({exc})")
+        if cls.body_selector:
+            problems += selector_problems(cls.body_selector)
+        age = cls.max_entry_age_days
+        if age is not None and (isinstance(age, bool) or not isinstance(age, int | float) or age < 0):
+            problems.append(f"max_entry_age_days must be a number of days >= 0 or None, not {age!r}")
+        return problems
+
+    @classmethod
+    def check_config(cls) -> None:
+        """Raise ``SpiderConfigError`` naming the site and every problem of its declaration."""
+        problems = cls.config_problems()
+        if problems:
+            where = f"{cls.__module__}.{cls.__qualname__}"
+            raise SpiderConfigError(f"site {cls.name or '?'!r} ({where}): " + "; ".join(problems))
+
+    @classmethod
+    def article_pattern_match(cls, url: str) -> bool:
+        """``is_article_url`` without a spider instance (for tests of a site's URL rules)."""
+        return any(re.search(p, url) for p in cls.article_patterns) and not any(
+            re.search(p, url) for p in cls.deny_patterns
+        )
+
+    @classmethod
+    def extract_overrides(cls) -> dict[str, Any]:
+        """The ``EXTRACT_*`` settings this site's declaration overrides (for ``EXTRACT_SITE_OVERRIDES``)."""
+        overrides: dict[str, Any] = {}
+        if cls.body_selector:
+            overrides["EXTRACT_BODY_SELECTOR"] = cls.body_selector
+        if cls.boilerplate_lines:
+            overrides["EXTRACT_BOILERPLATE_LINES"] = list(cls.boilerplate_lines)
+        return overrides
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Scrapy's hook: also put the declared extraction overrides under ``EXTRACT_SITE_OVERRIDES[name]``."""
+        super().update_settings(settings)
+        overrides = cls.extract_overrides()
+        if overrides and cls.name:
+            per_site = dict(settings.getdict("EXTRACT_SITE_OVERRIDES") or {})
+            per_site[cls.name] = {**overrides, **per_site.get(cls.name, {})}  # explicit settings win
+            settings.set("EXTRACT_SITE_OVERRIDES", per_site, priority="spider")
 
     # --- sources -------------------------------------------------------------------------------
     def absolute(self, url: str) -> str:
