@@ -20,6 +20,7 @@ def site_row(site: str, stats: dict[str, Any]) -> dict[str, Any]:
     return {
         "site": site,
         "fetched": stats.get("downloader/response_count", 0),
+        "seen": stats.get("incremental/skipped_seen", 0),  # article pages not fetched again
         "articles": stats.get("extract/articles", 0),
         "stored": stats.get("storage/articles", 0),
         "drops": drops,
@@ -30,15 +31,15 @@ def site_row(site: str, stats: dict[str, Any]) -> dict[str, Any]:
 
 def format_site_table(rows: list[dict[str, Any]]) -> str:
     """A plain-text table: one line per site, drops and errors as ``reason=count``."""
-    header = f"{'site':<18} {'fetched':>7} {'articles':>8} {'stored':>6}  dropped by reason / errors"
+    header = f"{'site':<18} {'fetched':>7} {'seen':>5} {'articles':>8} {'stored':>6}  dropped by reason / errors"
     lines = [header, "-" * len(header)]
     for r in rows:
         drops = " ".join(f"{k}={v}" for k, v in sorted(r["drops"].items()))
         errors = " ".join(f"http{k}={v}" if k.isdigit() else f"{k}={v}" for k, v in sorted(r["errors"].items()))
-        counts = f"{r['fetched']:>7} {r['articles']:>8} {r['stored']:>6}"
+        counts = f"{r['fetched']:>7} {r['seen']:>5} {r['articles']:>8} {r['stored']:>6}"
         lines.append(f"{r['site']:<18} {counts}  {drops} {errors}".rstrip())
-    total = {k: sum(r[k] for r in rows) for k in ("fetched", "articles", "stored")}
-    lines.append(f"{'total':<18} {total['fetched']:>7} {total['articles']:>8} {total['stored']:>6}")
+    total = {k: sum(r[k] for r in rows) for k in ("fetched", "seen", "articles", "stored")}
+    lines.append(f"{'total':<18} {total['fetched']:>7} {total['seen']:>5} {total['articles']:>8} {total['stored']:>6}")
     return "\n".join(lines)
 
 
