@@ -27,9 +27,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import trafilatura
 from htmldate import find_date
@@ -39,260 +37,30 @@ from scrapy.settings import Settings
 from crawler.items import Article, ArticlePage
 from crawler.urls import article_id, normalize_url
 from pipelines.boilerplate import strip_boilerplate
+from pipelines.classify import (
+    cut_trailing_block,
+    listing_share,
+    looks_like_listing_url,
+    paywall_in_tree,
+    paywall_notice,
+    prose_words,
+)
 from pipelines.drops import ExtractionDrop, ExtractionFailed, NoArticleText, NotAnArticle, PaywallTeaser
+from pipelines.metadata import (
+    HTMLDATE_FORMAT,
+    best_timestamp,
+    language_of,
+    normalize_date,
+    read_metadata,
+    split_authors,
+    stated_dates,
+    today,
+)
 
 logger = logging.getLogger(__name__)
 
 
-_TEASER_END = ("…", "...")
 _MODES = {"recall": {"favor_recall": True}, "balanced": {}, "precision": {"favor_precision": True}}
-
-
-def listing_share(tree: Any, text: str) -> float:
-    """Share of the extracted words in lines that look like a listing: link texts (also as
-    list items, which trafilatura writes ``- item``) and truncated teasers ending in an ellipsis.
-
-    A section, tag, archive or search page extracts as a run of headlines and teasers;
-    an article is mostly paragraphs that are none of these. List items of plain text (a
-    guide's bullet points) are prose: on the dev corpus counting every list item dropped 25
-    of 400 real articles.
-    """
-    anchors = {" ".join(" ".join(a.itertext()).split()).lower() for a in tree.iter("a")}
-    anchors = {a for a in anchors if len(a.split()) >= 2}
-    total = listed = 0
-    for raw in text.splitlines():
-        line = " ".join(raw.split())
-        words = len(line.split())
-        total += words
-        lowered = line.lower()
-        if lowered.startswith(("- ", "* ", "• ")):
-            lowered = lowered[2:]
-        if line.endswith(_TEASER_END) or lowered in anchors:
-            listed += words
-        else:  # headlines glued into one line, or a link inside a list item: count the anchor texts
-            in_links = min(words, sum(len(a.split()) for a in anchors if a in lowered))
-            listed += words if line[:2] in ("- ", "* ", "• ") and in_links * 2 >= words else in_links
-    return listed / total if total else 0.0
-
-
-def prose_words(text: str, min_line_words: int = 8) -> int:
-    """Words in lines long enough to be sentences (menus, labels and buttons are not)."""
-    return sum(n for n in (len(line.split()) for line in text.splitlines()) if n >= min_line_words)
-
-
-# --- page classification ----------------------------------------------------------------------
-
-# Paths that end on a listing: /tag/x, /category/x/, /search?q=, /author/x, /page/3, /archive/2026/11
-_LISTING_PATH = re.compile(
-    r"/(tags?|categor(y|ies)|topics?|sections?|search|authors?|archives?|page)(/[^/]*){0,2}/?$"
-    r"|/(index|default)\.\w+$|^/?$",
-    re.IGNORECASE,
-)
-_SEARCH_QUERY = re.compile(r"(^|&)(q|s|query|search|tag|category)=", re.IGNORECASE)
-
-
-def looks_like_listing_url(url: str) -> bool:
-    """True for URLs shaped like section, tag, author, search or pagination pages."""
-    parts = urlsplit(url)
-    return bool(_LISTING_PATH.search(parts.path) or _SEARCH_QUERY.search(parts.query))
-
-
-# Generic paywall / registration-wall notices (English, plus a few common German/French/Spanish ones).
-_PAYWALL = re.compile(
-    r"(subscribe|subscription|sign in|log in|login|register)\b.{0,40}\b(to|and) (continue|keep|read|access|unlock)"
-    r"|(to|and) (continue|keep) reading.{0,40}\b(subscribe|subscription|sign in|log in|register|become a)"
-    r"|(this|the) (article|story|content|post) is (only )?(available |reserved )?(for|to) "
-    r"(subscribers|members|premium|paying)"
-    r"|(exclusive|only|available) (to|for) (paid |premium |digital )?(subscribers|members)"
-    r"|already (a )?(subscriber|member|have an account)\W{0,3}\s*(log|sign) ?in"
-    r"|(unlock|get) (full|unlimited|this) (access|article|story)"
-    r"|you('ve| have) (reached|used) (your|all( of)? your) (free|monthly|article) (article|limit|stories|views)"
-    r"|(subscribe|subscribers?) (now|today) (to|for) (read|continue|unlock|full)"
-    r"|premium (article|content|story)"
-    r"|weiterlesen mit|jetzt abonnieren|réservé aux abonnés|contenido exclusivo para suscriptores",
-    re.IGNORECASE,
-)
-_PAYWALL_CLASS = re.compile(r"paywall|regwall|piano-|premium-(wall|content|banner)|subscriber-only|meter-", re.I)
-_NOT_FREE = re.compile(r'"isAccessibleForFree"\s*:\s*"?(false|False|no)"?')
-
-
-def paywall_notice(text: str, tail_words: int = 80) -> str:
-    """The paywall phrase in the last ``tail_words`` words of ``text``, or ""."""
-    tail = " ".join(text.split()[-tail_words:])
-    match = _PAYWALL.search(tail)
-    return match.group(0) if match else ""
-
-
-def _paywall_in_tree(tree: Any, html: str) -> str:
-    """A paywall marker of the page itself: schema.org ``isAccessibleForFree: false`` or a
-    visible element of a paywall class whose text is a paywall notice."""
-    if _NOT_FREE.search(html):
-        return "isAccessibleForFree: false"
-    for element in tree.xpath("//*[@class or @id]"):
-        marker = f"{element.get('class', '')} {element.get('id', '')}"
-        if _PAYWALL_CLASS.search(marker):
-            notice = paywall_notice(" ".join(element.itertext()), 200)
-            if notice:
-                return notice
-    return ""
-
-
-# A trailing block of links/bios under a heading like these is not article text.
-_TAIL_HEADING = re.compile(
-    r"(related|similar) (posts?|articles?|stories|reads|content|coverage)|(read|up) (this )?next|"
-    r"you (may|might|will) (also )?(like|enjoy|be interested in)|recommended( for you| reading| stories)?|"
-    r"more (from|stories|articles|news)( .{0,40})?|about the (author|writer)|author bio",
-    re.IGNORECASE,
-)
-
-
-def cut_trailing_block(text: str, min_position: float = 0.5) -> str:
-    """``text`` without a trailing "related stories" / "more from" / author-bio block that
-    starts, under a short heading, after ``min_position`` of the words."""
-    lines = text.splitlines()
-    total, seen = len(text.split()), 0
-    for i, line in enumerate(lines):
-        label = line.strip().rstrip(":").strip()
-        if seen >= min_position * total and len(label.split()) <= 8 and _TAIL_HEADING.fullmatch(label):
-            return "\n".join(lines[:i])
-        seen += len(line.split())
-    return text
-
-
-# --- metadata -----------------------------------------------------------------------------------
-
-_PUBLISHED_META = (
-    "article:published_time", "og:article:published_time", "datepublished", "publishdate", "pubdate",
-    "publish-date", "publish_date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date",
-    "date",
-)
-_UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
-_JSONLD_DATE = re.compile(r'"(datePublished|dateModified)"\s*:\s*"([^"]{8,40})"')
-
-
-def normalize_date(value: str | None) -> str:
-    """ISO 8601: ``YYYY-MM-DDTHH:MM:SS±HH:MM`` when the value has a time (and zone), else
-    ``YYYY-MM-DD``; "" when it cannot be read."""
-    if not value:
-        return ""
-    value = value.strip()
-    candidate = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
-    candidate = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", candidate)  # +0100 -> +01:00
-    try:
-        parsed = datetime.fromisoformat(candidate.replace(" ", "T", 1))
-    except ValueError:
-        match = re.match(r"\d{4}-\d{2}-\d{2}", value)
-        return match.group(0) if match else ""
-    if len(value) <= 10 or (parsed.hour, parsed.minute, parsed.second) == (0, 0, 0) and parsed.tzinfo is None:
-        return parsed.date().isoformat()
-    return parsed.replace(microsecond=0).isoformat()
-
-
-def _stated_dates(tree: Any, html: str) -> tuple[list[str], list[str]]:
-    """Published and modified timestamps stated in meta tags, ``<time>`` and JSON-LD, in order."""
-    published: list[str] = []
-    updated: list[str] = []
-    for meta in tree.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        content = meta.get("content") or ""
-        if key in _PUBLISHED_META:
-            published.append(content)
-        elif key in _UPDATED_META:
-            updated.append(content)
-    for kind, value in _JSONLD_DATE.findall(html):
-        (published if kind == "datePublished" else updated).append(value)
-    for element in tree.xpath("//time[@datetime][@itemprop]"):
-        prop = element.get("itemprop", "").lower()
-        if prop in ("datepublished", "datemodified"):
-            (published if prop == "datepublished" else updated).append(element.get("datetime"))
-    return published, updated
-
-
-def _best_timestamp(day: str, stated: list[str]) -> str:
-    """The first stated timestamp on ``day`` (any day when ``day`` is empty), with its time."""
-    for value in stated:
-        iso = normalize_date(value)
-        if iso and (not day or iso[:10] == day) and len(iso) > 10:
-            return iso
-    return day
-
-
-def split_authors(value: str | None) -> list[str]:
-    """trafilatura joins authors with "; "; a list, without "By " prefixes and repeats."""
-    authors: list[str] = []
-    for part in (value or "").split(";"):
-        name = re.sub(r"^\s*by\s+", "", part, flags=re.IGNORECASE).strip(" ,")
-        if name and name.lower() not in (a.lower() for a in authors):
-            authors.append(name)
-    return authors
-
-
-def _language(tree: Any, doc: Any) -> str:
-    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
-    if not lang:
-        for meta in tree.iter("meta"):
-            if (meta.get("http-equiv") or "").lower() == "content-language" or meta.get("property") == "og:locale":
-                lang = meta.get("content") or ""
-                break
-    lang = lang or (getattr(doc, "language", None) or "")
-    return re.split(r"[-_]", lang.strip())[0].lower() if lang.strip() else ""
-
-
-_HTMLDATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
-
-
-def _today() -> str:
-    return datetime.now().astimezone().strftime("%Y-%m-%d")
-
-
-_AUTHOR_XPATH = (
-    "//*[@rel='author' or @itemprop='author' or contains(@class, 'author-name') or contains(@class, 'byline')"
-    " or contains(@class, 'author') and not(contains(@class, 'author-bio') or contains(@class, 'authors'))]"
-)
-
-
-def _byline_author(tree: Any) -> str | None:
-    """A short author name from the page's byline markup (rel/itemprop/class ``author``,
-    ``byline``): a cheap stand-in for ``trafilatura.metadata.extract_author``, which deep-copies
-    the tree and costs about 9 ms a page."""
-    for element in tree.xpath(_AUTHOR_XPATH)[:6]:
-        name = " ".join(" ".join(element.itertext()).split())
-        name = re.sub(r"^(written |posted |reviewed |words |story )?by\s*:?\s*", "", name, flags=re.IGNORECASE)
-        if 1 < len(name.split()) <= 5 and not re.search(r"\d|@|https?:|\b(share|follow|more|posts?)\b", name, re.I):
-            return name
-    return None
-
-
-def read_metadata(tree: Any, url: str) -> Any:
-    """trafilatura's metadata (meta tags, JSON-LD, title, author, canonical URL, site name)
-    without the parts we do not use (categories, tags, license: a third of its cost) and
-    without its date, which ``ArticleExtractor`` reads itself. Falls back to
-    ``trafilatura.extract_metadata`` if trafilatura's internals change."""
-    try:
-        from trafilatura import metadata as tm
-
-        doc = tm.examine_meta(tree)
-        if doc.author and " " not in doc.author:
-            doc.author = None
-        try:
-            doc = tm.extract_meta_json(tree, doc)
-        except Exception:  # noqa: BLE001 (trafilatura's JSON-LD parser on a broken page)
-            logger.debug("JSON-LD metadata unreadable: %s", url)
-        doc.title = doc.title or tm.extract_title(tree)
-        doc.author = doc.author or _byline_author(tree)
-        doc.url = doc.url or tm.extract_url(tree, url)
-        if not doc.sitename:
-            doc.sitename = tm.extract_sitename(tree)
-        if doc.sitename:
-            doc.sitename = doc.sitename.lstrip("@")
-            if "." not in doc.sitename and not doc.sitename[:1].isupper():
-                doc.sitename = doc.sitename.title()
-        return doc
-    except (AttributeError, TypeError):
-        return trafilatura.extract_metadata(tree, default_url=url, extensive=False)
-
-
-# --- the extractor ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -456,7 +224,7 @@ class ArticleExtractor:
         text = self._strip_site_lines(strip_boilerplate(raw))
         if self.trim_related:
             text = cut_trailing_block(text)
-        result = Extraction(text=text.strip(), passes=passes, language=_language(tree, doc))
+        result = Extraction(text=text.strip(), passes=passes, language=language_of(tree, doc))
         self._metadata(result, tree, html, url)
         result.drop = self._classify(tree, html, url, raw, result.text)
         return result
@@ -467,18 +235,18 @@ class ArticleExtractor:
         result.authors = split_authors(doc.author)
         result.sitename = (doc.sitename or "").strip()
         result.canonical_url = normalize_url(doc.url) if doc.url else normalize_url(url)
-        result.language = result.language or _language(tree, None)
-        stated_published, stated_updated = _stated_dates(tree, html)
+        result.language = result.language or language_of(tree, None)
+        stated_published, stated_updated = stated_dates(tree, html)
         result.published = next((d for d in map(normalize_date, stated_published) if d), "")
         if not result.published or self.date_search == "always":
             found = find_date(tree, url=doc.url or url, original_date=True, extensive_search=self.date_extensive,
-                              outputformat=_HTMLDATE_FORMAT, max_date=_today())
+                              outputformat=HTMLDATE_FORMAT, max_date=today())
             day = normalize_date(found)[:10] if found else ""
-            result.published = _best_timestamp(day, stated_published) if day else result.published
+            result.published = best_timestamp(day, stated_published) if day else result.published
         updated = next((d for d in map(normalize_date, stated_updated) if d), "")
         if not updated and self.updated_date_search:
             found = find_date(tree, url=doc.url or url, original_date=False, extensive_search=False,
-                              outputformat=_HTMLDATE_FORMAT, max_date=_today())
+                              outputformat=HTMLDATE_FORMAT, max_date=today())
             updated = normalize_date(found) if found else ""
         if updated and updated[:10] >= (result.published[:10] or "0") and updated != result.published:
             result.updated = updated
@@ -489,7 +257,7 @@ class ArticleExtractor:
             return NotAnArticle(f"Mostly headlines, links and teasers (a listing page): {url}")
         words = prose_words(text)
         if words < self.paywall_max_words:
-            notice = paywall_notice(raw) or _paywall_in_tree(tree, html)
+            notice = paywall_notice(raw) or paywall_in_tree(tree, html)
             if notice:
                 return PaywallTeaser(f"Paywall or teaser-only text ({words} words, {notice!r}): {url}")
         if words == 0:
