@@ -69,6 +69,14 @@ class Store:
         _add_missing_columns(engine)
         self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
+    def _inserted(self, conn: Any, table: Table, row: dict[str, Any]) -> bool:
+        """``INSERT … ON CONFLICT DO NOTHING RETURNING``: True when the row was new.
+
+        (``rowcount`` is not reliable for this statement on every driver: psycopg reports 0.)
+        """
+        stmt = self._insert(table).values(**row).on_conflict_do_nothing().returning(*table.primary_key.columns)
+        return conn.execute(stmt).first() is not None
+
     def add_article(self, article: Article, run_id: int | None = None) -> bool:
         """Store ``article``; False when its id or URL was already stored."""
         row = {k: v for k, v in asdict(article).items() if k != "dedup"}
@@ -76,9 +84,8 @@ class Store:
         row["dedup_method"] = article.dedup.get("method", "new")
         row["updates_id"] = article.dedup.get("updates")
         row["run_id"] = run_id
-        stmt = self._insert(articles).values(**row).on_conflict_do_nothing()
         with self.engine.begin() as conn:
-            return conn.execute(stmt).rowcount == 1
+            return self._inserted(conn, articles, row)
 
     def add_duplicate(self, article: Article, decision: Any, run_id: int | None = None) -> bool:
         """Record a dropped copy; False when that copy was recorded before."""
@@ -99,9 +106,8 @@ class Store:
             "contains": decision.scores.get("contains", 0.0),
             "relation": decision.relation,
         }
-        stmt = self._insert(duplicates).values(**row).on_conflict_do_nothing()
         with self.engine.begin() as conn:
-            return conn.execute(stmt).rowcount == 1
+            return self._inserted(conn, duplicates, row)
 
     def merge(self, article_id: str, into: str, run_id: int | None = None) -> bool:
         """Late merge: move stored article ``article_id`` into ``duplicates`` as a copy of ``into``.
@@ -164,7 +170,7 @@ class Store:
             "run_id": row["run_id"],
         }
         with self.engine.begin() as conn:
-            if conn.execute(self._insert(articles).values(**article).on_conflict_do_nothing()).rowcount != 1:
+            if not self._inserted(conn, articles, article):
                 raise ValueError(f"cannot restore {row['article_id']}: its id or URL is already stored")
             conn.execute(duplicates.delete().where(duplicates.c.id == row["id"]))
             conn.execute(
