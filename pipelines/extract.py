@@ -91,47 +91,34 @@ class Extraction:
         }
 
 
+@dataclass(kw_only=True)
 class ArticleExtractor:
-    """Plain extraction logic, reusable outside Scrapy (commands, benchmarks)."""
+    """Plain extraction logic, reusable outside Scrapy (commands, benchmarks).
 
-    def __init__(
-        self,
-        *,
-        include_comments: bool = False,
-        include_tables: bool = True,
-        first_pass: str = "recall",
-        second_pass: bool = True,
-        second_pass_min_words: int = 100,
-        second_pass_share: float = 0.3,
-        min_words: int = 40,
-        max_link_share: float = 0.5,
-        listing_url_link_share: float = 0.25,
-        paywall_max_words: int = 350,
-        trim_related: bool = True,
-        updated_date_search: bool = True,
-        date_extensive: bool = True,
-        date_search: str = "fallback",
-        body_selector: str = "",
-        boilerplate_lines: Any = (),
-    ) -> None:
-        if first_pass not in _MODES:
-            raise ValueError(f"first_pass must be one of {sorted(_MODES)}, not {first_pass!r}")
-        self.include_comments = include_comments
-        self.include_tables = include_tables
-        self.first_pass = first_pass
-        self.second_pass = second_pass
-        self.second_pass_min_words = second_pass_min_words
-        self.second_pass_share = second_pass_share
-        self.min_words = min_words
-        self.max_link_share = max_link_share
-        self.listing_url_link_share = listing_url_link_share
-        self.paywall_max_words = paywall_max_words
-        self.trim_related = trim_related
-        self.updated_date_search = updated_date_search
-        self.date_extensive = date_extensive
-        self.date_search = date_search  # "fallback": htmldate only when no tag states the date
-        self.body_selector = body_selector  # a site's body: CSS, or XPath when it starts with "/" or "("
-        self.boilerplate_lines = [re.compile(p) for p in boilerplate_lines]  # a site's lines to strip
+    The options mirror the ``EXTRACT_*`` settings (see ``from_settings``).
+    """
+
+    include_comments: bool = False
+    include_tables: bool = True
+    first_pass: str = "recall"
+    second_pass: bool = True
+    second_pass_min_words: int = 100
+    second_pass_share: float = 0.3
+    min_words: int = 40
+    max_link_share: float = 0.5
+    listing_url_link_share: float = 0.25
+    paywall_max_words: int = 350
+    trim_related: bool = True
+    updated_date_search: bool = True
+    date_extensive: bool = True
+    date_search: str = "fallback"  # "fallback": htmldate only when no tag states the date
+    body_selector: str = ""  # a site's body: CSS, or XPath when it starts with "/" or "("
+    boilerplate_lines: Any = ()  # a site's lines to strip (regexes; compiled here)
+
+    def __post_init__(self) -> None:
+        if self.first_pass not in _MODES:
+            raise ValueError(f"first_pass must be one of {sorted(_MODES)}, not {self.first_pass!r}")
+        self.boilerplate_lines = [re.compile(p) for p in self.boilerplate_lines]
 
     @classmethod
     def from_settings(cls, settings: Any, site: str | None = None) -> ArticleExtractor:
