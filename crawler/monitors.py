@@ -11,6 +11,7 @@ Results go to the log (Spidermon's own report), to the stats (``monitors/<name>`
 
 from __future__ import annotations
 
+import functools
 import statistics
 from typing import Any
 
@@ -20,14 +21,22 @@ from spidermon.core.actions import Action
 MIN_HISTORY = 3  # previous runs needed before comparing with them
 
 
-def _history(monitor: Monitor) -> list[dict[str, Any]]:
-    """Stats of the spider's previous finished runs (newest first)."""
+@functools.lru_cache(maxsize=8)
+def _recent_stats(database_url: str, spider: str, before: int | None) -> tuple[dict[str, Any], ...]:
+    # read once per spider close, shared by the monitors (one engine, one query)
     from pipelines.storage.store import Store, make_engine
 
+    engine = make_engine(database_url)
+    try:
+        return tuple(r["stats"] for r in Store(engine).recent_runs(spider, limit=10, before=before))
+    finally:
+        engine.dispose()
+
+
+def _history(monitor: Monitor) -> tuple[dict[str, Any], ...]:
+    """Stats of the spider's previous finished runs (newest first)."""
     crawler = monitor.data.crawler
-    store = Store(make_engine(crawler.settings.get("DATABASE_URL")))
-    current = monitor.data.stats.get("run/id")
-    return [r["stats"] for r in store.recent_runs(crawler.spider.name, limit=10, before=current)]
+    return _recent_stats(crawler.settings.get("DATABASE_URL"), crawler.spider.name, monitor.data.stats.get("run/id"))
 
 
 def dedup_rate(stats: dict[str, Any]) -> float:
