@@ -3,6 +3,7 @@ real SQLite file; every test gets its own key prefix and database."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -62,45 +63,46 @@ def project_settings(**overrides: object) -> dict[str, object]:
     return values
 
 
+@contextlib.contextmanager
+def demo_network_settings(db_path: Path, redis_client: redis.Redis) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """A running demo network and the ``-s`` settings that point a crawl at it, at the suite's
+    Redis (fresh key prefix, deleted afterwards) and at the SQLite file ``db_path``."""
+    from demo.network import DemoNetwork
+
+    prefix = f"t-site-{uuid.uuid4().hex[:8]}"
+    try:
+        with DemoNetwork() as net:
+            yield net, {
+                "DEMO_SITE_URLS": net.urls(),
+                "DATABASE_URL": f"sqlite:///{db_path}",
+                "REDIS_URL": os.environ.get("REDIS_URL") or f"unix://{redis_client.socket_file}",
+                "DEDUP_KEY_PREFIX": prefix,
+            }
+    finally:
+        keys = list(redis_client.scan_iter(f"{prefix}:*", count=1000))
+        if keys:
+            redis_client.delete(*keys)
+
+
 @pytest.fixture(scope="session")
 def demo_crawl(tmp_path_factory: pytest.TempPathFactory, redis_client: redis.Redis) -> Iterator[dict]:
     """One demo crawl (in-process demo network, own SQLite file and key prefix), read-only for its users.
 
     Yields ``{"tmp", "settings", "db_url", "truth"}``; ``settings`` are the ``-s`` settings of that crawl.
     """
-    from demo.network import DemoNetwork
     from tests.crawl import scrapy
 
     tmp = tmp_path_factory.mktemp("demo-crawl")
-    db_url = f"sqlite:///{tmp / 'demo.sqlite3'}"
-    redis_url = os.environ.get("REDIS_URL") or f"unix://{redis_client.socket_file}"
-    prefix = f"t-report-{uuid.uuid4().hex[:8]}"
-    with DemoNetwork() as net:
-        settings = {"DEMO_SITE_URLS": net.urls(), "DATABASE_URL": db_url, "REDIS_URL": redis_url,
-                    "DEDUP_KEY_PREFIX": prefix}
+    with demo_network_settings(tmp / "demo.sqlite3", redis_client) as (net, settings):
         proc = scrapy(["demo"], tmp, settings)
         assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
         truth = net.ground_truth()
-    yield {"tmp": tmp, "settings": settings, "db_url": db_url, "truth": truth, "stdout": proc.stdout}
-    keys = list(redis_client.scan_iter(f"{prefix}:*", count=1000))
-    if keys:
-        redis_client.delete(*keys)
+        yield {"tmp": tmp, "settings": settings, "db_url": settings["DATABASE_URL"], "truth": truth,
+               "stdout": proc.stdout}
 
 
 @pytest.fixture
 def demo_site(tmp_path: Path, redis_client: redis.Redis) -> Iterator[tuple[Any, dict[str, Any]]]:
-    """A running demo network and the ``-s`` settings that point a crawl at it, at the suite's
-    Redis (fresh key prefix, deleted afterwards) and at a fresh SQLite file: ``(network, settings)``."""
-    from demo.network import DemoNetwork
-
-    prefix = f"t-site-{uuid.uuid4().hex[:8]}"
-    with DemoNetwork() as net:
-        yield net, {
-            "DEMO_SITE_URLS": net.urls(),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
-            "REDIS_URL": os.environ.get("REDIS_URL") or f"unix://{redis_client.socket_file}",
-            "DEDUP_KEY_PREFIX": prefix,
-        }
-    keys = list(redis_client.scan_iter(f"{prefix}:*", count=1000))
-    if keys:
-        redis_client.delete(*keys)
+    """``demo_network_settings`` for one test, with a fresh SQLite file: ``(network, settings)``."""
+    with demo_network_settings(tmp_path / "site.sqlite3", redis_client) as site:
+        yield site

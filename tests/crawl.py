@@ -12,14 +12,26 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def scrapy(args: list[str], tmp: Path, settings: dict[str, Any], timeout: float = 240) -> subprocess.CompletedProcess:
-    """``python -m scrapy ARGS`` from the checkout with the test profile and ``-s`` settings."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SCRAPY_PROJECT": "test", "NEWSDEDUP_DATA_DIR": str(tmp / "data")}
-    env.pop("REDIS_URL", None)
+def scrapy_cmd(args: list[str], settings: dict[str, Any]) -> list[str]:
+    """``python -m scrapy ARGS -s KEY=VALUE…`` (dicts and lists as JSON)."""
     cmd = [sys.executable, "-m", "scrapy", *args]
     for key, value in settings.items():
         cmd += ["-s", f"{key}={json.dumps(value) if isinstance(value, dict | list) else value}"]
-    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    return cmd
+
+
+def scrapy_env(data_dir: Path) -> dict[str, str]:
+    """The environment of a crawl subprocess: the checkout first, the test profile, its own data folder
+    (``REDIS_URL`` comes through ``-s`` settings only)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SCRAPY_PROJECT": "test", "NEWSDEDUP_DATA_DIR": str(data_dir)}
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def scrapy(args: list[str], tmp: Path, settings: dict[str, Any], timeout: float = 240) -> subprocess.CompletedProcess:
+    """``python -m scrapy ARGS`` from the checkout with the test profile and ``-s`` settings."""
+    return subprocess.run(scrapy_cmd(args, settings), cwd=ROOT, env=scrapy_env(tmp / "data"),
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def run_spider(spider: str, tmp: Path, settings: dict[str, Any], *extra: str) -> tuple[dict[str, Any], str]:

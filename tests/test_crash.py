@@ -3,18 +3,15 @@ article exactly once (URLs are marked seen only after their article is stored or
 
 from __future__ import annotations
 
-import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections import defaultdict
 
 from sqlalchemy import create_engine, text
 
 from crawler.urls import normalize_url
-from tests.crawl import ROOT, scrapy
+from tests.crawl import ROOT, scrapy, scrapy_cmd, scrapy_env
 
 
 def count(db_url: str) -> int:
@@ -29,12 +26,8 @@ def test_sigkill_mid_crawl_then_rerun_stores_each_story_once(tmp_path, demo_site
     net, settings = demo_site
     db_url = settings["DATABASE_URL"]
     slow = {**settings, "DOWNLOAD_DELAY": 0.15, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SCRAPY_PROJECT": "test",
-           "NEWSDEDUP_DATA_DIR": str(tmp_path / "data")}
-    cmd = [sys.executable, "-m", "scrapy", "demo"]
-    for key, value in slow.items():
-        cmd += ["-s", f"{key}={json.dumps(value) if isinstance(value, dict) else value}"]
-    victim = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    victim = subprocess.Popen(scrapy_cmd(["demo"], slow), cwd=ROOT, env=scrapy_env(tmp_path / "data"),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while count(db_url) < 8 and time.monotonic() < deadline and victim.poll() is None:
         time.sleep(0.05)

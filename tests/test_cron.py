@@ -2,46 +2,28 @@
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 import time
-import uuid
 
 from crawler.runlock import AlreadyRunning, RunLock
-from demo.network import DemoNetwork
-from tests.crawl import ROOT
+from tests.crawl import ROOT, scrapy_cmd, scrapy_env
 
 
-def crawlall_cmd(settings: dict) -> list[str]:
-    cmd = [sys.executable, "-m", "scrapy", "crawlall", "--group", "demo"]
-    for key, value in settings.items():
-        cmd += ["-s", f"{key}={json.dumps(value) if isinstance(value, dict) else value}"]
-    return cmd
-
-
-def test_overlapping_runs_one_crawls_the_other_exits(tmp_path, redis_client) -> None:
+def test_overlapping_runs_one_crawls_the_other_exits(tmp_path, demo_site) -> None:
+    _net, settings = demo_site
     data = tmp_path / "data"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SCRAPY_PROJECT": "test", "NEWSDEDUP_DATA_DIR": str(data)}
-    prefix = f"t-cron-{uuid.uuid4().hex[:8]}"
-    redis_url = os.environ.get("REDIS_URL") or f"unix://{redis_client.socket_file}"
-    try:
-        with DemoNetwork() as net:
-            cmd = crawlall_cmd({"DEMO_SITE_URLS": net.urls(), "REDIS_URL": redis_url, "DEDUP_KEY_PREFIX": prefix,
-                                "DATABASE_URL": f"sqlite:///{tmp_path / 'cron.sqlite3'}"})
-            first = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            lock_file = data / "crawlall.lock"
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:  # wait until the first run holds the lock
-                if lock_file.exists() and lock_file.read_text().strip() == str(first.pid):
-                    break
-                time.sleep(0.05)
-            second = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-            out, err = first.communicate(timeout=240)
-    finally:
-        for key in redis_client.scan_iter(f"{prefix}:*"):
-            redis_client.delete(key)
+    env = scrapy_env(data)
+    cmd = scrapy_cmd(["crawlall", "--group", "demo"], settings)
+    first = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lock_file = data / "crawlall.lock"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until the first run holds the lock
+        if lock_file.exists() and lock_file.read_text().strip() == str(first.pid):
+            break
+        time.sleep(0.05)
+    second = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    out, err = first.communicate(timeout=240)
     assert second.returncode == 75, second.stderr[-2000:]
     assert f"held by pid {first.pid}" in second.stderr and "exiting without crawling" in second.stderr
     assert first.returncode == 0, (out + err)[-3000:]

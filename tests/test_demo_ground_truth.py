@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from crawler.urls import article_id, normalize_url
-from demo.network import DemoNetwork
+from tests.conftest import demo_network_settings
 from tests.crawl import scrapy
 
 SPIDERS = ("harbor_gazette", "metro_daily", "northern_wire", "valley_courier")
@@ -33,16 +33,9 @@ def table(db_url: str, name: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def demo_runs(tmp_path_factory: pytest.TempPathFactory, redis_client):
     """Two demo runs against one network, one index and one database."""
-    import os
-    import uuid
-
     tmp = tmp_path_factory.mktemp("demo")
-    db_url = f"sqlite:///{tmp / 'demo.sqlite3'}"
-    redis_url = os.environ.get("REDIS_URL") or f"unix://{redis_client.socket_file}"
-    prefix = f"t-demo-{uuid.uuid4().hex[:8]}"
-    with DemoNetwork() as net:
-        settings = {"DEMO_SITE_URLS": net.urls(), "DATABASE_URL": db_url, "REDIS_URL": redis_url,
-                    "DEDUP_KEY_PREFIX": prefix}
+    with demo_network_settings(tmp / "demo.sqlite3", redis_client) as (net, settings):
+        db_url = settings["DATABASE_URL"]
         first_stats, first_log = run_demo(tmp, settings)
         first = (table(db_url, "articles"), table(db_url, "duplicates"))
         second_stats, second_log = run_demo(tmp, settings)
@@ -50,8 +43,6 @@ def demo_runs(tmp_path_factory: pytest.TempPathFactory, redis_client):
         truth = net.ground_truth()
     yield {"truth": truth, "first": first, "second": second, "stats": (first_stats, second_stats),
            "logs": (first_log, second_log)}
-    for key in redis_client.scan_iter(f"{prefix}:*"):
-        redis_client.delete(key)
 
 
 def by_url(rows: list[dict]) -> dict[str, dict]:
