@@ -37,8 +37,9 @@ eval: install  ## quality on ../shared/corpus (dedup: engine beside the datasket
 	$(BIN)/python -m benchmarks.eval_dedup
 	$(BIN)/python -m benchmarks.eval_extraction
 
-bench: install  ## dedup stage cost per layer, round trips, Redis bytes and latency at 10k/100k/1M
+bench: install  ## dedup cost per layer, round trips, Redis bytes, latency at 10k/100k/1M; crawl throughput
 	$(BIN)/python -m benchmarks.bench_dedup
+	$(BIN)/python -m benchmarks.bench_throughput
 
 crawl-all: install  ## every spider in one locked process, for cron (GROUP=demo for the demo sites)
 	$(SCRAPY) crawlall $(if $(GROUP),--group $(GROUP))

@@ -5,9 +5,10 @@ fetched again; listing pages (feeds, sitemaps, sections) are revalidated every r
   after ``SEEN_TTL_DAYS``.
 - ``SeenFilterMiddleware`` (downloader): drops article requests whose URL is seen
   (``incremental/skipped_seen``). If Redis is unreachable, requests go through.
-- ``SeenRecorder`` (extension): marks a URL seen only once its article was stored
-  (``item_scraped``) or deliberately dropped (``item_dropped``: a duplicate, already stored,
-  not an article, no text…), so a crash before that point never loses an article.
+- ``SeenRecorder`` (extension): marks a URL seen only once its article or dropped copy was
+  committed to storage (``crawler.signals.article_recorded``) or the page was deliberately
+  dropped before dedup (``item_dropped``: already stored, not an article, no text…), so a
+  crash before that point never loses an article.
 
 Listing pages carry ``Cache-Control: max-age=0``: Scrapy's own HTTP cache with the RFC 2616
 policy (``HTTPCACHE_*`` settings) then revalidates them with If-None-Match /
@@ -26,9 +27,10 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from crawler.connection import get_redis
 from crawler.items import Article, ArticlePage
+from crawler.signals import article_recorded
 from crawler.urls import normalize_url
 from pipelines.dedup.index import url_key
-from pipelines.drops import AlreadyStored, DuplicateDrop, ExtractionDrop
+from pipelines.drops import AlreadyStored, ExtractionDrop
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +91,7 @@ class SeenFilterMiddleware:
 class SeenRecorder:
     """Extension: mark URLs seen once their article is stored or deliberately dropped."""
 
-    DELIBERATE = (DuplicateDrop, AlreadyStored, ExtractionDrop)
+    DELIBERATE = (AlreadyStored, ExtractionDrop)  # duplicates: marked when their record is committed
 
     def __init__(self, store: SeenStore, stats: Any) -> None:
         self.store, self.stats = store, stats
@@ -99,7 +101,7 @@ class SeenRecorder:
         if not crawler.settings.getbool("SEEN_ENABLED"):
             raise NotConfigured
         ext = cls(SeenStore.from_settings(crawler.settings), crawler.stats)
-        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.article_recorded, signal=article_recorded)
         crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
         return ext
 
@@ -113,7 +115,7 @@ class SeenRecorder:
         except redis.ConnectionError:
             self.stats.inc_value("incremental/seen_store_unavailable")
 
-    def item_scraped(self, item: Any, response: Any = None, spider: Any = None) -> None:
+    def article_recorded(self, item: Any) -> None:
         if isinstance(item, Article):
             self._mark(item)
 

@@ -33,6 +33,7 @@ import trafilatura
 from htmldate import find_date
 from scrapy.crawler import Crawler
 from scrapy.settings import Settings
+from twisted.internet.defer import Deferred
 
 from crawler.items import Article, ArticlePage
 from crawler.urls import article_id, normalize_url
@@ -46,6 +47,8 @@ from pipelines.classify import (
     prose_words,
 )
 from pipelines.drops import ExtractionDrop, ExtractionFailed, NoArticleText, NotAnArticle, PaywallTeaser
+from pipelines.extraction_pool import ExtractionPool, acquire_shared, default_workers, release_shared
+from pipelines.extraction_pool import describe as describe_pool
 from pipelines.metadata import (
     HTMLDATE_FORMAT,
     best_timestamp,
@@ -281,17 +284,39 @@ class ExtractionPipeline:
 
     ``EXTRACT_SITE_OVERRIDES`` ({site: {EXTRACT_…: value}}) gives a site its own extractor;
     a spider's ``custom_settings`` can also set ``EXTRACT_*`` for its crawl.
+    ``EXTRACT_WORKERS`` > 0 runs extraction in that many worker processes
+    (``pipelines.extraction_pool``) so the reactor keeps downloading and every core is used;
+    0 runs it in the crawler's process; None picks one worker per core.
     """
 
-    def __init__(self, extractor: ArticleExtractor, crawler: Crawler) -> None:
+    def __init__(self, extractor: ArticleExtractor, crawler: Crawler, pool: ExtractionPool | None = None) -> None:
         self.extractor = extractor
         self.settings = crawler.settings
         self.stats = crawler.stats
+        self.pool = pool
         self._per_site: dict[str, ArticleExtractor] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
-        return cls(ArticleExtractor.from_settings(crawler.settings), crawler)
+        workers = crawler.settings.get("EXTRACT_WORKERS")
+        workers = default_workers() if workers in (None, "", "None") else int(workers)
+        pending = crawler.settings.getint("EXTRACT_POOL_MAX_PENDING") or None
+        pool = acquire_shared(workers, pending) if workers > 0 else None
+        return cls(ArticleExtractor.from_settings(crawler.settings), crawler, pool)
+
+    def open_spider(self) -> Deferred | None:
+        logger.info("Extraction runs %s", describe_pool(self.pool))
+        if self.pool is None:
+            return None
+        started = self.pool.start()
+        started.addCallback(lambda ready: logger.info("Extraction workers ready (%d processes)", ready))
+        return started
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            release_shared(self.pool)
+            if self.pool.restarts:
+                self.stats.set_value("extract/pool_restarts", self.pool.restarts)
 
     def extractor_for(self, site: str) -> ArticleExtractor:
         if site not in self._per_site:
@@ -304,12 +329,31 @@ class ExtractionPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticlePage):
             return item
-        try:
-            article = self.extractor_for(item.site).extract(item)
-        except ExtractionDrop:
-            raise
-        except Exception as exc:  # a parser bug on one page must not stop the crawl
-            logger.error("Extraction crashed on %s: %r", item.url, exc)
-            raise ExtractionFailed(f"Extraction error ({exc.__class__.__name__}): {item.url}") from exc
+        extractor = self.extractor_for(item.site)
+        if self.pool is None:
+            try:
+                article = extractor.extract(item)
+            except ExtractionDrop:
+                raise
+            except Exception as exc:
+                raise self._failure(item, exc) from exc
+            return self._extracted(article)
+        done = self.pool.extract(extractor, item)
+        done.addCallbacks(self._extracted, lambda failure: self._raise(item, failure.value))
+        return done
+
+    def _extracted(self, article: Article) -> Article:
         self.stats.inc_value("extract/articles")
         return article
+
+    def _raise(self, item: ArticlePage, exc: BaseException) -> None:
+        raise self._failure(item, exc)
+
+    @staticmethod
+    def _failure(item: ArticlePage, exc: BaseException) -> ExtractionDrop:
+        """The drop to raise: the extractor's own drop, or ``ExtractionFailed`` for a crash."""
+        if isinstance(exc, ExtractionDrop):
+            return exc
+        # a parser bug on one page must not stop the crawl
+        logger.error("Extraction crashed on %s: %r", item.url, exc)
+        return ExtractionFailed(f"Extraction error ({exc.__class__.__name__}): {item.url}")

@@ -83,6 +83,12 @@ EXTRACT_MAX_LINK_SHARE = 0.5  # more of the text than this in links/list items/t
 EXTRACT_LISTING_URL_LINK_SHARE = 0.25  # the same limit for URLs shaped like /tag/, /category/, /search?q=
 EXTRACT_PAYWALL_MAX_WORDS = 350  # a paywall notice with fewer words of text than this -> PaywallTeaser
 EXTRACT_UPDATED_DATE_SEARCH = True  # look for an updated date with htmldate when no meta tag states one
+# Extraction runs in worker processes (pipelines/extraction_pool.py) so it neither blocks the
+# reactor nor leaves cores idle: None = one worker per core (in-process on a 1-core machine),
+# 0 = in the crawler's process, N = N workers. At most EXTRACT_POOL_MAX_PENDING pages are in the
+# pool at once (0 = 2 per worker); beyond that pages wait in Scrapy's scraper slot (bounded memory).
+EXTRACT_WORKERS = None
+EXTRACT_POOL_MAX_PENDING = 0
 EXTRACT_SITE_OVERRIDES = {}  # per site: {"site_name": {"EXTRACT_FIRST_PASS": "balanced", …}}
 
 # --- Redis (dedup index) -------------------------------------------------------------------------
@@ -113,6 +119,11 @@ DEDUP_SITE_BOILERPLATE = True  # learn and strip per-site repeated trailing line
 
 # --- storage ----------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(DATA_DIR) / 'newsdedup.sqlite3'}"  # SQLAlchemy URL
+# Group commit: storage writes go in one transaction per STORAGE_BATCH_SIZE writes or per
+# STORAGE_BATCH_SECONDS after the first waiting write (0 = a commit per write). An article
+# counts as stored, and its URL as seen, only after its transaction committed.
+STORAGE_BATCH_SIZE = 50
+STORAGE_BATCH_SECONDS = 0.25
 
 # --- reports (scrapy report / scrapy review) -----------------------------------------------------------
 REPORT_BORDERLINE_MARGIN = 0.1  # a drop whose deciding score is within this above its threshold is borderline

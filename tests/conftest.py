@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 import redis
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +52,18 @@ def redis_settings(redis_client: redis.Redis, tmp_path: Path) -> dict[str, str]:
         return {"REDIS_URL": url}
     # the embedded server listens on a unix socket: share it with subprocesses
     return {"REDIS_URL": f"unix://{redis_client.socket_file}"}
+
+
+def settled(result: Any) -> Any:
+    """The value of an already-fired ``Deferred`` (raising its failure); other values unchanged."""
+    if not isinstance(result, Deferred):
+        return result
+    outcome: list[Any] = []
+    result.addBoth(outcome.append)
+    assert outcome, "the Deferred has not fired"
+    if isinstance(outcome[0], Failure):
+        outcome[0].raiseException()
+    return outcome[0]
 
 
 def project_settings(**overrides: object) -> dict[str, object]:

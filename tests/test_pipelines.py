@@ -14,7 +14,7 @@ from pipelines.dedup import DedupPipeline
 from pipelines.drops import AlreadyStored, DuplicateDrop, NoArticleText, NotAnArticle
 from pipelines.extract import ExtractionPipeline
 from pipelines.storage import StoragePipeline
-from tests.conftest import project_settings
+from tests.conftest import project_settings, settled
 
 BODY = "".join(
     f"<p>Paragraph {i}: the river authority said the dam at {place} needs {i + 3} new gates, and "
@@ -49,6 +49,7 @@ def crawler(redis_settings: dict[str, str], key_prefix: str, tmp_path: Path):
         DEDUP_KEY_PREFIX=key_prefix,
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         DEDUP_INDEX_CAPACITY=1000,
+        STORAGE_BATCH_SECONDS=0,  # commit at once: no reactor runs in these tests
     )
     crawler = get_crawler(settings_dict=settings)
     crawler.stats.open_spider()
@@ -78,7 +79,7 @@ def test_dedup_then_storage_records_duplicate_with_scores(crawler) -> None:
     dedup = build_from_crawler(DedupPipeline, crawler)
     store = build_from_crawler(StoragePipeline, crawler)
     original = extract.process_item(page("http://wire.example/w/1", page_html("Dam gates", BODY), "wire"))
-    assert store.process_item(dedup.process_item(original)) is original
+    assert settled(store.process_item(dedup.process_item(original))) is original
     trimmed_body = BODY[: BODY.index("<p>Paragraph 3")]
     copy = extract.process_item(page("http://paper.example/s/9", page_html("Local dam", trimmed_body), "paper"))
     with pytest.raises(DuplicateDrop) as dropped:
@@ -87,7 +88,7 @@ def test_dedup_then_storage_records_duplicate_with_scores(crawler) -> None:
     # a re-crawl of the kept article is not stored twice
     again = extract.process_item(page("http://wire.example/w/1", page_html("Dam gates", BODY), "wire"))
     with pytest.raises(AlreadyStored):
-        store.process_item(dedup.process_item(again))
+        settled(store.process_item(dedup.process_item(again)))
     with store.store.engine.connect() as conn:
         assert conn.execute(text("select count(*) from articles")).scalar() == 1
         row = conn.execute(
@@ -108,14 +109,14 @@ def test_unreachable_redis_keeps_articles_unchecked(tmp_path: Path, caplog) -> N
         port = sock.getsockname()[1]
     crawler = get_crawler(settings_dict=project_settings(
         REDIS_URL=f"redis://127.0.0.1:{port}/0", REDIS_SOCKET_TIMEOUT=1.0,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", STORAGE_BATCH_SECONDS=0,
     ))
     crawler.stats.open_spider()
     extract = build_from_crawler(ExtractionPipeline, crawler)
     dedup = build_from_crawler(DedupPipeline, crawler)  # does not raise
     store = build_from_crawler(StoragePipeline, crawler)
     article = extract.process_item(page("http://t.example/a/9", page_html("Dam gates", BODY)))
-    assert store.process_item(dedup.process_item(article)) is article
+    assert settled(store.process_item(dedup.process_item(article))) is article
     assert crawler.stats.get_value("dedup/redis_unavailable") == 1
     assert "Redis unreachable" in caplog.text
     with store.store.engine.connect() as conn:

@@ -1,6 +1,11 @@
 """Storage stage as a Scrapy component: kept articles into ``articles``; every dedup drop
 (caught through the ``item_dropped`` signal) into ``duplicates``. Rows carry the id of the
 current run (stat ``run/id``, set by ``crawler.extensions.RunRecorder``).
+
+Writes are group-committed (``pipelines.storage.batch``: ``STORAGE_BATCH_SIZE`` writes or
+``STORAGE_BATCH_SECONDS``). An article's item finishes only once its transaction committed;
+then ``crawler.signals.article_recorded`` is sent for it (kept or dropped copy), which is
+when the seen-store marks its URL: a crash before the commit loses nothing.
 """
 
 from __future__ import annotations
@@ -12,8 +17,10 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from crawler.items import Article
+from crawler.signals import article_recorded
 from pipelines.drops import AlreadyDropped, AlreadyStored, DuplicateDrop
-from pipelines.storage.store import Store, make_engine
+from pipelines.storage.batch import WriteBatcher
+from pipelines.storage.store import Store, Write, make_engine
 
 logger = logging.getLogger(__name__)
 
@@ -21,24 +28,43 @@ logger = logging.getLogger(__name__)
 class StoragePipeline:
     """Stores kept articles and records dropped duplicates; both idempotent."""
 
-    def __init__(self, store: Store, stats: Any) -> None:
+    def __init__(self, store: Store, stats: Any, batcher: WriteBatcher | None = None,
+                 signals_: Any = None) -> None:
         self.store = store
         self.stats = stats
+        self.batcher = batcher or WriteBatcher(store, stats=stats)
+        self.signals = signals_
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
-        pipeline = cls(Store(make_engine(crawler.settings.get("DATABASE_URL"))), crawler.stats)
+        store = Store(make_engine(crawler.settings.get("DATABASE_URL")))
+        batcher = WriteBatcher(store, crawler.settings.getint("STORAGE_BATCH_SIZE", 50),
+                               crawler.settings.getfloat("STORAGE_BATCH_SECONDS", 0.25), crawler.stats)
+        pipeline = cls(store, crawler.stats, batcher, crawler.signals)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         return pipeline
+
+    def close_spider(self) -> None:
+        self.batcher.flush()
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        if not self.store.add_article(item, self._run_id()):
+        done = self.batcher.add(Write("article", (item, self._run_id())))
+        done.addCallback(self._stored, item)
+        return done
+
+    def _stored(self, new: bool, item: Article) -> Article:
+        self._recorded(item)
+        if not new:
             self.stats.inc_value("storage/already_stored")
             raise AlreadyStored(f"Already stored: {item.url}")
         self.stats.inc_value("storage/articles")
         return item
+
+    def _recorded(self, item: Article) -> None:
+        if self.signals is not None:
+            self.signals.send_catch_log(article_recorded, item=item)
 
     def _run_id(self) -> int | None:
         """The current run's id (``runs.id``), None when no run is recorded."""
@@ -48,11 +74,23 @@ class StoragePipeline:
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any = None) -> None:
         if not isinstance(exception, DuplicateDrop):
             return
+        run_id = self._run_id()
         for stored_id in exception.decision.merged:
-            if self.store.merge(stored_id, exception.decision.duplicate_of, self._run_id()):
-                self.stats.inc_value("storage/late_merges")
-                logger.info("Late merge: stored article %s is a copy of %s", stored_id, exception.decision.duplicate_of)
-        if self.store.add_duplicate(exception.article, exception.decision, self._run_id()):
+            merged = self.batcher.add(Write("merge", (stored_id, exception.decision.duplicate_of, run_id)))
+            merged.addCallback(self._merged, stored_id, exception.decision.duplicate_of)
+            merged.addErrback(lambda _: None)  # logged by the batcher
+        added = self.batcher.add(Write("duplicate", (exception.article, exception.decision, run_id)))
+        added.addCallback(self._duplicate_added, exception)
+        added.addErrback(lambda _: None)  # logged by the batcher; the URL stays unseen
+
+    def _merged(self, moved: bool, stored_id: str, into: str) -> None:
+        if moved:
+            self.stats.inc_value("storage/late_merges")
+            logger.info("Late merge: stored article %s is a copy of %s", stored_id, into)
+
+    def _duplicate_added(self, new: bool, exception: DuplicateDrop) -> None:
+        if new:
             self.stats.inc_value("storage/duplicates")
         elif not isinstance(exception, AlreadyDropped):
             self.stats.inc_value("storage/duplicates_already_recorded")
+        self._recorded(exception.article)

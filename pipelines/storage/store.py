@@ -8,7 +8,7 @@ Also records crawl runs (``runs``) and review actions (``reviews``: restore, dis
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,15 @@ def _add_missing_columns(engine: Engine) -> None:
                     conn.execute(_AddColumn(table, column.name))
 
 
+@dataclass(frozen=True)
+class Write:
+    """One write of a batch: ``kind`` is ``article`` (article, run_id), ``duplicate``
+    (article, decision, run_id) or ``merge`` (stored id, kept id, run_id)."""
+
+    kind: str
+    args: tuple[Any, ...]
+
+
 class Store:
     """Reads and writes the ``articles``, ``duplicates``, ``runs`` and ``reviews`` tables."""
 
@@ -79,16 +88,41 @@ class Store:
 
     def add_article(self, article: Article, run_id: int | None = None) -> bool:
         """Store ``article``; False when its id or URL was already stored."""
+        with self.engine.begin() as conn:
+            return self._add_article(conn, article, run_id)
+
+    def add_duplicate(self, article: Article, decision: Any, run_id: int | None = None) -> bool:
+        """Record a dropped copy; False when that copy was recorded before."""
+        with self.engine.begin() as conn:
+            return self._add_duplicate(conn, article, decision, run_id)
+
+    def merge(self, article_id: str, into: str, run_id: int | None = None) -> bool:
+        """Late merge: move stored article ``article_id`` into ``duplicates`` as a copy of ``into``.
+
+        Used when a later article shows that two stored ones are the same story (two trimmed
+        reprints stored before their original arrived). One transaction; False if absent.
+        """
+        with self.engine.begin() as conn:
+            return self._merge(conn, article_id, into, run_id)
+
+    def write_batch(self, writes: list[Write]) -> list[bool]:
+        """Apply ``writes`` in order in ONE transaction; each one's result (True = a new row / moved).
+
+        All or nothing: if the transaction fails, none of them is stored and the error is raised.
+        """
+        apply = {"article": self._add_article, "duplicate": self._add_duplicate, "merge": self._merge}
+        with self.engine.begin() as conn:
+            return [apply[w.kind](conn, *w.args) for w in writes]
+
+    def _add_article(self, conn: Any, article: Article, run_id: int | None) -> bool:
         row = {k: v for k, v in asdict(article).items() if k != "dedup"}
         row["authors"] = json.dumps(row.get("authors") or [], ensure_ascii=False)
         row["dedup_method"] = article.dedup.get("method", "new")
         row["updates_id"] = article.dedup.get("updates")
         row["run_id"] = run_id
-        with self.engine.begin() as conn:
-            return self._inserted(conn, articles, row)
+        return self._inserted(conn, articles, row)
 
-    def add_duplicate(self, article: Article, decision: Any, run_id: int | None = None) -> bool:
-        """Record a dropped copy; False when that copy was recorded before."""
+    def _add_duplicate(self, conn: Any, article: Article, decision: Any, run_id: int | None) -> bool:
         row = {
             "run_id": run_id,
             "article_id": article.id,
@@ -106,28 +140,21 @@ class Store:
             "contains": decision.scores.get("contains", 0.0),
             "relation": decision.relation,
         }
-        with self.engine.begin() as conn:
-            return self._inserted(conn, duplicates, row)
+        return self._inserted(conn, duplicates, row)
 
-    def merge(self, article_id: str, into: str, run_id: int | None = None) -> bool:
-        """Late merge: move stored article ``article_id`` into ``duplicates`` as a copy of ``into``.
-
-        Used when a later article shows that two stored ones are the same story (two trimmed
-        reprints stored before their original arrived). One transaction; False if absent.
-        """
-        with self.engine.begin() as conn:
-            row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings().first()
-            if row is None:
-                return False
-            conn.execute(
-                self._insert(duplicates).values(
-                    article_id=row["id"], url=row["url"], site=row["site"], title=row["title"], text=row["text"],
-                    author=row["author"], published=row["published"], fetched_at=row["fetched_at"],
-                    duplicate_of=into, method="merged", relation="late_merge", run_id=run_id,
-                ).on_conflict_do_nothing()
-            )
-            conn.execute(articles.delete().where(articles.c.id == article_id))
-            conn.execute(duplicates.update().where(duplicates.c.duplicate_of == article_id).values(duplicate_of=into))
+    def _merge(self, conn: Any, article_id: str, into: str, run_id: int | None) -> bool:
+        row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings().first()
+        if row is None:
+            return False
+        conn.execute(
+            self._insert(duplicates).values(
+                article_id=row["id"], url=row["url"], site=row["site"], title=row["title"], text=row["text"],
+                author=row["author"], published=row["published"], fetched_at=row["fetched_at"],
+                duplicate_of=into, method="merged", relation="late_merge", run_id=run_id,
+            ).on_conflict_do_nothing()
+        )
+        conn.execute(articles.delete().where(articles.c.id == article_id))
+        conn.execute(duplicates.update().where(duplicates.c.duplicate_of == article_id).values(duplicate_of=into))
         return True
 
     # --- runs -------------------------------------------------------------------------------------
