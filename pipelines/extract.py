@@ -33,7 +33,7 @@ import trafilatura
 from htmldate import find_date
 from scrapy.crawler import Crawler
 from scrapy.settings import Settings
-from twisted.internet.defer import Deferred
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.items import Article, ArticlePage
 from crawler.urls import article_id, normalize_url
@@ -304,13 +304,11 @@ class ExtractionPipeline:
         pool = acquire_shared(workers, pending) if workers > 0 else None
         return cls(ArticleExtractor.from_settings(crawler.settings), crawler, pool)
 
-    def open_spider(self) -> Deferred | None:
+    async def open_spider(self) -> None:
         logger.info("Extraction runs %s", describe_pool(self.pool))
-        if self.pool is None:
-            return None
-        started = self.pool.start()
-        started.addCallback(lambda ready: logger.info("Extraction workers ready (%d processes)", ready))
-        return started
+        if self.pool is not None:  # Scrapy waits: no page meets a cold worker
+            ready = await maybe_deferred_to_future(self.pool.start())
+            logger.info("Extraction workers ready (%d processes)", ready)
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -326,34 +324,27 @@ class ExtractionPipeline:
             )
         return self._per_site[site]
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticlePage):
             return item
         extractor = self.extractor_for(item.site)
-        if self.pool is None:
-            try:
+        try:
+            if self.pool is None:
                 article = extractor.extract(item)
-            except ExtractionDrop:
-                raise
-            except Exception as exc:
-                raise self._failure(item, exc) from exc
-            return self._extracted(article)
-        done = self.pool.extract(extractor, item)
-        done.addCallbacks(self._extracted, lambda failure: self._raise(item, failure.value))
-        return done
+            else:
+                article = await maybe_deferred_to_future(self.pool.extract(extractor, item))
+        except ExtractionDrop:
+            raise
+        except Exception as exc:
+            raise self._failure(item, exc) from exc
+        return self._extracted(article)
 
     def _extracted(self, article: Article) -> Article:
         self.stats.inc_value("extract/articles")
         return article
 
-    def _raise(self, item: ArticlePage, exc: BaseException) -> None:
-        raise self._failure(item, exc)
-
     @staticmethod
     def _failure(item: ArticlePage, exc: BaseException) -> ExtractionDrop:
-        """The drop to raise: the extractor's own drop, or ``ExtractionFailed`` for a crash."""
-        if isinstance(exc, ExtractionDrop):
-            return exc
-        # a parser bug on one page must not stop the crawl
+        """``ExtractionFailed`` for a crash: a parser bug on one page must not stop the crawl."""
         logger.error("Extraction crashed on %s: %r", item.url, exc)
         return ExtractionFailed(f"Extraction error ({exc.__class__.__name__}): {item.url}")

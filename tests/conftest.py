@@ -4,6 +4,7 @@ real SQLite file; every test gets its own key prefix and database."""
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import uuid
 from collections.abc import Iterator
@@ -55,7 +56,15 @@ def redis_settings(redis_client: redis.Redis, tmp_path: Path) -> dict[str, str]:
 
 
 def settled(result: Any) -> Any:
-    """The value of an already-fired ``Deferred`` (raising its failure); other values unchanged."""
+    """The value of a coroutine that completes without waiting, or of an already-fired
+    ``Deferred`` (raising its error); other values unchanged."""
+    if inspect.iscoroutine(result):
+        try:
+            result.send(None)
+        except StopIteration as done:
+            return done.value
+        result.close()
+        raise AssertionError("the coroutine is waiting for something")
     if not isinstance(result, Deferred):
         return result
     outcome: list[Any] = []

@@ -16,7 +16,7 @@ from crawler.encoding import decode_body
 from crawler.items import Article, ArticlePage
 from pipelines.drops import NotAnArticle, PaywallTeaser
 from pipelines.extract import ArticleExtractor, ExtractionPipeline, normalize_date, split_authors
-from tests.conftest import project_settings
+from tests.conftest import project_settings, settled
 from tests.crawl import scrapy
 
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -35,7 +35,7 @@ def stage() -> ExtractionPipeline:
 
 
 def test_article_text_without_comments_and_cookie_banner(stage: ExtractionPipeline) -> None:
-    article = stage.process_item(page("article.html", "https://courier.example/news/2026/11/24/harbour-cranes"))
+    article = settled(stage.process_item(page("article.html", "https://courier.example/news/2026/11/24/harbour-cranes")))
     assert isinstance(article, Article)
     assert "Marta Quist" in article.text and "according to the harbour master's log" in article.text
     for chrome in ("cookie", "Accept all", "Leave a Reply", "eyesore", "email address", "Post Comment", "©"):
@@ -43,7 +43,7 @@ def test_article_text_without_comments_and_cookie_banner(stage: ExtractionPipeli
 
 
 def test_metadata_normalised(stage: ExtractionPipeline) -> None:
-    article = stage.process_item(page("article.html", "https://courier.example/news/2026/11/24/harbour-cranes?utm_source=x"))
+    article = settled(stage.process_item(page("article.html", "https://courier.example/news/2026/11/24/harbour-cranes?utm_source=x")))
     assert article.title == "Harbour board votes to replace north quay cranes"
     assert article.authors == ["Lena Hart"] and article.author == "Lena Hart"
     assert article.published == "2026-11-24T08:30:00+01:00"
@@ -55,12 +55,12 @@ def test_metadata_normalised(stage: ExtractionPipeline) -> None:
 
 def test_paywall_teaser_dropped_with_its_reason(stage: ExtractionPipeline) -> None:
     with pytest.raises(PaywallTeaser, match="Paywall"):
-        stage.process_item(page("paywall_teaser.html", "https://courier.example/business/osterby-shipyard-deal"))
+        settled(stage.process_item(page("paywall_teaser.html", "https://courier.example/business/osterby-shipyard-deal")))
 
 
 def test_section_page_dropped_as_not_an_article(stage: ExtractionPipeline) -> None:
     with pytest.raises(NotAnArticle):
-        stage.process_item(page("section.html", "https://courier.example/news/"))
+        settled(stage.process_item(page("section.html", "https://courier.example/news/")))
 
 
 def test_wrong_charset_page_extracts_correctly(stage: ExtractionPipeline) -> None:
@@ -71,7 +71,7 @@ def test_wrong_charset_page_extracts_correctly(stage: ExtractionPipeline) -> Non
     html, note = decode_body(response)
     assert note == "declared utf-8, decoded cp1252"
     item = ArticlePage(response.url, response.url, "courier", "2026-11-26T10:00:00+00:00", html, note)
-    article = stage.process_item(item)
+    article = settled(stage.process_item(item))
     assert "\ufffd" not in article.text
     assert "l’église Saint-Étienne" in article.text and "Hélène Brémond" in article.text
     assert article.title.startswith("Château-Lévêque") and article.language == "fr"
@@ -85,9 +85,9 @@ def test_site_overrides_change_the_extractor() -> None:
     stage = build_from_crawler(ExtractionPipeline, crawler)
     assert stage.extractor_for("wire").first_pass == "balanced" and stage.extractor_for("wire").min_words == 500
     assert stage.extractor_for("courier") is stage.extractor
-    assert isinstance(stage.process_item(page("article.html", "https://courier.example/a/1")), Article)
+    assert isinstance(settled(stage.process_item(page("article.html", "https://courier.example/a/1"))), Article)
     with pytest.raises(Exception, match="Too little"):
-        stage.process_item(page("article.html", "https://courier.example/a/1", site="wire"))
+        settled(stage.process_item(page("article.html", "https://courier.example/a/1", site="wire")))
 
 
 def test_helpers() -> None:

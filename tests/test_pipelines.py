@@ -58,7 +58,7 @@ def crawler(redis_settings: dict[str, str], key_prefix: str, tmp_path: Path):
 
 def test_extraction_drops_comment_form_and_cookie_banner(crawler) -> None:
     stage = build_from_crawler(ExtractionPipeline, crawler)
-    article = stage.process_item(page("http://t.example/a/1", page_html("Dam needs repairs", BODY)))
+    article = settled(stage.process_item(page("http://t.example/a/1", page_html("Dam needs repairs", BODY))))
     assert isinstance(article, Article)
     assert "river authority" in article.text
     assert "Leave a Reply" not in article.text and "cookies" not in article.text
@@ -68,25 +68,26 @@ def test_extraction_drops_comment_form_and_cookie_banner(crawler) -> None:
 def test_extraction_drops_empty_and_listing_pages(crawler) -> None:
     stage = build_from_crawler(ExtractionPipeline, crawler)
     with pytest.raises(NoArticleText):
-        stage.process_item(page("http://t.example/a/2", page_html("Empty", "")))
+        settled(stage.process_item(page("http://t.example/a/2", page_html("Empty", ""))))
     listing = "<ul>" + "".join(f"<li><a href='/a/{i}'>Headline number {i}</a></li>" for i in range(30)) + "</ul>"
     with pytest.raises((NoArticleText, NotAnArticle)):
-        stage.process_item(page("http://t.example/news/", page_html("News", listing)))
+        settled(stage.process_item(page("http://t.example/news/", page_html("News", listing))))
 
 
 def test_dedup_then_storage_records_duplicate_with_scores(crawler) -> None:
     extract = build_from_crawler(ExtractionPipeline, crawler)
     dedup = build_from_crawler(DedupPipeline, crawler)
     store = build_from_crawler(StoragePipeline, crawler)
-    original = extract.process_item(page("http://wire.example/w/1", page_html("Dam gates", BODY), "wire"))
+    original = settled(extract.process_item(page("http://wire.example/w/1", page_html("Dam gates", BODY), "wire")))
     assert settled(store.process_item(dedup.process_item(original))) is original
     trimmed_body = BODY[: BODY.index("<p>Paragraph 3")]
-    copy = extract.process_item(page("http://paper.example/s/9", page_html("Local dam", trimmed_body), "paper"))
+    copy_page = page("http://paper.example/s/9", page_html("Local dam", trimmed_body), "paper")
+    copy = settled(extract.process_item(copy_page))
     with pytest.raises(DuplicateDrop) as dropped:
         dedup.process_item(copy)
     store.item_dropped(copy, None, dropped.value)
     # a re-crawl of the kept article is not stored twice
-    again = extract.process_item(page("http://wire.example/w/1", page_html("Dam gates", BODY), "wire"))
+    again = settled(extract.process_item(page("http://wire.example/w/1", page_html("Dam gates", BODY), "wire")))
     with pytest.raises(AlreadyStored):
         settled(store.process_item(dedup.process_item(again)))
     with store.store.engine.connect() as conn:
@@ -115,7 +116,7 @@ def test_unreachable_redis_keeps_articles_unchecked(tmp_path: Path, caplog) -> N
     extract = build_from_crawler(ExtractionPipeline, crawler)
     dedup = build_from_crawler(DedupPipeline, crawler)  # does not raise
     store = build_from_crawler(StoragePipeline, crawler)
-    article = extract.process_item(page("http://t.example/a/9", page_html("Dam gates", BODY)))
+    article = settled(extract.process_item(page("http://t.example/a/9", page_html("Dam gates", BODY))))
     assert settled(store.process_item(dedup.process_item(article))) is article
     assert crawler.stats.get_value("dedup/redis_unavailable") == 1
     assert "Redis unreachable" in caplog.text

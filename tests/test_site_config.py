@@ -11,7 +11,7 @@ from scrapy.utils.test import get_crawler
 from crawler.items import ArticlePage
 from crawler.spiders.base import NewsSpider, SpiderConfigError
 from pipelines.extract import ArticleExtractor, ExtractionPipeline
-from tests.conftest import project_settings
+from tests.conftest import project_settings, settled
 
 
 def site(**attrs: Any) -> type[NewsSpider]:
@@ -130,7 +130,7 @@ def test_overrides_reach_the_extraction_stage() -> None:
     html = PAGE.format(promo=PROMO, body=BODY)
     page = ArticlePage(url="http://x.test/a/1", final_url="http://x.test/a/1", site="good_site",
                        fetched_at="2026-11-02T09:00:00+00:00", html=html, charset_note="")
-    article = pipeline.process_item(page)
+    article = settled(pipeline.process_item(page))
     assert "quay wall 7" in article.text
     assert "town council" not in article.text and "Filed by" not in article.text
     assert article.title == "Quay wall repaired" and article.published.startswith("2026-11-02")

@@ -15,6 +15,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.items import Article
 from crawler.signals import article_recorded
@@ -47,14 +48,13 @@ class StoragePipeline:
     def close_spider(self) -> None:
         self.batcher.flush()
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        done = self.batcher.add(Write("article", (item, self._run_id())))
-        done.addCallback(self._stored, item)
-        return done
-
-    def _stored(self, new: bool, item: Article) -> Article:
+        committed = self.batcher.add(Write("article", (item, self._run_id())))
+        # a Deferred that already fired (STORAGE_BATCH_SECONDS = 0, or the write filled a batch) is
+        # awaited directly: it completes at once, with or without a running reactor
+        new = await (committed if committed.called else maybe_deferred_to_future(committed))
         self._recorded(item)
         if not new:
             self.stats.inc_value("storage/already_stored")
