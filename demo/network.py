@@ -1,4 +1,4 @@
-"""The offline demo news network: four fake publishers on 127.0.0.1, one port each.
+"""The offline demo news network: five fake publishers on 127.0.0.1, one port each.
 
 Usage::
 

@@ -1,4 +1,4 @@
-"""The four demo publishers: names, time zones and URL schemes.
+"""The five demo publishers: names, time zones and URL schemes.
 
 URL schemes (paths relative to each publisher's base URL):
 
@@ -12,6 +12,10 @@ valley_courier    /story/<id>-<slug>                          /atom.xml (10 newe
 metro_daily       /articles/<slug>-<id>                       /sitemap_index.xml (robots.txt),
                                                               /section/city?page=N (8 per page)
 northern_wire     /wire/<id>/<slug>                           /rss (all), /latest, /latest?p=N
+lakeside_ledger   /YYYY/MM/DD/<slug>/                         /sitemap.xml (4 newest, not in
+                                                              robots.txt), /lakeshore/,
+                                                              /lakeshore/?pg=N (4 per page, no
+                                                              rel=next)
 ================  ==========================================  ===================================
 """
 
@@ -33,7 +37,7 @@ class Publisher:
     article_pattern: str
     entry_points: tuple[str, ...]
     per_page: int = 8
-    feed_limit: int | None = 10  # items in the feed; None = all
+    feed_limit: int | None = 10  # items in the feed (lakeside_ledger: in the sitemap); None = all
 
     @property
     def tz(self) -> timezone:
@@ -51,6 +55,8 @@ class Publisher:
             return f"/articles/{slug}-{num}"
         if self.slug == "northern_wire":
             return f"/wire/{num}/{slug}"
+        if self.slug == "lakeside_ledger":
+            return f"/{local:%Y/%m/%d}/{slug}/"
         raise ValueError(self.slug)
 
     def duplicate_path(self, path: str) -> str:
@@ -75,6 +81,9 @@ class Publisher:
             return f"{local:%B} {local.day}, {local.year}"
         if self.slug == "metro_daily":
             return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+        if self.slug == "lakeside_ledger":
+            meridiem = "AM" if local.hour < 12 else "PM"
+            return f"{local:%A}, {local:%B} {local.day}, {local.year} · {hour}:{local:%M} {meridiem}"
         return f"{local:%Y-%m-%d %H:%M} UTC"
 
 
@@ -95,6 +104,10 @@ PUBLISHERS: tuple[Publisher, ...] = (
         "northern_wire", "Northern Wire Service", "Northgate", 0,
         r"/wire/\d+/[\w-]+$", ("/rss", "/latest"), feed_limit=None,
     ),
+    Publisher(
+        "lakeside_ledger", "The Lakeside Ledger", "Wrenfield", -7,
+        r"/\d{4}/\d{2}/\d{2}/[\w-]+/$", ("/sitemap.xml", "/lakeshore/"), per_page=4, feed_limit=4,
+    ),
 )
 
 #: Numeric article ids: first id and step per publisher (assigned in date order).
@@ -103,6 +116,7 @@ NUM_SCHEME: dict[str, tuple[int, int]] = {
     "valley_courier": (40112, 7),
     "metro_daily": (58301, 11),
     "northern_wire": (731004, 13),
+    "lakeside_ledger": (0, 0),  # no numeric ids in its URLs
 }
 
 

@@ -18,9 +18,9 @@ from demo.model import Page
 from demo.publishers import Publisher
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-JSONLD_PUBLISHERS = frozenset({"harbor_gazette", "valley_courier", "metro_daily"})
+JSONLD_PUBLISHERS = frozenset({"harbor_gazette", "valley_courier", "metro_daily", "lakeside_ledger"})
 KICKERS = {"harbor_gazette": "Local News", "valley_courier": "Alder Valley",
-           "metro_daily": "City", "northern_wire": "General news"}
+           "metro_daily": "City", "northern_wire": "General news", "lakeside_ledger": "Lakeshore"}
 
 
 @lru_cache(maxsize=1)

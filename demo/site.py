@@ -174,6 +174,8 @@ class Site:
             return feeds.robots(["/search", "/api/"], [self.url("/sitemap_index.xml")])
         if slug == "northern_wire":
             return feeds.robots(["/client/"])
+        if slug == "lakeside_ledger":
+            return feeds.robots(["/account/"])  # its sitemap is linked from the footer only
         return feeds.robots()
 
     # --- shared listing helpers -------------------------------------------------------------
@@ -288,4 +290,16 @@ class Site:
         out["/rss"] = (200, RSS, feeds.rss(pub.name, self.url("/"), self.url("/rss"),
                                            "All stories from Northern Wire Service", self._feed_items(listed)),
                        self._newest(listed))
+        return out
+
+    def _build_lakeside_ledger(self, listed: list[Page], visible: list[Page]) -> dict[str, _Draft]:
+        # "Older stories" links without rel=next (a spider needs section_pagination); the
+        # sitemap lists only the newest stories, so the older ones are reachable from page 2 on
+        out = self._paged(listed, lambda n: "/lakeshore/" if n == 1 else f"/lakeshore/?pg={n}",
+                          lambda n: "/lakeshore/" if n == 1 else f"/lakeshore/?pg={n}", "Lakeshore news", {})
+        out["/"] = self._home(listed, 4, [{"href": "/lakeshore/", "label": "All Lakeshore news"}], {})
+        top = listed[: self.pub.feed_limit]
+        entries = [(self.url(p.path), p.published) for p in top]
+        statics = [(self.url(p), EPOCH) for p in ("/", "/lakeshore/", "/about", "/contact")]
+        out["/sitemap.xml"] = (200, XML, feeds.urlset(entries + statics), self._newest(top))
         return out

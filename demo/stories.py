@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 
-from demo.content import harbor, metro, valley, wire
+from demo.content import harbor, lakeside, metro, valley, wire
 from demo.model import BrokenSpec, Reprint, Story
 
 NW_CREDIT = "This story was originally published by Northern Wire Service."
 NW_STAFF = "By Northern Wire Service staff"
 
-STORIES: tuple[Story, ...] = tuple(wire.STORIES + harbor.STORIES + valley.STORIES + metro.STORIES)
+STORIES: tuple[Story, ...] = tuple(
+    wire.STORIES + harbor.STORIES + valley.STORIES + metro.STORIES + lakeside.STORIES
+)
 
 #: Held-back stories in the order ``DemoNetwork.publish_more`` releases them.
 HELD_ORDER: tuple[str, ...] = (
@@ -25,6 +27,7 @@ HELD_ORDER: tuple[str, ...] = (
     "hg-winter-lights",
     "nw-counterfeit-seizure",
     "md-red-panda-cubs",
+    "ll-first-ice",
 )
 
 REPRINTS: tuple[Reprint, ...] = (
@@ -107,6 +110,15 @@ REPRINTS: tuple[Reprint, ...] = (
         local=(4, "In Alder Valley, the Cutler Creek Watershed Society said the results would strengthen "
                   "its case for removing two small weirs on the creek, which have blocked trout and eel "
                   "migration since the 1930s."),
+    ),
+    Reprint(
+        "nw-salmon-return", "lakeside_ledger", 210,
+        headline="Tessa River salmon comeback gives Lake Orla's dam debate new life",
+        dateline="WRENFIELD (Northern Wire) — ", keep=5,
+        local=(3, "In Wrenfield, the Lake Orla Stewardship Society said the Tessa results were the "
+                  "strongest argument yet for a fish ladder at the Sedge Creek weir, which has kept "
+                  "lake trout from their old spawning gravel since 1962."),
+        boilerplate=((2, "share"),),
     ),
     # --- nw-minimum-wage -------------------------------------------------------------------
     Reprint(

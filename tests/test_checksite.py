@@ -8,13 +8,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.settings import Settings
+from scrapy.spiderloader import get_spider_loader
 
 from demo.network import DemoNetwork
+from demo.publishers import PUBLISHERS
+from tests.conftest import project_settings
 from tests.crawl import scrapy
 
-SPIDERS = ("harbor_gazette", "metro_daily", "northern_wire", "valley_courier")
-SOURCES = {"harbor_gazette": ("feed", "section"), "metro_daily": ("sitemap", "section"),
-           "northern_wire": ("feed", "section"), "valley_courier": ("feed", "sitemap")}
+SPIDERS = tuple(sorted(p.slug for p in PUBLISHERS))  # one demo spider per publisher, same name
+
+
+def declared_sources(spider: str) -> tuple[str, ...]:
+    """The kinds of source (feed, sitemap, section) the spider declares: each must find article URLs."""
+    cls = get_spider_loader(Settings(project_settings())).load(spider)
+    kinds = (("feed", cls.feeds), ("sitemap", cls.sitemaps), ("section", cls.sections))
+    return tuple(kind for kind, urls in kinds if urls)
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +43,22 @@ def test_demo_site_is_healthy(spider: str, network: Any, tmp_path: Path) -> None
     assert code == 0, out + err[-3000:]
     report = json.loads(out.strip().splitlines()[-1])
     assert report["site"] == spider and report["healthy"]
-    for source in SOURCES[spider]:
+    assert declared_sources(spider)
+    for source in declared_sources(spider):
         assert report["article_urls_found"][source] > 0, report
     assert 1 <= report["pages_fetched"] <= 4 and report["pages_extracted"] >= 1
     assert report["median_words"] > 50
     assert set(report["missing"]) == {"title", "published", "author"}
     assert not (tmp_path / "data").exists()  # no database, index, cache or seen-store written
+
+
+def test_section_pages_linked_without_rel_next(network: Any, tmp_path: Path) -> None:
+    # lakeside_ledger's "Older stories" links carry no rel=next: its section_pagination follows them
+    code, out, err = checksite(tmp_path, network, "lakeside_ledger", "--max-pages", "1", "--json")
+    assert code == 0, out + err[-3000:]
+    report = json.loads(out.strip().splitlines()[-1])
+    first_page = next(p for p in PUBLISHERS if p.slug == "lakeside_ledger").per_page
+    assert report["article_urls_found"]["section"] > first_page, report
 
 
 def test_text_report(network: Any, tmp_path: Path) -> None:

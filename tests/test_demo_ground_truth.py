@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from crawler.urls import article_id, normalize_url
+from demo.publishers import PUBLISHERS
 from tests.conftest import demo_network_settings
 from tests.crawl import scrapy
 
-SPIDERS = ("harbor_gazette", "metro_daily", "northern_wire", "valley_courier")
+SPIDERS = tuple(sorted(p.slug for p in PUBLISHERS))  # one demo spider per publisher, same name
 
 
 def run_demo(tmp: Path, settings: dict) -> tuple[dict[str, dict], str]:

@@ -101,17 +101,23 @@ def xml_locs(body: bytes) -> list[str]:
     return [el.text.strip() for el in root.iter(f"{SITEMAP_NS}loc") if el.text]
 
 
-def crawl_listing(start: str) -> tuple[list[str], list[str]]:
-    """Follow rel=next from ``start``; return (listing page URLs, every link found on them)."""
-    pages, links, url = [], [], start
-    while url and len(pages) < 50:
+def crawl_listing(start: str, older: str | None = None) -> tuple[list[str], list[str]]:
+    """Follow rel=next (or, with ``older``, the links matching that regex) from ``start``;
+    return (listing page URLs, every link found on them)."""
+    pages, links, todo = [], [], [start]
+    while todo and len(pages) < 50:
+        url = todo.pop(0)
+        if url in pages:
+            continue
         resp = fetch(url)
         assert resp.status == 200, url
         pages.append(url)
         parsed = parse_html(resp.text)
         links += [urljoin(url, href) for href, _ in parsed.links]
-        nexts = [urljoin(url, href) for href, rel in parsed.links if "next" in rel.split()]
-        url = nexts[0] if nexts else ""
+        if older is None:
+            todo += [urljoin(url, href) for href, rel in parsed.links if "next" in rel.split()][:1]
+        else:
+            todo += [urljoin(url, href) for href, _ in parsed.links if re.search(older, href)]
     return pages, links
 
 
@@ -147,6 +153,12 @@ def discover(net: DemoNetwork, slug: str) -> dict[str, set[str]]:
             assert b"<lastmod>" in body
             found["sitemap"] |= set(xml_locs(body))
         found["section"] |= set(crawl_listing(base + "/section/city?page=1")[1])
+    elif slug == "lakeside_ledger":
+        assert "Sitemap:" not in fetch(base + "/robots.txt").text  # linked from the page footer only
+        found["sitemap"] |= set(xml_locs(fetch(base + "/sitemap.xml").body))
+        pages, links = crawl_listing(base + "/lakeshore/", older=r"^/lakeshore/\?pg=\d+$")
+        assert len(pages) >= 2 and "rel=\"next\"" not in fetch(pages[0]).text
+        found["section"] |= set(links)
     else:
         root = ET.fromstring(fetch(base + "/rss").body)
         found["feed"] |= {el.text or "" for el in root.iter("link") if el.text and "/wire/" in el.text}
@@ -191,6 +203,13 @@ def test_harbor_trending_links_the_query_duplicate(net: DemoNetwork, truth: dict
     assert dups and all(d in links for d in dups)
 
 
+def test_lakeside_sitemap_lists_only_the_newest_stories(net: DemoNetwork) -> None:
+    # the older stories are only on /lakeshore/?pg=N pages (linked without rel=next)
+    found = discover(net, "lakeside_ledger")
+    limit = next(p for p in PUBLISHERS if p.slug == "lakeside_ledger").feed_limit
+    assert len(found["sitemap"]) == limit and found["sitemap"] < found["section"]
+
+
 def test_unknown_paths_are_404_html_with_validators(net: DemoNetwork) -> None:
     for slug in net.urls():
         resp = fetch(net.base_url(slug) + "/no/such/page")
@@ -202,7 +221,7 @@ def test_unknown_paths_are_404_html_with_validators(net: DemoNetwork) -> None:
 
 def test_home_pages_link_their_sections(net: DemoNetwork) -> None:
     wanted = {"harbor_gazette": "/news/", "metro_daily": "/section/city?page=1", "northern_wire": "/latest",
-              "valley_courier": "/atom.xml"}
+              "valley_courier": "/atom.xml", "lakeside_ledger": "/lakeshore/"}
     for slug, href in wanted.items():
         links = [h for h, _ in parse_html(fetch(net.base_url(slug) + "/").text).links]
         assert href in links, slug
@@ -376,6 +395,8 @@ def test_publish_more_changes_only_listings() -> None:
         old = {u: fetch(u) for u in listings + articles}
         unchanged_listing = net.base_url("metro_daily") + "/sitemaps/news-1.xml"
         news1 = fetch(unchanged_listing)
+        lakeside_sitemap = net.base_url("lakeside_ledger") + "/sitemap.xml"
+        lakeside_before = fetch(lakeside_sitemap)
         held = [net.base_url(p.site) + p.path for p in net.catalog.pages if p.held]
         assert held and all(fetch(url).status == 404 for url in held)
         new = net.publish_more(n=3)
@@ -389,6 +410,7 @@ def test_publish_more_changes_only_listings() -> None:
             assert parsedate_to_datetime(now.headers["Last-Modified"]) > parsedate_to_datetime(
                 old[url].headers["Last-Modified"])
         assert fetch(unchanged_listing, {"If-None-Match": news1.headers["ETag"]}).status == 304
+        assert fetch(lakeside_sitemap, {"If-None-Match": lakeside_before.headers["ETag"]}).status == 304
         for url in articles:
             if old[url].status == 200:
                 assert fetch(url, {"If-None-Match": old[url].headers["ETag"]}).status == 304, url
@@ -397,6 +419,8 @@ def test_publish_more_changes_only_listings() -> None:
         while net.held_remaining():
             net.publish_more()
         assert net.publish_more() == []
+        first_ice = [g["url"] for g in net.ground_truth() if g["story"] == "ll-first-ice"]
+        assert first_ice and first_ice[0] in fetch(lakeside_sitemap).text
 
 
 def test_multiply_serves_distinct_copies() -> None:
@@ -417,7 +441,7 @@ def test_multiply_serves_distinct_copies() -> None:
 def test_stop_frees_the_ports_and_restarts_fast() -> None:
     net = DemoNetwork().start()
     ports = net.ports()
-    assert len(set(ports.values())) == 4
+    assert len(set(ports.values())) == len(PUBLISHERS) == 5
     assert fetch(net.base_url("northern_wire") + "/rss").status == 200
     started = time.monotonic()
     net.stop()
@@ -436,8 +460,8 @@ def test_stop_frees_the_ports_and_restarts_fast() -> None:
 def test_stable_ports() -> None:
     assert DEFAULT_PORT_BASE == 8701
     assert stable_ports() == {"harbor_gazette": 8701, "valley_courier": 8702, "metro_daily": 8703,
-                              "northern_wire": 8704}
-    assert list(stable_ports(9000).values()) == [9000, 9001, 9002, 9003]
+                              "northern_wire": 8704, "lakeside_ledger": 8705}
+    assert list(stable_ports(9000).values()) == [9000, 9001, 9002, 9003, 9004]
 
 
 def test_requests_are_not_logged(net: DemoNetwork, capfd: pytest.CaptureFixture[str]) -> None:

@@ -7,9 +7,10 @@ import json
 
 from sqlalchemy import create_engine, text
 
+from demo.publishers import PUBLISHERS
 from tests.crawl import scrapy
 
-SPIDERS = ("harbor_gazette", "metro_daily", "northern_wire", "valley_courier")
+SPIDERS = tuple(sorted(p.slug for p in PUBLISHERS))  # one demo spider per publisher, same name
 
 
 def crawl(tmp, settings: dict, name: str) -> dict[str, dict]:
