@@ -8,7 +8,7 @@ SPIDER ?= harbor_gazette
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 SCRAPY := $(BIN)/python -m scrapy
 
-.PHONY: install demo crawl crawl-all test lint eval bench clean-data
+.PHONY: install demo crawl crawl-all test lint eval bench bench-workers clean-data
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ eval: install  ## quality on ../shared/corpus (dedup: engine beside the datasket
 bench: install  ## dedup cost per layer, round trips, Redis bytes, latency at 10k/100k/1M; crawl throughput
 	$(BIN)/python -m benchmarks.bench_dedup
 	$(BIN)/python -m benchmarks.bench_throughput
+
+bench-workers: install  ## distributed crawl: pages/s of 2 workers vs 1 (needs a Redis server; REDIS_URL, default local)
+	$(BIN)/python -m benchmarks.bench_workers
 
 crawl-all: install  ## every spider in one locked process, for cron (GROUP=demo for the demo sites)
 	$(SCRAPY) crawlall $(if $(GROUP),--group $(GROUP))

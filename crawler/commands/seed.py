@@ -1,0 +1,156 @@
+"""``scrapy seed [SPIDER…] [--group G] [--wait S] [--force]``: start a round of the distributed crawl.
+
+For each spider, pushes its declared sources (feeds, sitemaps, sections — resolved exactly as
+``NewsSpider.start`` does, spider arguments ``-a NAME=VALUE`` included) as JSON entries into
+``<prefix>:crawl:<spider>:start_urls``, where the workers (``scrapy worker`` or ``scrapy
+crawl`` with ``SCRAPY_PROJECT=distributed``) take them. Sources are always refetched
+(revalidated); article URLs the workers find go through the shared dupefilter.
+
+A new round starts only when the previous one is over — nothing queued and no live worker
+busy — and then clears the dupefilter (see ``crawler.distributed.Frontier.start_round``).
+While a round is running the spider is skipped (exit status 75, as an overlapping
+``crawlall``) unless ``--wait S`` sees it end within S seconds, or ``--force`` adds the
+sources to the running round. Also creates the storage tables, so workers starting together
+do not race on them. Exit status: 0 all seeded, 75 some skipped, 2 configuration errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from typing import Any
+
+import redis
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+from scrapy.settings import SETTINGS_PRIORITIES
+from scrapy.utils.conf import arglist_to_dict
+
+from crawler.distributed import (
+    DistributedConfigError,
+    Frontier,
+    FrontierKeys,
+    RoundResult,
+    check_distributed,
+    entry_from_request,
+    prepare_storage,
+    redis_from_settings,
+)
+from crawler.spiders.base import NewsSpider
+from crawler.spiders.demo_base import DemoNewsSpider
+
+EXIT_ROUND_RUNNING = 75  # EX_TEMPFAIL, as `scrapy crawlall` when another run holds the lock
+EXIT_CONFIG = 2
+
+
+def source_entries(crawler: Any, spargs: dict[str, str]) -> list[dict[str, Any]]:
+    """The source entries of ``crawler``'s spider: its ``NewsSpider.start`` requests as JSON dicts."""
+    spider = crawler.spidercls.from_crawler(crawler, **spargs)
+
+    async def collect() -> list[Any]:
+        return [request async for request in spider.source_requests()]
+
+    loop = asyncio.new_event_loop()
+    try:
+        return [entry_from_request(r) for r in loop.run_until_complete(collect())]
+    finally:
+        loop.close()
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+
+    def syntax(self) -> str:
+        return "[SPIDER ...] [--group G] [--wait SECONDS] [--force]"
+
+    def short_desc(self) -> str:
+        return "Distributed crawl: queue the spiders' sources in Redis for the workers (a new round)"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--group", help="the spiders whose `group` attribute is this")
+        parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                            help="wait up to SECONDS for a running round to end (default: skip at once)")
+        parser.add_argument("--force", action="store_true",
+                            help="add the sources to a running round (its dupefilter is kept)")
+        parser.add_argument("-a", dest="spargs", action="append", default=[], metavar="NAME=VALUE",
+                            help="spider argument, as for `scrapy crawl` (e.g. base_url=…)")
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        if not opts.loglevel and self.settings.getpriority("LOG_LEVEL") < SETTINGS_PRIORITIES["cmdline"]:
+            self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")  # the per-spider lines are the output
+        try:
+            opts.spargs = arglist_to_dict(opts.spargs)
+        except ValueError:
+            raise UsageError("Invalid -a value, use -a NAME=VALUE", print_help=False) from None
+
+    def _names(self, args: list[str], group: str | None) -> list[str]:
+        assert self.crawler_process is not None
+        loader = self.crawler_process.spider_loader
+        known = sorted(loader.list())
+        unknown = [a for a in args if a not in known]
+        if unknown:
+            raise UsageError(f"unknown spiders: {', '.join(unknown)} (known: {', '.join(known)})", print_help=False)
+        names = args or [n for n in known if issubclass(loader.load(n), NewsSpider)]
+        return [n for n in names if group in (None, getattr(loader.load(n), "group", None))]
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.crawler_process is not None
+        settings = self.crawler_process.settings
+        try:
+            check_distributed(settings)
+        except DistributedConfigError as exc:
+            print(f"seed: {exc}", file=sys.stderr)
+            self.exitcode = EXIT_CONFIG
+            return
+        try:
+            redis_from_settings(settings).ping()
+        except redis.RedisError as exc:
+            print(f"seed: Redis unreachable at {settings.get('REDIS_URL')}: {exc}", file=sys.stderr)
+            self.exitcode = EXIT_CONFIG
+            return
+        names = self._names(args, opts.group)
+        if not names:
+            print(f"seed: no spider to seed (group {opts.group!r})", file=sys.stderr)
+            self.exitcode = EXIT_CONFIG
+            return
+        demo_urls = settings.getdict("DEMO_SITE_URLS")
+        loader = self.crawler_process.spider_loader
+        missing = [n for n in names if issubclass(loader.load(n), DemoNewsSpider)
+                   and not demo_urls.get(n) and not opts.spargs.get("base_url")]
+        if missing:
+            print(f"seed: demo spiders {', '.join(missing)} need the address of a running demo network: serve it "
+                  "(python -m demo.network serve --port-base 8701) and pass -s DEMO_SITE_URLS='{\"name\": "
+                  "\"http://host:port\", …}' to seed and workers", file=sys.stderr)
+            self.exitcode = EXIT_CONFIG
+            return
+        prepare_storage(settings)
+        client = redis_from_settings(settings)
+        deadline = time.monotonic() + max(0.0, opts.wait)
+        skipped = []
+        for name in names:
+            crawler = self.crawler_process.create_crawler(name)
+            entries = source_entries(crawler, opts.spargs)
+            frontier = Frontier(client, FrontierKeys.from_settings(crawler.settings, name))
+            result = frontier.start_round(entries, force=opts.force)
+            while not result.pushed and time.monotonic() < deadline:
+                time.sleep(0.5)
+                result = frontier.start_round(entries, force=opts.force)
+            print(self._line(name, result))
+            if not result.pushed:
+                skipped.append(name)
+        if skipped:
+            self.exitcode = EXIT_ROUND_RUNNING
+
+    @staticmethod
+    def _line(name: str, result: RoundResult) -> str:
+        if result.started:
+            return (f"{name}: new round, {result.pushed} sources queued "
+                    f"({result.cleared} request fingerprints of the previous round cleared)")
+        if result.pushed:
+            return f"{name}: round running, {result.pushed} sources added to it (--force): {result.state.describe()}"
+        return f"{name}: round running, not seeded: {result.state.describe()}"

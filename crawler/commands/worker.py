@@ -1,0 +1,99 @@
+"""``scrapy worker [SPIDER…] [--group G]``: one worker of a distributed crawl.
+
+Runs the given spiders (default: every ``NewsSpider``; ``--group G``: those of one group) in
+this process, each on its shared frontier in Redis (``SCRAPY_PROJECT=distributed``; see
+``crawler.distributed``). Start as many as you like, on as many machines: they share the
+queue, the dupefilter, the seen-store, the dedup index and the database, and take no lock.
+Each spider ends once its frontier stayed empty for ``MAX_IDLE_TIME_BEFORE_CLOSE`` seconds
+(0: never — a long-running worker waiting for ``scrapy seed``).
+
+Prints the per-site table at the end; exits 1 when a spider did not finish or the worker's ERROR
+lines (all its spiders together: its share of one site may be a handful of pages) passed
+``CRAWLALL_MAX_ERROR_RATE`` of its responses (judged from 20 responses on), 2 when the settings
+cannot run distributed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import redis
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from crawler.commands.crawlall import error_rate, index_problem
+from crawler.distributed import DistributedConfigError, check_distributed, prepare_storage, redis_from_settings
+from crawler.runstats import format_site_table, site_row
+from crawler.spiders.base import NewsSpider
+
+EXIT_CONFIG = 2
+# below this many responses a rate says little (a share holding the one 500 page of a round)
+MIN_RESPONSES_FOR_ERROR_RATE = 20
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+
+    def syntax(self) -> str:
+        return "[SPIDER ...] [--group G]"
+
+    def short_desc(self) -> str:
+        return "Distributed crawl: run one worker on the shared Redis frontier (SCRAPY_PROJECT=distributed)"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--group", help="only spiders whose `group` attribute is this")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.crawler_process is not None
+        settings = self.crawler_process.settings
+        try:
+            check_distributed(settings)
+        except DistributedConfigError as exc:
+            print(f"worker: {exc}", file=sys.stderr)
+            self.exitcode = EXIT_CONFIG
+            return
+        try:
+            redis_from_settings(settings).ping()
+        except redis.RedisError as exc:
+            print(f"worker: Redis unreachable at {settings.get('REDIS_URL')}: {exc}", file=sys.stderr)
+            self.exitcode = EXIT_CONFIG
+            return
+        problem = index_problem(settings)
+        if problem:
+            print(f"worker: {problem}", file=sys.stderr)
+            self.exitcode = EXIT_CONFIG
+            return
+        loader = self.crawler_process.spider_loader
+        known = sorted(loader.list())
+        unknown = [a for a in args if a not in known]
+        if unknown:
+            raise UsageError(f"unknown spiders: {', '.join(unknown)}", print_help=False)
+        names = args or [n for n in known if issubclass(loader.load(n), NewsSpider)]
+        names = [n for n in names if opts.group in (None, getattr(loader.load(n), "group", None))]
+        if not names:
+            print(f"worker: no spider to run (group {opts.group!r})", file=sys.stderr)
+            self.exitcode = EXIT_CONFIG
+            return
+        prepare_storage(settings)
+        crawlers = [self.crawler_process.create_crawler(name) for name in names]
+        for crawler in crawlers:
+            self.crawler_process.crawl(crawler)
+        self.crawler_process.start()
+        stats = {c.spidercls.name: c.stats.get_stats() for c in crawlers}
+        print(format_site_table([site_row(name, s) for name, s in stats.items()]))
+        unfinished = [n for n, s in stats.items() if s.get("finish_reason") != "finished"]
+        if unfinished:
+            print(f"worker: spiders that did not finish: {', '.join(unfinished)}")
+            self.exitcode = 1
+        # A worker's share of one site can be a handful of pages: judge its errors over all its
+        # sites. Scrapy counts every log line of the process in each crawler's log_count/*, so the
+        # process's ERROR lines are the largest of those counts, not their sum.
+        limit = settings.getfloat("CRAWLALL_MAX_ERROR_RATE")
+        total = {"log_count/ERROR": max(s.get("log_count/ERROR", 0) for s in stats.values()),
+                 "downloader/response_count": sum(s.get("downloader/response_count", 0) for s in stats.values())}
+        if total["downloader/response_count"] >= MIN_RESPONSES_FOR_ERROR_RATE and error_rate(total) > limit:
+            print(f"worker: {total['log_count/ERROR']} ERROR lines for {total['downloader/response_count']} "
+                  f"responses (more than {limit:.0%})")
+            self.exitcode = 1
