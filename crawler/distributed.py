@@ -5,7 +5,7 @@ What is shared, per spider, under ``<prefix>:crawl:<spider>:`` (``prefix`` =
 ``DISTRIBUTED_KEY_PREFIX``, or ``DEDUP_KEY_PREFIX`` when empty)::
 
     start_urls     list    JSON source entries (feeds, sitemaps, sections) pushed by `scrapy seed`
-    requests       zset    scrapy-redis priority queue of pickled requests (the frontier)
+    requests       zset    scrapy-redis priority queue of requests as JSON (the frontier)
     dupefilter     set     scrapy-redis request fingerprints of the current round
     workers        set     ids of the workers crawling this spider
     worker:<id>    string  "busy" | "idle", expires DISTRIBUTED_WORKER_TTL seconds after the last heartbeat
@@ -346,7 +346,7 @@ class DistributedScheduler(Scheduler):
                 "this queue and dupefilter (start a new round with `scrapy seed`)"
             )
         keys = FrontierKeys.from_settings(settings, crawler.spidercls.name)
-        serializer = settings.get("SCHEDULER_SERIALIZER") or "scrapy_redis.picklecompat"
+        serializer = settings.get("SCHEDULER_SERIALIZER") or "crawler.redis_json"  # never scrapy-redis' pickle
         instance = cls(
             server=redis_from_settings(settings),
             persist=True,

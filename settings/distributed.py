@@ -16,7 +16,7 @@ from settings.prod import *  # noqa: F403
 SCHEDULER = "crawler.distributed.DistributedScheduler"  # scrapy-redis Scheduler + Scrapy 2.19 fixes + worker registry
 DUPEFILTER_CLASS = "crawler.distributed.DistributedDupeFilter"  # scrapy-redis RFPDupeFilter, one set per spider
 SCHEDULER_QUEUE_CLASS = "scrapy_redis.queue.PriorityQueue"  # shared queue: a sorted set, atomic pops
-SCHEDULER_SERIALIZER = "scrapy_redis.picklecompat"  # requests pickled in Redis: keep Redis private (docs)
+SCHEDULER_SERIALIZER = "crawler.redis_json"  # requests as JSON in Redis: never unpickle what Redis holds
 SCHEDULER_PERSIST = True  # required: a closing worker never deletes the queue or dupefilter others use
 SCHEDULER_FLUSH_ON_START = False  # required: a starting worker never deletes them either
 DISTRIBUTED_KEY_PREFIX = ""  # frontier keys <prefix>:crawl:<spider>:…; "" = DEDUP_KEY_PREFIX

@@ -336,3 +336,21 @@ def test_killed_worker_loses_nothing_after_the_next_round(
     refetched = set(requests.fetches(recorded1, since=log_mark))
     assert not refetched, f"round 2 fetched {len(refetched)} articles round 1 had recorded: {sorted(refetched)[:5]}"
     frontier_empty(client, prefix)
+
+
+def test_queued_requests_are_json_never_pickle() -> None:
+    """The frontier serializer round-trips our requests and never unpickles (issue: security)."""
+    import pickle
+
+    from scrapy import Request
+
+    from crawler import redis_json
+
+    request = Request("http://127.0.0.1/a?x=1", meta={"article": True, "source": "feed", "redirect_urls": ["u"]},
+                      headers={"Cache-Control": "max-age=0"}, body=b"\x00\xff", dont_filter=True, priority=3)
+    encoded = redis_json.dumps(request.to_dict())
+    assert redis_json.loads(encoded) == request.to_dict()
+    with pytest.raises(ValueError):  # a pickle payload is not JSON: refused, not executed
+        redis_json.loads(pickle.dumps({"url": "http://x"}))
+    with pytest.raises(TypeError, match="cannot queue"):
+        redis_json.dumps({"meta": {"thing": object()}})
