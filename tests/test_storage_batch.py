@@ -61,3 +61,10 @@ def test_failed_transaction_stores_none_of_its_writes(tmp_path: Path) -> None:
     assert stored(store) == 0
     assert len(results) == 2 and all(r.check(Exception) for r in results)  # both writes failed, none lost silently
     assert stats.values["storage/failed_writes"] == 2
+
+
+def test_same_article_twice_in_one_batch_is_new_once(tmp_path: Path) -> None:
+    store = Store(make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    batcher = WriteBatcher(store, size=3, seconds=3600)
+    results = outcomes([batcher.add(Write("article", (article(i), None))) for i in (1, 1, 2)])
+    assert results == [True, False, True] and stored(store) == 2

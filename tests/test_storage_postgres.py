@@ -50,3 +50,19 @@ def test_postgres_store_is_idempotent_and_reports_new_rows(pg_store: Store) -> N
     assert pg_store.merge(f"{3:016x}", into=f"{1:016x}") is True  # late merge moves it
     assert [a["id"] for a in pg_store.articles()] == [f"{1:016x}"]
     assert {d["article_id"] for d in pg_store.duplicates()} == {f"{2:016x}", f"{3:016x}"}
+
+
+def test_postgres_batch_is_one_transaction_in_order(pg_store: Store) -> None:
+    """Group commit on PostgreSQL: multi-row inserts report new rows per write, a key twice in
+    one batch is new once, and a merge sees the article stored earlier in the same batch."""
+    from pipelines.storage.store import Write
+
+    decision = Decision("duplicate", "near", duplicate_of=f"{1:016x}", scores={"jaccard": 0.8})
+    results = pg_store.write_batch([
+        Write("article", (article(1), None)), Write("article", (article(4, "u"), None)),
+        Write("article", (article(1), None)), Write("duplicate", (article(2, "t"), decision, None)),
+        Write("merge", (f"{4:016x}", f"{1:016x}", None)), Write("article", (article(5, "v"), None)),
+    ])
+    assert results == [True, True, False, True, True, True]
+    assert sorted(a["id"] for a in pg_store.articles()) == [f"{1:016x}", f"{5:016x}"]
+    assert {d["article_id"] for d in pg_store.duplicates()} == {f"{2:016x}", f"{4:016x}"}

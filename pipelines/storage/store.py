@@ -7,6 +7,7 @@ Also records crawl runs (``runs``) and review actions (``reviews``: restore, dis
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -86,6 +87,17 @@ class Store:
         stmt = self._insert(table).values(**row).on_conflict_do_nothing().returning(*table.primary_key.columns)
         return conn.execute(stmt).first() is not None
 
+    def _inserted_many(self, conn: Any, table: Table, key: str, rows: list[dict[str, Any]]) -> list[bool]:
+        """One multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING key`` (SQLAlchemy's
+        insertmanyvalues): per row, True when it was new. A key twice in ``rows``: the first wins."""
+        stmt = self._insert(table).on_conflict_do_nothing().returning(table.c[key])
+        new = {row[0] for row in conn.execute(stmt, rows)}
+        out = []
+        for row in rows:
+            out.append(row[key] in new)
+            new.discard(row[key])
+        return out
+
     def add_article(self, article: Article, run_id: int | None = None) -> bool:
         """Store ``article``; False when its id or URL was already stored."""
         with self.engine.begin() as conn:
@@ -108,22 +120,42 @@ class Store:
     def write_batch(self, writes: list[Write]) -> list[bool]:
         """Apply ``writes`` in order in ONE transaction; each one's result (True = a new row / moved).
 
-        All or nothing: if the transaction fails, none of them is stored and the error is raised.
+        Runs of articles or of duplicates go in one multi-row statement each. All or nothing: if
+        the transaction fails, none of them is stored and the error is raised.
         """
-        apply = {"article": self._add_article, "duplicate": self._add_duplicate, "merge": self._merge}
+        results: list[bool] = []
         with self.engine.begin() as conn:
-            return [apply[w.kind](conn, *w.args) for w in writes]
+            for kind, run in itertools.groupby(writes, key=lambda write: write.kind):
+                args = [write.args for write in run]
+                if kind == "article":
+                    results += self._inserted_many(conn, articles, "id", [self._article_row(*a) for a in args])
+                elif kind == "duplicate":
+                    rows = [self._duplicate_row(*a) for a in args]
+                    results += self._inserted_many(conn, duplicates, "article_id", rows)
+                elif kind == "merge":
+                    results += [self._merge(conn, *a) for a in args]
+                else:
+                    raise ValueError(f"unknown write kind {kind!r}")
+        return results
 
-    def _add_article(self, conn: Any, article: Article, run_id: int | None) -> bool:
+    @staticmethod
+    def _article_row(article: Article, run_id: int | None) -> dict[str, Any]:
         row = {k: v for k, v in asdict(article).items() if k != "dedup"}
         row["authors"] = json.dumps(row.get("authors") or [], ensure_ascii=False)
         row["dedup_method"] = article.dedup.get("method", "new")
         row["updates_id"] = article.dedup.get("updates")
         row["run_id"] = run_id
-        return self._inserted(conn, articles, row)
+        return row
+
+    def _add_article(self, conn: Any, article: Article, run_id: int | None) -> bool:
+        return self._inserted(conn, articles, self._article_row(article, run_id))
 
     def _add_duplicate(self, conn: Any, article: Article, decision: Any, run_id: int | None) -> bool:
-        row = {
+        return self._inserted(conn, duplicates, self._duplicate_row(article, decision, run_id))
+
+    @staticmethod
+    def _duplicate_row(article: Article, decision: Any, run_id: int | None) -> dict[str, Any]:
+        return {
             "run_id": run_id,
             "article_id": article.id,
             "url": article.url,
@@ -140,7 +172,6 @@ class Store:
             "contains": decision.scores.get("contains", 0.0),
             "relation": decision.relation,
         }
-        return self._inserted(conn, duplicates, row)
 
     def _merge(self, conn: Any, article_id: str, into: str, run_id: int | None) -> bool:
         row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings().first()
