@@ -37,9 +37,10 @@ eval: install  ## quality on ../shared/corpus (dedup: engine beside the datasket
 	$(BIN)/python -m benchmarks.eval_dedup
 	$(BIN)/python -m benchmarks.eval_extraction
 
-bench: install  ## dedup cost per layer, round trips, Redis bytes, latency at 10k/100k/1M; crawl throughput
+bench: install  ## dedup cost per layer, round trips, Redis bytes, latency at 10k/100k/1M; crawl throughput; 2 vs 1 workers
 	$(BIN)/python -m benchmarks.bench_dedup
 	$(BIN)/python -m benchmarks.bench_throughput
+	$(BIN)/python -m benchmarks.bench_workers
 
 bench-workers: install  ## distributed crawl: pages/s of 2 workers vs 1 (needs a Redis server; REDIS_URL, default local)
 	$(BIN)/python -m benchmarks.bench_workers
