@@ -16,7 +16,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,52 +73,35 @@ def frontier_redis() -> Iterator[tuple[redis.Redis, str]]:
     client.close()
 
 
-@dataclass
 class RequestLog:
-    """Every GET the demo network answered: (User-Agent, absolute URL), in arrival order."""
+    """The demo network's own request log (``DemoNetwork.request_log``), read as fetch counts."""
 
-    entries: list[tuple[str, str]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self, net: Any) -> None:
+        self.net = net
 
-    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from demo import network
-
-        original = network._Handler.do_GET
-        log = self
-
-        def do_get(handler: Any) -> None:
-            url = f"http://{network.HOST}:{handler.server.server_port}{handler.path}"
-            with log.lock:
-                log.entries.append((handler.headers.get("User-Agent", ""), url))
-            original(handler)
-
-        monkeypatch.setattr(network._Handler, "do_GET", do_get)
+    @property
+    def entries(self) -> list[tuple[str, str]]:
+        return self.net.request_log()
 
     def fetches(self, urls: set[str], since: int = 0) -> Counter[str]:
         """How often each of ``urls`` (normalised) was requested, from entry ``since`` on."""
-        with self.lock:
-            entries = self.entries[since:]
-        return Counter(u for u in (normalize_url(url) for _, url in entries) if u in urls)
+        return Counter(u for u in (normalize_url(url) for _, url in self.net.request_log(since)) if u in urls)
 
     def by_agent(self, urls: set[str]) -> dict[str, int]:
-        with self.lock:
-            entries = list(self.entries)
         counts: dict[str, int] = defaultdict(int)
-        for agent, url in entries:
+        for agent, url in self.net.request_log():
             if normalize_url(url) in urls:
                 counts[agent] += 1
         return counts
 
 
 @pytest.fixture
-def network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[tuple[Any, RequestLog]]:
+def network(request: pytest.FixtureRequest) -> Iterator[tuple[Any, RequestLog]]:
     """The demo network multiplied ``request.param`` times (default 7: > 500 articles), logging requests."""
     from demo.network import DemoNetwork
 
-    log = RequestLog()
-    log.install(monkeypatch)
     with DemoNetwork(multiply=getattr(request, "param", 7)) as net:
-        yield net, log
+        yield net, RequestLog(net)
 
 
 def agent(i: int) -> str:

@@ -14,17 +14,6 @@ from pipelines.storage.store import Store, Write, make_engine
 from tests.test_storage_postgres import article
 
 
-class Stats:
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-
-    def inc_value(self, key: str, count: int = 1) -> None:
-        self.values[key] = self.values.get(key, 0) + count
-
-    def max_value(self, key: str, value: int) -> None:
-        self.values[key] = max(self.values.get(key, value), value)
-
-
 def outcomes(deferreds: list[Any]) -> list[Any]:
     seen: list[Any] = []
     for deferred in deferreds:
@@ -38,29 +27,29 @@ def stored(store: Store) -> int:
 
 
 def test_writes_wait_for_one_transaction_per_batch(tmp_path: Path) -> None:
-    store, stats = Store(make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")), Stats()
-    batcher = WriteBatcher(store, size=3, seconds=3600, stats=stats)
+    store = Store(make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    batcher = WriteBatcher(store, size=3, seconds=3600)
     first = outcomes([batcher.add(Write("article", (article(i), None))) for i in (1, 2)])
     assert first == [] and stored(store) == 0  # nothing committed, nothing reported stored
     decision = Decision("duplicate", "near", duplicate_of=f"{1:016x}", scores={"jaccard": 0.8})
     third = outcomes([batcher.add(Write("duplicate", (article(9, "t"), decision, None)))])  # the 3rd write
     assert first == [True, True] and third == [True] and stored(store) == 2
-    assert stats.values == {"storage/transactions": 1, "storage/max_batch": 3}
+    assert batcher.counts == {"transactions": 1, "max_batch": 3, "failed_writes": 0}
     again = outcomes([batcher.add(Write("article", (article(1), None)))])
     batcher.flush()  # the spider closing
     assert again == [False] and stored(store) == 2  # a re-crawl is reported, not stored twice
 
 
 def test_failed_transaction_stores_none_of_its_writes(tmp_path: Path) -> None:
-    store, stats = Store(make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")), Stats()
-    batcher = WriteBatcher(store, size=10, seconds=3600, stats=stats)
+    store = Store(make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    batcher = WriteBatcher(store, size=10, seconds=3600)
     broken = article(2)
     broken.title = None  # violates NOT NULL: the whole transaction fails
     results = outcomes([batcher.add(Write("article", (a, None))) for a in (article(1), broken)])
     batcher.flush()
     assert stored(store) == 0
     assert len(results) == 2 and all(r.check(Exception) for r in results)  # both writes failed, none lost silently
-    assert stats.values["storage/failed_writes"] == 2
+    assert batcher.counts["failed_writes"] == 2
 
 
 def test_same_article_twice_in_one_batch_is_new_once(tmp_path: Path) -> None:
@@ -68,3 +57,30 @@ def test_same_article_twice_in_one_batch_is_new_once(tmp_path: Path) -> None:
     batcher = WriteBatcher(store, size=3, seconds=3600)
     results = outcomes([batcher.add(Write("article", (article(i), None))) for i in (1, 1, 2)])
     assert results == [True, False, True] and stored(store) == 2
+
+
+def test_spiders_of_one_process_share_one_ordered_batcher(tmp_path: Path) -> None:
+    """A late merge recorded by one spider lands after the article another spider stored just
+    before it (separate batchers could commit the merge first and miss the article)."""
+    from pipelines.storage.batch import acquire_shared, release_shared
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    harbor, wire = acquire_shared(url, 100, 3600), acquire_shared(url, 100, 3600)
+    assert harbor is wire
+    kept = outcomes([harbor.add(Write("article", (article(1, "v"), None))),
+                     harbor.add(Write("article", (article(2, "h"), None)))])
+    merged = outcomes([wire.add(Write("merge", (f"{2:016x}", f"{1:016x}", None)))])
+    release_shared(wire)  # the wire spider closes first: flushes everything queued, in order
+    assert kept == [True, True] and merged == [True]
+    store = harbor.store
+    assert [a["id"] for a in store.articles()] == [f"{1:016x}"]
+    assert [d["article_id"] for d in store.duplicates()] == [f"{2:016x}"]
+    release_shared(harbor)
+
+
+def test_pending_late_merge_on_sqlite(tmp_path: Path) -> None:
+    store = Store(make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    assert store.add_article(article(1)) is True
+    assert store.merge(f"{2:016x}", into=f"{1:016x}") is False  # its article is not committed yet
+    assert store.add_article(article(2, "h")) is True  # committed now: the merge applies
+    assert stored(store) == 1 and [d["duplicate_of"] for d in store.duplicates()] == [f"{1:016x}"]

@@ -66,3 +66,15 @@ def test_postgres_batch_is_one_transaction_in_order(pg_store: Store) -> None:
     assert results == [True, True, False, True, True, True]
     assert sorted(a["id"] for a in pg_store.articles()) == [f"{1:016x}", f"{5:016x}"]
     assert {d["article_id"] for d in pg_store.duplicates()} == {f"{2:016x}", f"{4:016x}"}
+
+
+def test_late_merge_before_its_article_commits_is_applied_when_it_does(pg_store: Store) -> None:
+    """Worker B merges article 2 while worker A's batch holding it is still open: the merge
+    waits in ``pending_merges`` and is applied when A commits article 2."""
+    from pipelines.storage.store import Write
+
+    assert pg_store.write_batch([Write("article", (article(1), None))]) == [True]
+    assert pg_store.write_batch([Write("merge", (f"{2:016x}", f"{1:016x}", None))]) == [False]  # not there yet
+    assert pg_store.write_batch([Write("article", (article(2, "h"), None))]) == [True]  # A's batch commits
+    assert [a["id"] for a in pg_store.articles()] == [f"{1:016x}"]
+    assert [(d["article_id"], d["duplicate_of"]) for d in pg_store.duplicates()] == [(f"{2:016x}", f"{1:016x}")]

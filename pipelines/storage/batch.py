@@ -10,6 +10,10 @@ committed, and the storage pipeline lets an item finish (``item_scraped``, which
 URL seen) only then. A crawler killed before a commit leaves those URLs unseen, so the next
 run fetches them again. If a transaction fails, every write of the batch fails with the
 error (logged once); none of them is marked seen.
+
+One batcher per database is shared by every spider of a process (``acquire_shared``): a late
+merge recorded by one spider must be applied after the article another spider stored just
+before it, and one queue keeps all writes of the process in order.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any
 
 from twisted.internet.defer import Deferred
 
-from pipelines.storage.store import Store, Write
+from pipelines.storage.store import Store, Write, make_engine
 
 logger = logging.getLogger(__name__)
 
@@ -27,14 +31,15 @@ logger = logging.getLogger(__name__)
 class WriteBatcher:
     """Buffers ``Write``s for ``store``; ``add`` returns a Deferred firing with the write's result."""
 
-    def __init__(self, store: Store, size: int = 50, seconds: float = 0.25, stats: Any = None) -> None:
+    def __init__(self, store: Store, size: int = 50, seconds: float = 0.25) -> None:
         if size < 1:
             raise ValueError(f"STORAGE_BATCH_SIZE must be at least 1, not {size}")
         if seconds < 0:
             raise ValueError(f"STORAGE_BATCH_SECONDS must not be negative, not {seconds}")
-        self.store, self.size, self.seconds, self.stats = store, size, seconds, stats
+        self.store, self.size, self.seconds = store, size, seconds
         self._pending: list[tuple[Write, Deferred]] = []
         self._timer: Any = None
+        self.counts = {"transactions": 0, "max_batch": 0, "failed_writes": 0}  # since this batcher started
 
     def add(self, write: Write) -> Deferred:
         done: Deferred = Deferred()
@@ -60,13 +65,35 @@ class WriteBatcher:
         except Exception as exc:
             logger.error("Storage transaction of %d writes failed, none stored (refetched next run): %r",
                          len(batch), exc)
-            if self.stats is not None:
-                self.stats.inc_value("storage/failed_writes", len(batch))
+            self.counts["failed_writes"] += len(batch)
             for _, done in batch:
                 done.errback(exc)
             return
-        if self.stats is not None:
-            self.stats.inc_value("storage/transactions")
-            self.stats.max_value("storage/max_batch", len(batch))
+        self.counts["transactions"] += 1
+        self.counts["max_batch"] = max(self.counts["max_batch"], len(batch))
         for (_, done), result in zip(batch, results, strict=True):
             done.callback(result)
+
+
+_shared: dict[tuple[str, int, float], list[Any]] = {}  # (database URL, size, seconds) -> [batcher, users]
+
+
+def acquire_shared(database_url: str, size: int, seconds: float) -> WriteBatcher:
+    """The batcher of this process for ``database_url``; pair with ``release_shared``."""
+    key = (database_url, size, seconds)
+    if key not in _shared:
+        _shared[key] = [WriteBatcher(Store(make_engine(database_url)), size, seconds), 0]
+    _shared[key][1] += 1
+    return _shared[key][0]
+
+
+def release_shared(batcher: WriteBatcher) -> None:
+    """Flush; the last user also disposes of the engine."""
+    batcher.flush()
+    for key, entry in list(_shared.items()):
+        if entry[0] is batcher:
+            entry[1] -= 1
+            if entry[1] <= 0:
+                del _shared[key]
+                batcher.store.engine.dispose()
+            return

@@ -67,6 +67,17 @@ runs = Table(
     Column("stats", Text, nullable=False, default="{}"),  # final Scrapy stats as JSON
 )
 
+# A late merge whose article another process has not committed yet (its batch is still open):
+# applied as soon as that article is stored. See Store._merge / Store._apply_pending_merges.
+pending_merges = Table(
+    "pending_merges",
+    metadata,
+    Column("article_id", String(16), primary_key=True),  # the stored-to-be article to move
+    Column("into", String(16), nullable=False),  # the kept article it is a copy of
+    Column("run_id", Integer, nullable=True),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
 reviews = Table(
     "reviews",
     metadata,

@@ -20,8 +20,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from crawler.items import Article
 from crawler.signals import article_recorded
 from pipelines.drops import AlreadyDropped, AlreadyStored, DuplicateDrop
-from pipelines.storage.batch import WriteBatcher
-from pipelines.storage.store import Store, Write, make_engine
+from pipelines.storage.batch import WriteBatcher, acquire_shared, release_shared
+from pipelines.storage.store import Write
 
 logger = logging.getLogger(__name__)
 
@@ -29,24 +29,27 @@ logger = logging.getLogger(__name__)
 class StoragePipeline:
     """Stores kept articles and records dropped duplicates; both idempotent."""
 
-    def __init__(self, store: Store, stats: Any, batcher: WriteBatcher | None = None,
-                 signals_: Any = None) -> None:
-        self.store = store
+    def __init__(self, batcher: WriteBatcher, stats: Any, signals_: Any = None) -> None:
+        self.batcher = batcher
+        self.store = batcher.store
         self.stats = stats
-        self.batcher = batcher or WriteBatcher(store, stats=stats)
         self.signals = signals_
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
-        store = Store(make_engine(crawler.settings.get("DATABASE_URL")))
-        batcher = WriteBatcher(store, crawler.settings.getint("STORAGE_BATCH_SIZE", 50),
-                               crawler.settings.getfloat("STORAGE_BATCH_SECONDS", 0.25), crawler.stats)
-        pipeline = cls(store, crawler.stats, batcher, crawler.signals)
+        settings = crawler.settings
+        batcher = acquire_shared(settings.get("DATABASE_URL"), settings.getint("STORAGE_BATCH_SIZE", 50),
+                                 settings.getfloat("STORAGE_BATCH_SECONDS", 0.25))
+        pipeline = cls(batcher, crawler.stats, crawler.signals)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         return pipeline
 
     def close_spider(self) -> None:
-        self.batcher.flush()
+        release_shared(self.batcher)
+        # the process's storage transactions so far (shared by the spiders of this process)
+        for name, value in self.batcher.counts.items():
+            if value:
+                self.stats.set_value(f"storage/{name}", value)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):

@@ -14,14 +14,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, inspect, select
+from sqlalchemy import Engine, Table, create_engine, inspect, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateColumn, DDLElement
 
 from crawler.items import Article
-from pipelines.storage.models import articles, duplicates, metadata, reviews, runs
+from pipelines.storage.models import articles, duplicates, metadata, pending_merges, reviews, runs
 
 
 def make_engine(database_url: str) -> Engine:
@@ -125,10 +125,18 @@ class Store:
         """
         results: list[bool] = []
         with self.engine.begin() as conn:
+            # every id this batch stores or merges, locked up front in one sorted order (no deadlock
+            # between two workers' batches; the per-write locks below are then re-entrant no-ops)
+            ids = [w.args[0].id if w.kind == "article" else w.args[0] for w in writes if w.kind != "duplicate"]
+            self._lock(conn, ids)
             for kind, run in itertools.groupby(writes, key=lambda write: write.kind):
                 args = [write.args for write in run]
                 if kind == "article":
-                    results += self._inserted_many(conn, articles, "id", [self._article_row(*a) for a in args])
+                    rows = [self._article_row(*a) for a in args]
+                    self._lock(conn, [row["id"] for row in rows])
+                    new = self._inserted_many(conn, articles, "id", rows)
+                    self._apply_pending_merges(conn, [row["id"] for row, ok in zip(rows, new, strict=True) if ok])
+                    results += new
                 elif kind == "duplicate":
                     rows = [self._duplicate_row(*a) for a in args]
                     results += self._inserted_many(conn, duplicates, "article_id", rows)
@@ -148,7 +156,11 @@ class Store:
         return row
 
     def _add_article(self, conn: Any, article: Article, run_id: int | None) -> bool:
-        return self._inserted(conn, articles, self._article_row(article, run_id))
+        self._lock(conn, [article.id])
+        new = self._inserted(conn, articles, self._article_row(article, run_id))
+        if new:
+            self._apply_pending_merges(conn, [article.id])
+        return new
 
     def _add_duplicate(self, conn: Any, article: Article, decision: Any, run_id: int | None) -> bool:
         return self._inserted(conn, duplicates, self._duplicate_row(article, decision, run_id))
@@ -173,7 +185,34 @@ class Store:
             "relation": decision.relation,
         }
 
+    def _lock(self, conn: Any, ids: list[str]) -> None:
+        """PostgreSQL: serialise transactions that store or late-merge the same article ids (a
+        transaction-scoped advisory lock per id), so a merge and the insert of its article, made
+        by two workers at once, always see each other. SQLite serialises writers by itself."""
+        if self.engine.dialect.name == "postgresql" and ids:
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(i)) FROM unnest(CAST(:ids AS text[])) AS i"),
+                         {"ids": sorted(set(ids))})
+
+    def _apply_pending_merges(self, conn: Any, ids: list[str]) -> None:
+        """Late merges recorded before these just-stored articles were committed: apply them now."""
+        if not ids:
+            return
+        waiting = conn.execute(select(pending_merges).where(pending_merges.c.article_id.in_(ids))).mappings().all()
+        for merge in waiting:
+            self._move(conn, merge["article_id"], merge["into"], merge["run_id"])
+            conn.execute(pending_merges.delete().where(pending_merges.c.article_id == merge["article_id"]))
+
     def _merge(self, conn: Any, article_id: str, into: str, run_id: int | None) -> bool:
+        """Move ``article_id`` into ``duplicates`` now (True), or, when it is not stored yet (another
+        worker's open batch), record the merge to apply when it is (False)."""
+        self._lock(conn, [article_id])
+        if self._move(conn, article_id, into, run_id):
+            return True
+        conn.execute(self._insert(pending_merges).values(article_id=article_id, into=into, run_id=run_id)
+                     .on_conflict_do_nothing())
+        return False
+
+    def _move(self, conn: Any, article_id: str, into: str, run_id: int | None) -> bool:
         row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings().first()
         if row is None:
             return False
