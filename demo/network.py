@@ -48,9 +48,10 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, port: int, site: Site | None) -> None:
+    def __init__(self, port: int, site: Site | None, record: Any = None) -> None:
         super().__init__((HOST, port), _Handler)
         self.site = site
+        self.record = record  # called with (User-Agent, absolute URL) for every GET/HEAD answered
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -65,6 +66,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(body=False)
 
     def _respond(self, body: bool) -> None:
+        if self.server.record is not None:
+            self.server.record(self.headers.get("User-Agent", ""), f"http://{HOST}:{self.server.server_port}{self.path}")
         site = self.server.site
         if site is None:  # bound but not yet serving
             self.send_error(503)
@@ -133,6 +136,17 @@ class DemoNetwork:
         self._threads: list[threading.Thread] = []
         self.sites: dict[str, Site] = {}
         self._lock = threading.Lock()
+        self._log: list[tuple[str, str]] = []  # (User-Agent, URL) of every request answered
+        self._log_lock = threading.Lock()
+
+    def _record(self, user_agent: str, url: str) -> None:
+        with self._log_lock:
+            self._log.append((user_agent, url))
+
+    def request_log(self, since: int = 0) -> list[tuple[str, str]]:
+        """Every request answered so far, in arrival order: (User-Agent, absolute URL) from entry ``since``."""
+        with self._log_lock:
+            return self._log[since:]
 
     # --- lifecycle --------------------------------------------------------------------------
     def start(self) -> DemoNetwork:
@@ -141,7 +155,7 @@ class DemoNetwork:
             return self
         try:
             for pub in self.publishers:
-                self._servers[pub.slug] = _Server(self._requested.get(pub.slug, 0), None)
+                self._servers[pub.slug] = _Server(self._requested.get(pub.slug, 0), None, self._record)
             for pub in self.publishers:
                 server = self._servers[pub.slug]
                 site = Site(pub, self.catalog, f"http://{HOST}:{server.server_port}")

@@ -90,6 +90,9 @@ class StoragePipeline:
         if moved:
             self.stats.inc_value("storage/late_merges")
             logger.info("Late merge: stored article %s is a copy of %s", stored_id, into)
+        else:  # another worker has not committed it yet: applied when it does (pending_merges)
+            self.stats.inc_value("storage/late_merges_pending")
+            logger.info("Late merge pending: article %s (a copy of %s) is not stored yet", stored_id, into)
 
     def _duplicate_added(self, new: bool, exception: DuplicateDrop) -> None:
         if new:
