@@ -15,7 +15,6 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from crawler.report import plots
 from crawler.report.data import CATEGORY_LABELS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -48,6 +47,7 @@ def _environment() -> Environment:
 def render_html(model: dict[str, Any]) -> str:
     """The report as one HTML page: inline CSS, plots as data URIs, no script, no network access."""
     copies = [c for cluster in model["clusters"] for c in cluster["copies"]]
+    from crawler.report import plots  # matplotlib: imported when a report is drawn, not at every start
     pictures = {
         "scores": plots.score_histogram(copies, model["thresholds"]["jaccard"], model["thresholds"]["containment"]),
         "runs": plots.drops_per_run(model["runs"]),
