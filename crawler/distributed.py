@@ -103,6 +103,29 @@ def check_distributed(settings: Any) -> None:
     require_redis_url(settings)
 
 
+def preflight(settings: Any) -> str | None:
+    """Why these settings cannot take part in a distributed crawl (profile or Redis), or None."""
+    try:
+        check_distributed(settings)
+    except DistributedConfigError as exc:
+        return str(exc)
+    try:
+        redis_from_settings(settings).ping()
+    except redis.RedisError as exc:
+        return f"Redis unreachable at {settings.get('REDIS_URL')}: {exc}"
+    return None
+
+
+def news_spider_names(loader: Any, names: list[str], group: str | None) -> list[str]:
+    """``names`` (default: every ``NewsSpider``) of ``group`` (None: any); unknown names raise ``KeyError``."""
+    known = sorted(loader.list())
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise KeyError(f"unknown spiders: {', '.join(unknown)} (known: {', '.join(known)})")
+    names = names or [n for n in known if issubclass(loader.load(n), NewsSpider)]
+    return [n for n in names if group in (None, getattr(loader.load(n), "group", None))]
+
+
 def key_prefix(settings: Any) -> str:
     """Prefix of the frontier keys: ``DISTRIBUTED_KEY_PREFIX``, else ``DEDUP_KEY_PREFIX``."""
     return settings.get("DISTRIBUTED_KEY_PREFIX") or settings.get("DEDUP_KEY_PREFIX") or "newsdedup"

@@ -22,23 +22,21 @@ import sys
 import time
 from typing import Any
 
-import redis
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.conf import arglist_to_dict
 
 from crawler.distributed import (
-    DistributedConfigError,
     Frontier,
     FrontierKeys,
     RoundResult,
-    check_distributed,
     entry_from_request,
+    news_spider_names,
+    preflight,
     prepare_storage,
     redis_from_settings,
 )
-from crawler.spiders.base import NewsSpider
 from crawler.spiders.demo_base import DemoNewsSpider
 
 EXIT_ROUND_RUNNING = 75  # EX_TEMPFAIL, as `scrapy crawlall` when another run holds the lock
@@ -88,32 +86,18 @@ class Command(ScrapyCommand):
         except ValueError:
             raise UsageError("Invalid -a value, use -a NAME=VALUE", print_help=False) from None
 
-    def _names(self, args: list[str], group: str | None) -> list[str]:
-        assert self.crawler_process is not None
-        loader = self.crawler_process.spider_loader
-        known = sorted(loader.list())
-        unknown = [a for a in args if a not in known]
-        if unknown:
-            raise UsageError(f"unknown spiders: {', '.join(unknown)} (known: {', '.join(known)})", print_help=False)
-        names = args or [n for n in known if issubclass(loader.load(n), NewsSpider)]
-        return [n for n in names if group in (None, getattr(loader.load(n), "group", None))]
-
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None
         settings = self.crawler_process.settings
-        try:
-            check_distributed(settings)
-        except DistributedConfigError as exc:
-            print(f"seed: {exc}", file=sys.stderr)
+        problem = preflight(settings)
+        if problem:
+            print(f"seed: {problem}", file=sys.stderr)
             self.exitcode = EXIT_CONFIG
             return
         try:
-            redis_from_settings(settings).ping()
-        except redis.RedisError as exc:
-            print(f"seed: Redis unreachable at {settings.get('REDIS_URL')}: {exc}", file=sys.stderr)
-            self.exitcode = EXIT_CONFIG
-            return
-        names = self._names(args, opts.group)
+            names = news_spider_names(self.crawler_process.spider_loader, args, opts.group)
+        except KeyError as exc:
+            raise UsageError(exc.args[0], print_help=False) from None
         if not names:
             print(f"seed: no spider to seed (group {opts.group!r})", file=sys.stderr)
             self.exitcode = EXIT_CONFIG

@@ -18,14 +18,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-import redis
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.commands.crawlall import error_rate, index_problem
-from crawler.distributed import DistributedConfigError, check_distributed, prepare_storage, redis_from_settings
+from crawler.distributed import news_spider_names, preflight, prepare_storage
 from crawler.runstats import format_site_table, site_row
-from crawler.spiders.base import NewsSpider
 
 EXIT_CONFIG = 2
 # below this many responses a rate says little (a share holding the one 500 page of a round)
@@ -48,30 +46,15 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None
         settings = self.crawler_process.settings
-        try:
-            check_distributed(settings)
-        except DistributedConfigError as exc:
-            print(f"worker: {exc}", file=sys.stderr)
-            self.exitcode = EXIT_CONFIG
-            return
-        try:
-            redis_from_settings(settings).ping()
-        except redis.RedisError as exc:
-            print(f"worker: Redis unreachable at {settings.get('REDIS_URL')}: {exc}", file=sys.stderr)
-            self.exitcode = EXIT_CONFIG
-            return
-        problem = index_problem(settings)
+        problem = preflight(settings) or index_problem(settings)
         if problem:
             print(f"worker: {problem}", file=sys.stderr)
             self.exitcode = EXIT_CONFIG
             return
-        loader = self.crawler_process.spider_loader
-        known = sorted(loader.list())
-        unknown = [a for a in args if a not in known]
-        if unknown:
-            raise UsageError(f"unknown spiders: {', '.join(unknown)}", print_help=False)
-        names = args or [n for n in known if issubclass(loader.load(n), NewsSpider)]
-        names = [n for n in names if opts.group in (None, getattr(loader.load(n), "group", None))]
+        try:
+            names = news_spider_names(self.crawler_process.spider_loader, args, opts.group)
+        except KeyError as exc:
+            raise UsageError(exc.args[0], print_help=False) from None
         if not names:
             print(f"worker: no spider to run (group {opts.group!r})", file=sys.stderr)
             self.exitcode = EXIT_CONFIG
