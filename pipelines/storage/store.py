@@ -100,22 +100,20 @@ class Store:
 
     def add_article(self, article: Article, run_id: int | None = None) -> bool:
         """Store ``article``; False when its id or URL was already stored."""
-        with self.engine.begin() as conn:
-            return self._add_article(conn, article, run_id)
+        return self.write_batch([Write("article", (article, run_id))])[0]
 
     def add_duplicate(self, article: Article, decision: Any, run_id: int | None = None) -> bool:
         """Record a dropped copy; False when that copy was recorded before."""
-        with self.engine.begin() as conn:
-            return self._add_duplicate(conn, article, decision, run_id)
+        return self.write_batch([Write("duplicate", (article, decision, run_id))])[0]
 
     def merge(self, article_id: str, into: str, run_id: int | None = None) -> bool:
         """Late merge: move stored article ``article_id`` into ``duplicates`` as a copy of ``into``.
 
         Used when a later article shows that two stored ones are the same story (two trimmed
-        reprints stored before their original arrived). One transaction; False if absent.
+        reprints stored before their original arrived). False when ``article_id`` is not stored
+        (yet): the merge then waits in ``pending_merges`` until it is.
         """
-        with self.engine.begin() as conn:
-            return self._merge(conn, article_id, into, run_id)
+        return self.write_batch([Write("merge", (article_id, into, run_id))])[0]
 
     def write_batch(self, writes: list[Write]) -> list[bool]:
         """Apply ``writes`` in order in ONE transaction; each one's result (True = a new row / moved).
@@ -126,14 +124,13 @@ class Store:
         results: list[bool] = []
         with self.engine.begin() as conn:
             # every id this batch stores or merges, locked up front in one sorted order (no deadlock
-            # between two workers' batches; the per-write locks below are then re-entrant no-ops)
+            # between two workers' batches)
             ids = [w.args[0].id if w.kind == "article" else w.args[0] for w in writes if w.kind != "duplicate"]
             self._lock(conn, ids)
             for kind, run in itertools.groupby(writes, key=lambda write: write.kind):
                 args = [write.args for write in run]
                 if kind == "article":
                     rows = [self._article_row(*a) for a in args]
-                    self._lock(conn, [row["id"] for row in rows])
                     new = self._inserted_many(conn, articles, "id", rows)
                     self._apply_pending_merges(conn, [row["id"] for row, ok in zip(rows, new, strict=True) if ok])
                     results += new
@@ -154,16 +151,6 @@ class Store:
         row["updates_id"] = article.dedup.get("updates")
         row["run_id"] = run_id
         return row
-
-    def _add_article(self, conn: Any, article: Article, run_id: int | None) -> bool:
-        self._lock(conn, [article.id])
-        new = self._inserted(conn, articles, self._article_row(article, run_id))
-        if new:
-            self._apply_pending_merges(conn, [article.id])
-        return new
-
-    def _add_duplicate(self, conn: Any, article: Article, decision: Any, run_id: int | None) -> bool:
-        return self._inserted(conn, duplicates, self._duplicate_row(article, decision, run_id))
 
     @staticmethod
     def _duplicate_row(article: Article, decision: Any, run_id: int | None) -> dict[str, Any]:
@@ -204,8 +191,7 @@ class Store:
 
     def _merge(self, conn: Any, article_id: str, into: str, run_id: int | None) -> bool:
         """Move ``article_id`` into ``duplicates`` now (True), or, when it is not stored yet (another
-        worker's open batch), record the merge to apply when it is (False)."""
-        self._lock(conn, [article_id])
+        worker's open batch), record the merge to apply when it is (False). Locked by ``write_batch``."""
         if self._move(conn, article_id, into, run_id):
             return True
         conn.execute(self._insert(pending_merges).values(article_id=article_id, into=into, run_id=run_id)
