@@ -27,7 +27,6 @@ from sqlalchemy import create_engine, text
 from crawler.urls import normalize_url
 from tests.crawl import ROOT, scrapy_cmd, scrapy_env
 
-PG = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # the issue asks for the local server: REDIS_URL when it names one, else db 15 of 127.0.0.1:6379
 _env_redis = os.environ.get("REDIS_URL", "")
 REDIS = _env_redis if _env_redis.startswith("redis://") else "redis://127.0.0.1:6379/15"
@@ -39,22 +38,6 @@ def _unreachable(what: str, exc: Exception) -> None:
     if os.environ.get("CI"):
         raise exc
     pytest.skip(f"{what}: {exc.__class__.__name__}: {exc}")
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A throwaway PostgreSQL schema, as a ``DATABASE_URL``; dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))  # noqa: S608 (generated name, not input)
-    except Exception as exc:  # no server here
-        _unreachable(f"PostgreSQL not reachable at {PG}", exc)
-    yield f"{PG}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))  # noqa: S608
-    admin.dispose()
 
 
 @pytest.fixture

@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, text
 
 from crawler.items import Article
 from pipelines.dedup.engine import Decision
 from pipelines.storage.store import Store, make_engine
 
-PG = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
 
 @pytest.fixture
-def pg_store():
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))  # noqa: S608 (generated name, not input)
-    except Exception as exc:  # no server here
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {PG}: {exc.__class__.__name__}")
-    store = Store(make_engine(f"{PG}?options=-csearch_path%3D{schema}"))
+def pg_store(pg_url: str):
+    store = Store(make_engine(pg_url))
     yield store
     store.engine.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))  # noqa: S608
-    admin.dispose()
 
 
 def article(i: int, site: str = "s") -> Article:
