@@ -52,7 +52,6 @@ _PROMO = re.compile(
     r"(we|this (site|website)) uses? cookies)\b|"
     r"\bfollow\b.{0,60}\b(facebook|twitter|instagram|linkedin|tiktok|youtube)\b"
 )
-_PROMO_TRIGGER = re.compile("|".join(map(re.escape, _PROMO_TRIGGERS)))
 _BYLINE = re.compile(r"^(by|By|BY)\s+[A-Z]")
 _STAFF = re.compile(
     r"\b(staff( report| writer| reporter)?|correspondent|contributor|wire service|"
@@ -60,7 +59,20 @@ _STAFF = re.compile(
     r"^from\b.{1,60}\breports?\W*$",
     re.IGNORECASE,
 )
+_STAFF_TRIGGERS = ("staff", "correspondent", "contributor", "wire service", "news service", "press association",
+                   "report", "editing by", "writing by")
 _TOKENS = re.compile(r"\w+")
+# The triggers are plain substrings that each pattern needs in the lower-cased line: ``in`` finds
+# them far faster than re's alternation scan, so most lines never reach the patterns (this
+# function runs on every paragraph of every article, in extraction and in dedup).
+
+
+def _contains_any(text: str, needles: tuple[str, ...] | frozenset[str]) -> bool:
+    for needle in needles:  # a plain loop: about twice as fast as any() over a generator
+        if needle in text:
+            return True
+    return False
+
 
 
 def is_boilerplate(line: str) -> bool:
@@ -69,23 +81,22 @@ def is_boilerplate(line: str) -> bool:
     n = len(words)
     if n == 0:
         return True
-    if n <= 30:
-        if _RELATED.match(line):
-            return True
-        low = line.lower()
-        if _PROMO_TRIGGER.search(low) and _PROMO.search(low):
-            return True
+    if n > 30:
+        return False
+    low = line.lower()
+    if ":" in line and _RELATED.match(line):
+        return True
+    if _contains_any(low, _PROMO_TRIGGERS) and _PROMO.search(low):
+        return True
     if n <= 12 and _SHORT_CHROME.match(line.strip()):
         return True
     if n <= 14:
-        tokens = _TOKENS.findall(line.lower())
-        if (
-            tokens
-            and sum(t in _SHARE_WORDS for t in tokens) >= 0.7 * len(tokens)
-            and any(t in _SHARE_TRIGGERS for t in tokens)
-        ):
-            return True
-        if _BYLINE.match(line) or _STAFF.search(line):
+        if _contains_any(low, _SHARE_TRIGGERS):
+            tokens = _TOKENS.findall(low)
+            share_words = sum(t in _SHARE_WORDS for t in tokens)
+            if share_words >= 0.7 * len(tokens) and any(t in _SHARE_TRIGGERS for t in tokens):
+                return True
+        if _BYLINE.match(line) or (_contains_any(low, _STAFF_TRIGGERS) and _STAFF.search(line)):
             return True
     return False
 
