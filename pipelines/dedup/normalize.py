@@ -38,7 +38,8 @@ _FOLD = {
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
     "\u00a0": " ",
 }
-_WRAP_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\n[ \t]*(?=\w)")  # starts at a literal '-': fast scan
+_WRAP_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\n[ \t]*(?=\w)")
+_LINE_END_HYPHEN = re.compile(r"-[ \t]*\n")  # a literal first character: re scans for it fast
 # "CHICAGO (Agency) — ", "NEW YORK, N.Y. — ", "LONDON (Reuters) - " at the start of the body
 _DATELINE = re.compile(r"^[A-Z][A-Z.'\- ]{1,40}(,\s*[A-Z][A-Za-z.]{1,15}\.?)?\s*(\([^()\n]{1,60}\))?\s*-{1,2}\s+")
 
@@ -54,15 +55,16 @@ def normalize_chars(text: str) -> str:
     """Character-level repair and folding; keeps case and line structure."""
     if "&" in text:
         text = html.unescape(html.unescape(text))  # double-escaped feeds exist
-    if _MOJIBAKE.search(text):
-        text = _MOJIBAKE.sub(_unmojibake, text)
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-    if not text.isascii():
+    if not text.isascii():  # ASCII is already NFKC, with no mojibake, invisible or curly characters
+        if _MOJIBAKE.search(text):
+            text = _MOJIBAKE.sub(_unmojibake, text)
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
         for src, dst in _FOLD.items():  # str.replace beats str.translate here
             if src in text:
                 text = text.replace(src, dst)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _WRAP_HYPHEN.sub("", text) if "-" in text else text
+    # The lookbehind makes _WRAP_HYPHEN scan slowly (~0.1 ms per article): look for its cheap core first.
+    return _WRAP_HYPHEN.sub("", text) if _LINE_END_HYPHEN.search(text) else text
 
 
 def split_paragraphs(text: str) -> list[str]:
