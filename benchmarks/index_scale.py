@@ -31,6 +31,19 @@ def _args(index: RedisIndex, config: DedupConfig, rng: np.random.Generator, doc:
     return index.script_args(f"{doc:016x}", "site", [f"http://x/{rng.bytes(8).hex()}"], fp, config.rules(), 64)
 
 
+def fill(
+    client: redis.Redis, index: RedisIndex, config: DedupConfig, n: int, rng: np.random.Generator, first: int = 0
+) -> None:
+    """Insert ``n`` synthetic articles (ids from ``first``) through the real script, pipelined."""
+    sha = client.script_load(index._script.script)
+    pipe = client.pipeline(transaction=False)
+    for doc in range(n):
+        pipe.evalsha(sha, 0, *_args(index, config, rng, first + doc))
+        if doc % 1000 == 999:
+            pipe.execute()
+    pipe.execute()
+
+
 def measure(
     client: redis.Redis, sizes: list[int], probes: int = 1000, prefix: str = "bench", warmup: int = 300
 ) -> list[dict]:
@@ -43,12 +56,7 @@ def measure(
                            config.shards, config.key_shards)
         sha = client.script_load(index._script.script)
         before = client.info("memory")["used_memory"]
-        pipe = client.pipeline(transaction=False)
-        for doc in range(size):
-            pipe.evalsha(sha, 0, *_args(index, config, rng, inserted + doc))
-            if doc % 1000 == 999:
-                pipe.execute()
-        pipe.execute()
+        fill(client, index, config, size, rng, first=inserted)
         inserted += size
         used = client.info("memory")["used_memory"] - before
         time.sleep(2)  # let Redis finish the incremental rehash that bulk inserts leave behind

@@ -5,8 +5,9 @@
 --   5 key shards, 6 doc id (16 hex), 7 site hash (uint32), 8 n_shingles, 9 n_words,
 --   10 exact hash (16 hex), 11 signature (num_perm values of `bits` bits), 12 bits (8|16),
 --   13 rules 'tj:tc:tcp:tcov:tnew:jmin:z:minwords', 14 max candidates,
---   15 distinct ids (comma separated, may be empty), 16 n_urls, then n_urls url hashes
---   (16 hex), then one 4-byte key per LSH band.
+--   15 distinct ids (comma separated, may be empty), 16 url hashes (16 hex each, concatenated),
+--   17 LSH band keys (4 bytes each, concatenated). Few, packed arguments: each one costs the
+--   client and the server a little, and there are about 50 bands.
 -- Layout:
 --   <P>:seq         counter: each indexed article gets a number n (4 bytes in the hashes).
 --   <P>:d:<n>       record: header (time, sizes, site, status, own id, kept id) + signature;
@@ -25,15 +26,19 @@
 --            | seen (re-crawl of a dropped one)
 
 local P = ARGV[1]
-local meta = redis.call('HGET', P .. ':meta', 'params')
-if not meta then
-  redis.call('HSET', P .. ':meta', 'params', ARGV[2])
-elseif meta ~= ARGV[2] then
-  return redis.error_reply('NEWSDEDUP_PARAMS index ' .. P .. ' was built with ' .. meta)
-end
-
 local now = tonumber(redis.call('TIME')[1])
 local window, shards, kshards = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local ttl = math.max(1, math.ceil(window))
+local gen = math.floor(now / ttl)
+-- one read of the parameters and of the first numbers of this and the previous generation
+local meta = redis.call('HMGET', P .. ':meta', 'params', 'g' .. (gen - 1), 'g' .. gen)
+if not meta[1] then
+  redis.call('HSET', P .. ':meta', 'params', ARGV[2])
+elseif meta[1] ~= ARGV[2] then
+  return redis.error_reply('NEWSDEDUP_PARAMS index ' .. P .. ' was built with ' .. meta[1])
+end
+local gen_started = meta[3]
+local oldest = tonumber(meta[2] or meta[3] or 0)
 local id, site = ARGV[6], tonumber(ARGV[7])
 local nsh, nwords = tonumber(ARGV[8]), tonumber(ARGV[9])
 local exact, sig, bits = ARGV[10], ARGV[11], tonumber(ARGV[12])
@@ -45,16 +50,11 @@ local maxcand = tonumber(ARGV[14])
 local distinct = {}  -- ids this article must never be merged with (a reviewer said so)
 for d in string.gmatch(ARGV[15], '[^,]+') do distinct[d] = true end
 for _, d in ipairs(redis.call('SMEMBERS', P .. ':nd:' .. ARGV[6])) do distinct[d] = true end
-local nurls = tonumber(ARGV[16])
 local urls, bands = {}, {}
-for i = 17, 16 + nurls do urls[#urls + 1] = ARGV[i] end
-for i = 17 + nurls, #ARGV do bands[#bands + 1] = ARGV[i] end
+for i = 1, #ARGV[16], 16 do urls[#urls + 1] = string.sub(ARGV[16], i, i + 15) end
+for i = 1, #ARGV[17], 4 do bands[#bands + 1] = string.sub(ARGV[17], i, i + 3) end
 
 local HDR = '>IIIIBc8c8'
-local ttl = math.max(1, math.ceil(window))
-local gen = math.floor(now / ttl)
-local oldest = tonumber(redis.call('HGET', P .. ':meta', 'g' .. (gen - 1)) or
-                        redis.call('HGET', P .. ':meta', 'g' .. gen) or 0)
 
 local function hex(bin)  -- 8 bytes -> 16 hex digits, one format call
   return string.format('%02x%02x%02x%02x%02x%02x%02x%02x', string.byte(bin, 1, 8))
@@ -172,7 +172,7 @@ end
 local banded = {}
 local function insert(status, kept, with_bands)
   local num = redis.call('INCR', P .. ':seq')
-  if not redis.call('HGET', P .. ':meta', 'g' .. gen) then
+  if not gen_started then
     redis.call('HSET', P .. ':meta', 'g' .. gen, num)
     redis.call('HDEL', P .. ':meta', 'g' .. (gen - 2))
   end

@@ -27,6 +27,7 @@ _SETTINGS = {  # DedupConfig field -> (setting name, type)
     "signature_bits": ("DEDUP_SIGNATURE_BITS", int),
     "seed": ("DEDUP_SEED", int),
     "shingle_size": ("DEDUP_SHINGLE_SIZE", int),
+    "shingle_sample": ("DEDUP_SHINGLE_SAMPLE", int),
     "lsh_threshold": ("DEDUP_LSH_THRESHOLD", float),
     "jaccard_threshold": ("DEDUP_JACCARD_THRESHOLD", float),
     "containment_threshold": ("DEDUP_CONTAINMENT_THRESHOLD", float),
@@ -64,6 +65,7 @@ class DedupConfig:
     signature_bits: int = 8
     seed: int = 1
     shingle_size: int = 7
+    shingle_sample: int = 1
     lsh_threshold: float = 0.25
     jaccard_threshold: float = 0.5
     containment_threshold: float = 0.65
@@ -92,6 +94,8 @@ class DedupConfig:
             raise ValueError("min_jaccard must be in [0, jaccard_threshold)")
         if self.confidence_z < 0 or self.update_min_new_text < 0 or self.min_words_containment < 0:
             raise ValueError("confidence_z, update_min_new_text and min_words_containment must be >= 0")
+        if self.shingle_sample < 1 or self.shingle_sample & (self.shingle_sample - 1):
+            raise ValueError(f"shingle_sample must be a power of two >= 1, got {self.shingle_sample}")
         if self.window_days <= 0:
             raise ValueError(f"window_days must be > 0, got {self.window_days}")
         if self.index_capacity < 1 or self.max_candidates < 1:
@@ -126,9 +130,11 @@ class DedupConfig:
     def index_params(self) -> str:
         """What the Redis index records; a process with other values refuses to start."""
         bands, rows = self.bands_rows
+        sample = f"/{self.shingle_sample}" if self.shingle_sample > 1 else ""
         return (
             f"norm=v{NORMALIZATION_VERSION};perm={self.num_perm};seed={self.seed};"
-            f"shingle=char{self.shingle_size};bits={self.signature_bits};bands={bands}x{rows};shards={self.shards}/{self.key_shards}"
+            f"shingle=char{self.shingle_size}{sample};bits={self.signature_bits};bands={bands}x{rows};"
+            f"shards={self.shards}/{self.key_shards}"
         )
 
     def rules(self) -> str:
@@ -176,7 +182,8 @@ class Deduper:
         self.config = config
         bands, rows = config.bands_rows
         self.fingerprinter = Fingerprinter(
-            config.num_perm, config.seed, config.shingle_size, bands, rows, config.signature_bits
+            config.num_perm, config.seed, config.shingle_size, bands, rows, config.signature_bits,
+            config.shingle_sample,
         )
         window = config.window_days * 86400
         self.index = RedisIndex(

@@ -93,7 +93,7 @@ class RedisIndex:
         return [
             self.prefix, self.params, self.window, self.shards, self.key_shards, doc_id, site_key(site),
             fp.n_shingles, fp.n_words, fp.exact, fp.signature, fp.bits, rules, max_candidates,
-            ",".join(distinct), len(url_keys), *url_keys, *fp.bands,
+            ",".join(distinct), "".join(url_keys), b"".join(fp.bands),
         ]
 
     def check_and_insert(

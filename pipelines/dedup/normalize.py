@@ -78,14 +78,14 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def body_lines(normalized: str) -> list[str]:
-    """Paragraphs of ``normalize_chars`` output that carry the story: no headline,
-    boilerplate or dateline.
+    """Paragraphs (single-spaced, see ``split_paragraphs``) of ``normalize_chars`` output that
+    carry the story: no headline, boilerplate or dateline.
 
     The first line is taken for a headline when at least two more lines with 40+ words
     follow (reprints change headlines). If everything would be dropped, all lines are kept.
     """
     raw = split_paragraphs(normalized)
-    lines = raw[1:] if len(raw) >= 3 and sum(len(line.split()) for line in raw[1:]) >= 40 else raw
+    lines = raw[1:] if len(raw) >= 3 and sum(line.count(" ") + 1 for line in raw[1:]) >= 40 else raw
     out: list[str] = []
     for line in lines:
         if is_boilerplate(line):
