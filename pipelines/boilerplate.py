@@ -62,6 +62,7 @@ _STAFF = re.compile(
 _STAFF_TRIGGERS = ("staff", "correspondent", "contributor", "wire service", "news service", "press association",
                    "report", "editing by", "writing by")
 _TOKENS = re.compile(r"\w+")
+MAX_WORDS = 30  # a line with more words is never boilerplate
 # The triggers are plain substrings that each pattern needs in the lower-cased line: ``in`` finds
 # them far faster than re's alternation scan, so most lines never reach the patterns (this
 # function runs on every paragraph of every article, in extraction and in dedup).
@@ -81,7 +82,7 @@ def is_boilerplate(line: str) -> bool:
     n = len(words)
     if n == 0:
         return True
-    if n > 30:
+    if n > MAX_WORDS:
         return False
     low = line.lower()
     if ":" in line and _RELATED.match(line):

@@ -14,7 +14,7 @@ import html
 import re
 import unicodedata
 
-from pipelines.boilerplate import is_boilerplate
+from pipelines.boilerplate import MAX_WORDS, is_boilerplate
 
 NORMALIZATION_VERSION = 3  # 3: multiplicative k-gram hash
 
@@ -88,7 +88,7 @@ def body_lines(normalized: str) -> list[str]:
     lines = raw[1:] if len(raw) >= 3 and sum(line.count(" ") + 1 for line in raw[1:]) >= 40 else raw
     out: list[str] = []
     for line in lines:
-        if is_boilerplate(line):
+        if line.count(" ") < MAX_WORDS and is_boilerplate(line):  # single-spaced: words = spaces + 1
             continue
         if len(out) < 2:  # datelines open the body
             match = _DATELINE.match(line)
