@@ -81,7 +81,7 @@ def test_offline_dedup_command_streams_records(tmp_path: Path, redis_settings, k
         {"id": "r1", "text": STORY, "site": "wire"},
         {"id": "r2", "text": "WELLPORT (Northern Wire) - " + STORY + "\n\nShare this article", "site": "paper"},
         {"id": "r3", "text": OTHER, "site": "paper"},
-        {"id": "r4", "text": "\n\n".join(PARAGRAPHS[:4]), "site": "daily", "url": "https://daily.example/a?utm_source=x"},
+        {"id": "r4", "text": "\n\n".join(PARAGRAPHS[:3]), "site": "daily", "url": "https://daily.example/a?utm_source=x"},
     ]
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(json.dumps(r) for r in records) + "\nnot json\n", encoding="utf-8")

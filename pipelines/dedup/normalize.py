@@ -16,7 +16,7 @@ import unicodedata
 
 from pipelines.boilerplate import MAX_WORDS, is_boilerplate
 
-NORMALIZATION_VERSION = 3  # 3: multiplicative k-gram hash
+NORMALIZATION_VERSION = 4  # 4: a first line ending with a full stop is not a headline
 
 # Mojibake (UTF-8 read as cp1252, e.g. "â€™" for "’"). ftfy does this and more but costs
 # ~1.7 ms per article here against ~0.2 ms for this whole function, so we undo only that
@@ -81,11 +81,14 @@ def body_lines(normalized: str) -> list[str]:
     """Paragraphs (single-spaced, see ``split_paragraphs``) of ``normalize_chars`` output that
     carry the story: no headline, boilerplate or dateline.
 
-    The first line is taken for a headline when at least two more lines with 40+ words
-    follow (reprints change headlines). If everything would be dropped, all lines are kept.
+    The first line is taken for a headline when it does not end with a full stop and at least
+    two more lines with 40+ words follow (reprints change headlines; an extractor that already
+    dropped the headline leaves the lead paragraph first, which is kept). If everything would
+    be dropped, all lines are kept.
     """
     raw = split_paragraphs(normalized)
-    lines = raw[1:] if len(raw) >= 3 and sum(line.count(" ") + 1 for line in raw[1:]) >= 40 else raw
+    headline = len(raw) >= 3 and not raw[0].endswith(".") and sum(line.count(" ") + 1 for line in raw[1:]) >= 40
+    lines = raw[1:] if headline else raw
     out: list[str] = []
     for line in lines:
         if line.count(" ") < MAX_WORDS and is_boilerplate(line):  # single-spaced: words = spaces + 1
