@@ -106,7 +106,11 @@ def paywall_in_tree(tree: Any, html: str) -> str:
 _TAIL_HEADING = re.compile(
     r"(related|similar) (posts?|articles?|stories|reads|content|coverage)|(read|up) (this )?next|"
     r"you (may|might|will) (also )?(like|enjoy|be interested in)|recommended( for you| reading| stories)?|"
-    r"more (from|stories|articles|news)( .{0,40})?|about the (author|writer)|author bio",
+    r"more (from|stories|articles|news)( .{0,40})?|about the (author|writer)|author bio|"
+    # reference lists and share/follow boxes ("notes" left out: as often article text as not)
+    r"(article |research )?(references|sources|citations|footnotes|bibliography|works cited)"
+    r"( (and|&) (sources|citations|notes|further reading))?|"
+    r"share (this|the) (article|post|story)|share your (story|thoughts)|follow us",
     re.IGNORECASE,
 )
 

@@ -7,17 +7,21 @@ raises anything else.
 How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
 ``benchmarks/eval_extraction.py``):
 
-1. Parse once (``trafilatura.load_html``); every pass works on a copy of that tree.
+1. Parse once (``trafilatura.load_html``, after dropping early ``</body>``/``</html>`` tags);
+   every pass works on a copy of that tree.
 2. First pass: ``bare_extraction`` with comments off and the ``EXTRACT_FIRST_PASS`` mode
    (``recall`` by default: on the dev corpus it scores like the balanced mode, is faster and
    never came back empty), with metadata.
 3. Second pass only when the first returned too little: fewer than
    ``EXTRACT_SECOND_PASS_MIN_WORDS`` words or less than ``EXTRACT_SECOND_PASS_SHARE`` of the
    words in the page's ``<p>`` elements. The longer of the two texts wins.
-4. Generic boilerplate lines are stripped (``pipelines.boilerplate``) and a trailing
-   "related / more from / about the author" block is cut.
-5. Classification: not an article (listing page), paywall teaser, too little text.
-6. Metadata normalised: ISO 8601 dates (with time and zone when the page states them),
+4. Rescues (``pipelines.extract_cleanup``): the page's JSON-LD ``articleBody`` when it is much
+   longer than the text and contains it; jusText when the text is a sliver of the page's prose.
+5. Generic boilerplate lines are stripped (``pipelines.boilerplate``), a trailing
+   "related / more from / about the author / references" block is cut, and so are the headline
+   repeated atop the text and a trailing bio of the article's author.
+6. Classification: not an article (listing page), paywall teaser, too little text.
+7. Metadata normalised: ISO 8601 dates (with time and zone when the page states them),
    a list of authors, language subtag, canonical URL, site name.
 """
 
@@ -47,6 +51,15 @@ from pipelines.classify import (
     prose_words,
 )
 from pipelines.drops import ExtractionDrop, ExtractionFailed, NoArticleText, NotAnArticle, PaywallTeaser
+from pipelines.extract_cleanup import (
+    cut_author_bio,
+    cut_consent_notice,
+    drop_title_line,
+    repair_end_tags,
+    rescue_text,
+    sentence_words,
+    structured_body,
+)
 from pipelines.extraction_pool import ExtractionPool, acquire_shared, default_workers, release_shared
 from pipelines.extraction_pool import describe as describe_pool
 from pipelines.metadata import (
@@ -78,7 +91,7 @@ class Extraction:
     language: str = ""
     canonical_url: str = ""
     sitename: str = ""
-    passes: list[str] = field(default_factory=list)  # extraction modes run, in order
+    passes: list[str] = field(default_factory=list)  # modes run, in order, then "articleBody" / "justext"
     drop: ExtractionDrop | None = None  # why the page is not kept, or None
 
     @property
@@ -112,6 +125,10 @@ class ArticleExtractor:
     listing_url_link_share: float = 0.25
     paywall_max_words: int = 350
     trim_related: bool = True
+    trim_title_bio: bool = True  # drop the headline repeated atop the text and a trailing author bio
+    structured_body: bool = True  # JSON-LD articleBody when much longer and containing the text
+    rescue_max_words: int = 150  # jusText when the text has fewer words than this…
+    rescue_share: float = 0.1  # …and less than this share of the sentence-length <p> words (0: never)
     updated_date_search: bool = True
     date_extensive: bool = True
     date_search: str = "fallback"  # "fallback": htmldate only when no tag states the date
@@ -143,6 +160,10 @@ class ArticleExtractor:
             listing_url_link_share=settings.getfloat("EXTRACT_LISTING_URL_LINK_SHARE", 0.25),
             paywall_max_words=settings.getint("EXTRACT_PAYWALL_MAX_WORDS", 350),
             trim_related=settings.getbool("EXTRACT_TRIM_RELATED", True),
+            trim_title_bio=settings.getbool("EXTRACT_TRIM_TITLE_BIO", True),
+            structured_body=settings.getbool("EXTRACT_STRUCTURED_BODY", True),
+            rescue_max_words=settings.getint("EXTRACT_RESCUE_MAX_WORDS", 150),
+            rescue_share=settings.getfloat("EXTRACT_RESCUE_SHARE", 0.1),
             updated_date_search=settings.getbool("EXTRACT_UPDATED_DATE_SEARCH", True),
             date_extensive=settings.getbool("EXTRACT_DATE_EXTENSIVE", True),
             body_selector=settings.get("EXTRACT_BODY_SELECTOR") or "",
@@ -205,17 +226,44 @@ class ArticleExtractor:
                 doc = doc if doc is not None else retry
         return doc, text, passes
 
+    def _rescue(self, tree: Any, url: str, text: str, passes: list[str]) -> str:
+        """jusText's text when trafilatura kept almost nothing of a page full of paragraphs
+        (it picked a teaser or a sidebar); ``text`` otherwise."""
+        words = prose_words(text)
+        if self.rescue_share <= 0 or words >= self.rescue_max_words:
+            return text
+        if words >= self.rescue_share * sentence_words(tree):
+            return text
+        passes.append("justext")
+        rescued = rescue_text(tree, url, language_of(tree, None))
+        return rescued if prose_words(rescued) > 2 * words else text
+
+    def _body_text(self, html: str, tree: Any, url: str) -> tuple[Any, str, list[str]]:
+        """(document, raw text, passes): trafilatura's passes, then the structured-data body or
+        the jusText rescue when they apply."""
+        body_tree = self._body_tree(html, tree)
+        doc, raw, passes = self._passes(body_tree, url)
+        if self.structured_body:
+            body = structured_body(html, raw)
+            if body:
+                passes.append("articleBody")
+                return doc, body, passes
+        return doc, self._rescue(body_tree, url, raw, passes), passes
+
     def analyse(self, html: str, url: str) -> Extraction:
         """Text, metadata and the drop decision of one page (never raises a drop)."""
+        html = repair_end_tags(html) if html else html
         tree = trafilatura.load_html(html) if html and html.strip() else None
         if tree is None:
             return Extraction(drop=ExtractionFailed(f"Unparsable HTML: {url}"))
-        doc, raw, passes = self._passes(self._body_tree(html, tree), url)
+        doc, raw, passes = self._body_text(html, tree, url)
         text = self._strip_site_lines(strip_boilerplate(raw))
         if self.trim_related:
-            text = cut_trailing_block(text)
+            text = cut_consent_notice(cut_trailing_block(text))
         result = Extraction(text=text.strip(), passes=passes, language=language_of(tree, doc))
         self._metadata(result, tree, html, url)
+        if self.trim_title_bio:
+            result.text = cut_author_bio(drop_title_line(result.text, result.title), result.authors).strip()
         result.drop = self._classify(tree, html, url, raw, result.text)
         return result
 

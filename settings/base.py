@@ -77,7 +77,11 @@ EXTRACT_FIRST_PASS = "recall"  # recall | balanced | precision (recall: same F1 
 EXTRACT_SECOND_PASS = True  # second pass in the other mode when the first returns too little
 EXTRACT_SECOND_PASS_MIN_WORDS = 100  # "too little": fewer words than this…
 EXTRACT_SECOND_PASS_SHARE = 0.3  # …or less than this share of the words in the page's <p> elements
-EXTRACT_TRIM_RELATED = True  # cut a trailing "Related stories / More from / About the author" block
+EXTRACT_TRIM_RELATED = True  # cut a trailing "Related stories / More from / About the author / References" block
+EXTRACT_TRIM_TITLE_BIO = True  # drop the headline repeated atop the text and a trailing bio of the author
+EXTRACT_STRUCTURED_BODY = True  # JSON-LD articleBody when >= 1.5x the text's words and containing >= 60% of it
+EXTRACT_RESCUE_MAX_WORDS = 150  # jusText rescue when the text has fewer prose words than this…
+EXTRACT_RESCUE_SHARE = 0.1  # …and under this share of the page's sentence-length <p> words (0 = never)
 EXTRACT_MIN_WORDS = 40  # fewer words in sentence-length lines -> NoArticleText drop
 EXTRACT_MAX_LINK_SHARE = 0.5  # more of the text than this in links/list items/teasers -> NotAnArticle
 EXTRACT_LISTING_URL_LINK_SHARE = 0.25  # the same limit for URLs shaped like /tag/, /category/, /search?q=
@@ -103,6 +107,7 @@ DEDUP_NUM_PERM = 128  # MinHash permutations (256: more margin, ~0.3 ms more per
 DEDUP_SIGNATURE_BITS = 8  # bits of each MinHash value kept in Redis (b-bit MinHash; 8 or 16)
 DEDUP_SEED = 1  # MinHash seed (part of the index parameters)
 DEDUP_SHINGLE_SIZE = 7  # character shingles over the text without spaces/punctuation
+DEDUP_SHINGLE_SAMPLE = 1  # hash 1 in N shingles (consistent sample; 4 loses short-article copies: keep 1)
 DEDUP_LSH_THRESHOLD = 0.25  # Jaccard where LSH retrieval starts (low: candidates are verified)
 DEDUP_JACCARD_THRESHOLD = 0.5  # verified Jaccard at or above this is a near duplicate
 DEDUP_CONTAINMENT_THRESHOLD = 0.65  # share of one text inside the other that makes a (trimmed) copy
