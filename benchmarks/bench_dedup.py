@@ -15,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+import timeit
 import uuid
 from pathlib import Path
 
@@ -45,6 +46,16 @@ def make_client() -> tuple[redis.Redis, str]:
         client.config_set("save", "")
         where = f"embedded redis-server {client.info('server')['redis_version']}"
     return client, where
+
+
+def machine_speed(client: redis.Redis) -> str:
+    """Two figures to read absolute times against: a pure-Python loop and a Redis round trip."""
+    loop = min(timeit.repeat("sum(range(10**6))", number=1, repeat=5)) * 1e3
+    start = time.perf_counter()
+    for _ in range(200):
+        client.ping()
+    ping = (time.perf_counter() - start) / 200 * 1e6
+    return f"sum(range(10**6)) {loop:.1f} ms, Redis PING round trip {ping:.0f} us"
 
 
 def demo_texts() -> list[tuple[str, str]]:
@@ -125,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "10000,100000,1000000"))
     args = parser.parse_args(argv)
     client, where = make_client()
-    print(f"Dedup stage benchmark ({where}; {DedupConfig().index_params()})\n")
+    print(f"Dedup stage benchmark ({where}; {DedupConfig().index_params()})")
+    print(f"Machine speed now: {machine_speed(client)} (absolute times scale with it)\n")
     dev = dev_texts()
     sets = [
         ("demo articles", demo_texts()),
