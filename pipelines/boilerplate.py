@@ -75,7 +75,6 @@ def _contains_any(text: str, needles: tuple[str, ...] | frozenset[str]) -> bool:
     return False
 
 
-
 def is_boilerplate(line: str) -> bool:
     """True when the whole (stripped) line is generic news chrome rather than article text."""
     words = line.split()
