@@ -55,9 +55,9 @@ from pipelines.extract_cleanup import (
     cut_author_bio,
     cut_consent_notice,
     drop_title_line,
+    paragraph_words,
     repair_end_tags,
     rescue_text,
-    sentence_words,
     structured_body,
 )
 from pipelines.extraction_pool import ExtractionPool, acquire_shared, default_workers, release_shared
@@ -214,8 +214,7 @@ class ArticleExtractor:
         words = len(text.split())
         wanted = self.second_pass_min_words
         if words >= wanted and self.second_pass_share > 0:
-            in_paragraphs = sum(len(" ".join(p.itertext()).split()) for p in tree.iter("p"))
-            wanted = max(wanted, int(self.second_pass_share * in_paragraphs))
+            wanted = max(wanted, int(self.second_pass_share * paragraph_words(tree)))
         if words < wanted:
             mode = "balanced" if self.first_pass == "recall" else "recall"
             retry = self._run(tree, url, mode)
@@ -232,7 +231,7 @@ class ArticleExtractor:
         words = prose_words(text)
         if self.rescue_share <= 0 or words >= self.rescue_max_words:
             return text
-        if words >= self.rescue_share * sentence_words(tree):
+        if words >= self.rescue_share * paragraph_words(tree, min_words=8):
             return text
         passes.append("justext")
         rescued = rescue_text(tree, url, language_of(tree, None))

@@ -102,8 +102,8 @@ def structured_body(html: str, text: str, min_ratio: float = 1.5, min_containmen
     return body if containment(text, body) >= min_containment else ""
 
 
-def sentence_words(tree: Any, min_words: int = 8) -> int:
-    """Words in the page's ``<p>`` elements of at least ``min_words`` words."""
+def paragraph_words(tree: Any, min_words: int = 0) -> int:
+    """Words in the page's ``<p>`` elements of at least ``min_words`` words (8: sentence-length)."""
     counts = (len(" ".join(p.itertext()).split()) for p in tree.iter("p"))
     return sum(n for n in counts if n >= min_words)
 

@@ -94,8 +94,6 @@ class DedupConfig:
             raise ValueError("min_jaccard must be in [0, jaccard_threshold)")
         if self.confidence_z < 0 or self.update_min_new_text < 0 or self.min_words_containment < 0:
             raise ValueError("confidence_z, update_min_new_text and min_words_containment must be >= 0")
-        if self.shingle_sample < 1 or self.shingle_sample & (self.shingle_sample - 1):
-            raise ValueError(f"shingle_sample must be a power of two >= 1, got {self.shingle_sample}")
         if self.window_days <= 0:
             raise ValueError(f"window_days must be > 0, got {self.window_days}")
         if self.index_capacity < 1 or self.max_candidates < 1:

@@ -76,10 +76,6 @@ def shingle_hashes(joined: bytes, k: int, sample: int = 1) -> np.ndarray:
     return h32[np.concatenate(([True], h32[1:] != h32[:-1]))]
 
 
-def _identity(x: np.ndarray) -> np.ndarray:
-    return x
-
-
 def _fmix32(h: np.ndarray) -> np.ndarray:
     """MurmurHash3's 32-bit finalizer: the pre-mix datasketch's ``affine32`` scheme applies."""
     h = h ^ (h >> np.uint32(16))
@@ -108,7 +104,7 @@ class Fingerprinter:
         self.num_perm, self.seed, self.shingle_size, self.bits = num_perm, seed, shingle_size, bits
         self.bands, self.rows, self.sample = bands, rows, sample
         # datasketch draws the permutations (a, b) of its default ``affine32`` scheme for this seed.
-        self._template = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity, scheme="affine32")
+        self._template = MinHash(num_perm=num_perm, seed=seed, scheme="affine32")  # never updated
         a, b = self._template.permutations
         self._a, self._b = a.astype(np.uint32)[:, None], b.astype(np.uint32)[:, None]
         # Shingles per block: bounds the (num_perm x block) temporary to 4 MB.
