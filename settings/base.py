@@ -107,8 +107,8 @@ DEDUP_NUM_PERM = 128  # MinHash permutations (256: more margin, ~0.3 ms more per
 DEDUP_SIGNATURE_BITS = 8  # bits of each MinHash value kept in Redis (b-bit MinHash; 8 or 16)
 DEDUP_SEED = 1  # MinHash seed (part of the index parameters)
 DEDUP_SHINGLE_SIZE = 7  # character shingles over the text without spaces/punctuation
-DEDUP_SHINGLE_SAMPLE = 4  # hash a consistent 1-in-N sample of shingles: N times less MinHash work (1 = all)
-DEDUP_LSH_THRESHOLD = 0.3  # Jaccard where LSH retrieval starts (32 bands x 2 rows; candidates are verified)
+DEDUP_SHINGLE_SAMPLE = 1  # 1 = hash every shingle; N = a consistent 1-in-N sample (faster, less recall: README)
+DEDUP_LSH_THRESHOLD = 0.25  # Jaccard where LSH retrieval starts (48 bands x 2 rows; candidates are verified)
 DEDUP_JACCARD_THRESHOLD = 0.5  # verified Jaccard at or above this is a near duplicate
 DEDUP_CONTAINMENT_THRESHOLD = 0.65  # share of one text inside the other that makes a (trimmed) copy
 DEDUP_PARTIAL_CONTAINMENT = 0.55  # …or this share inside, when it also covers DEDUP_PARTIAL_COVERAGE

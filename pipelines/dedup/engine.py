@@ -65,8 +65,8 @@ class DedupConfig:
     signature_bits: int = 8
     seed: int = 1
     shingle_size: int = 7
-    shingle_sample: int = 4
-    lsh_threshold: float = 0.3
+    shingle_sample: int = 1
+    lsh_threshold: float = 0.25
     jaccard_threshold: float = 0.5
     containment_threshold: float = 0.65
     partial_containment: float = 0.55
