@@ -102,30 +102,4 @@ def paywall_in_tree(tree: Any, html: str) -> str:
     return ""
 
 
-# A trailing block of links/bios under a heading like these is not article text.
-_TAIL_HEADING = re.compile(
-    r"(related|similar) (posts?|articles?|stories|reads|content|coverage)|(read|up) (this )?next|"
-    r"you (may|might|will) (also )?(like|enjoy|be interested in)|recommended( for you| reading| stories)?|"
-    r"more (from|stories|articles|news)( .{0,40})?|about the (author|writer)|author bio|"
-    # reference lists and share/follow boxes ("notes" left out: as often article text as not)
-    r"(article |research )?(references|sources|citations|footnotes|bibliography|works cited)"
-    r"( (and|&) (sources|citations|notes|further reading))?|"
-    r"share (this|the) (article|post|story)|share your (story|thoughts)|follow us",
-    re.IGNORECASE,
-)
-
-
-def cut_trailing_block(text: str, min_position: float = 0.5) -> str:
-    """``text`` without a trailing "related stories" / "more from" / author-bio block that
-    starts, under a short heading, after ``min_position`` of the words."""
-    lines = text.splitlines()
-    total, seen = len(text.split()), 0
-    for i, line in enumerate(lines):
-        label = line.strip().rstrip(":").strip()
-        if seen >= min_position * total and len(label.split()) <= 8 and _TAIL_HEADING.fullmatch(label):
-            return "\n".join(lines[:i])
-        seen += len(line.split())
-    return text
-
-
 # --- metadata -----------------------------------------------------------------------------------

@@ -18,11 +18,14 @@ How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
 4. Rescues (``pipelines.extract_cleanup``): the page's JSON-LD ``articleBody`` when it is much
    longer than the text and contains it; jusText when the text is a sliver of the page's prose.
 5. Generic boilerplate lines are stripped (``pipelines.boilerplate``), a trailing
-   "related / more from / about the author / references" block is cut, and so are the headline
-   repeated atop the text and a trailing bio of the article's author.
+   "related / more from / about the author / references" block is cut (an inline box under
+   such a heading, with the article going on after it, only loses the box), and so are the
+   headline repeated atop the text, a trailing bio of the article's author, the page's closing
+   chrome (appeals, credits, "Last updated" dates, tags), call-to-action lines and runs of
+   template link lines.
 6. Classification: not an article (listing page), paywall teaser, too little text.
-7. Metadata normalised: ISO 8601 dates (with time and zone when the page states them),
-   a list of authors, language subtag, canonical URL, site name.
+7. Metadata normalised: ISO 8601 dates (with time and zone when the page states them; the
+   URL's day for a UTC timestamp one day off it), a list of authors, language subtag, canonical URL, site name.
 """
 
 from __future__ import annotations
@@ -43,7 +46,6 @@ from crawler.items import Article, ArticlePage
 from crawler.urls import article_id, normalize_url
 from pipelines.boilerplate import strip_boilerplate
 from pipelines.classify import (
-    cut_trailing_block,
     listing_share,
     looks_like_listing_url,
     paywall_in_tree,
@@ -53,8 +55,14 @@ from pipelines.classify import (
 from pipelines.drops import ExtractionDrop, ExtractionFailed, NoArticleText, NotAnArticle, PaywallTeaser
 from pipelines.extract_cleanup import (
     cut_author_bio,
+    cut_closing_block,
+    cut_closing_lines,
     cut_consent_notice,
+    cut_related_block,
+    drop_call_to_action_lines,
+    drop_template_runs,
     drop_title_line,
+    local_publication_day,
     paragraph_words,
     repair_end_tags,
     rescue_text,
@@ -258,13 +266,21 @@ class ArticleExtractor:
         doc, raw, passes = self._body_text(html, tree, url)
         text = self._strip_site_lines(strip_boilerplate(raw))
         if self.trim_related:
-            text = cut_consent_notice(cut_trailing_block(text))
+            text = cut_consent_notice(cut_related_block(text))
         result = Extraction(text=text.strip(), passes=passes, language=language_of(tree, doc))
         self._metadata(result, tree, html, url)
         if self.trim_title_bio:
             result.text = cut_author_bio(drop_title_line(result.text, result.title), result.authors).strip()
+        if self.trim_related:
+            result.text = self._cut_closing(result.text)
         result.drop = self._classify(tree, html, url, raw, result.text)
         return result
+
+    @staticmethod
+    def _cut_closing(text: str) -> str:
+        """``text`` without call-to-action lines, its closing chrome (appeals, credits, dates, tags) and
+        template link lists."""
+        return drop_template_runs(cut_closing_lines(cut_closing_block(drop_call_to_action_lines(text)))).strip()
 
     def _metadata(self, result: Extraction, tree: Any, html: str, url: str) -> None:
         doc = read_metadata(tree, url)
@@ -280,6 +296,7 @@ class ArticleExtractor:
                               outputformat=HTMLDATE_FORMAT, max_date=today())
             day = normalize_date(found)[:10] if found else ""
             result.published = best_timestamp(day, stated_published) if day else result.published
+        result.published = local_publication_day(result.published, url)
         updated = next((d for d in map(normalize_date, stated_updated) if d), "")
         if not updated and self.updated_date_search:
             found = find_date(tree, url=doc.url or url, original_date=False, extensive_search=False,

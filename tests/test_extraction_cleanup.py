@@ -8,14 +8,19 @@ import json
 
 import trafilatura
 
-from pipelines.classify import cut_trailing_block
 from pipelines.extract import ArticleExtractor
 from pipelines.extract_cleanup import (
     containment,
     cut_author_bio,
+    cut_closing_block,
+    cut_closing_lines,
     cut_consent_notice,
+    cut_related_block,
+    drop_call_to_action_lines,
+    drop_template_runs,
     drop_title_line,
     jsonld_article_body,
+    local_publication_day,
     repair_end_tags,
     rescue_text,
     structured_body,
@@ -120,5 +125,68 @@ def test_cut_author_bio() -> None:
 def test_cut_consent_notice_and_reference_list() -> None:
     body = "\n".join(SENTENCES)
     assert cut_consent_notice(f"{body}\nWe use cookies on our website to give you the best experience.") == body
-    assert cut_trailing_block(f"{body}\nReferences\n- Smith, J. (2020). Cranes. Port Journal.") == body
-    assert cut_trailing_block(f"{body}\nFollow us\n- Facebook\n- Instagram") == body
+    assert cut_related_block(f"{body}\nReferences\n- Smith, J. (2020). Cranes. Port Journal.") == body
+    assert cut_related_block(f"{body}\nFollow us\n- Facebook\n- Instagram") == body
+
+
+def test_cut_related_block_skips_an_inline_box_and_cuts_a_trailing_one() -> None:
+    para = " ".join(SENTENCES[:3])  # a prose paragraph of 50 words
+    body = "\n".join([para] * 4)
+    box = "Related Articles\nCranes of the world\nThe harbour in pictures"
+    inline = f"{body}\n{box}\n{para}\n{para}\n{para}"
+    assert cut_related_block(inline) == f"{body}\n{para}\n{para}\n{para}"
+    assert cut_related_block(f"{body}\n{box}") == body
+    short = f"{body}\n{box}\n{para}"  # too little prose after the box: a trailing block
+    assert cut_related_block(short) == body
+
+
+def test_extractor_keeps_the_article_after_an_inline_related_box() -> None:
+    html = (f"<html><head><title>Cranes</title></head><body><article><h1>Cranes</h1>{paragraphs(0, 8)}"
+            "<div class='inline-box'><h3>Related Articles</h3><p><a href='/a'>Cranes of the world</a></p>"
+            f"<p><a href='/b'>The harbour in pictures</a></p></div>{paragraphs(8, 6)}</article></body></html>")
+    result = ArticleExtractor().analyse(html, "https://courier.example/news/cranes")
+    assert "Paragraph 13" in result.text and "Cranes of the world" not in result.text
+
+
+def test_cut_closing_lines() -> None:
+    body = "\n".join(SENTENCES * 2)
+    closing = ("Tags: ports, cranes\nLast updated: November 13, 2025\n"
+               "The views expressed by the authors of this blog are their own.")
+    assert cut_closing_lines(f"{body}\n{closing}") == body
+    assert cut_closing_lines(f"Tags: ports\n{body}") == f"Tags: ports\n{body}"  # not at the end
+    assert cut_closing_lines(body) == body
+
+
+def test_cut_closing_block() -> None:
+    body = "\n".join(SENTENCES * 3)
+    appeal = "Enjoyed this piece? We need your help to keep publishing.\nDonations keep us going."
+    assert cut_closing_block(f"{body}\n{appeal}") == body
+    credit = "This story about cranes was produced by The Courier, a nonprofit newsroom."
+    assert cut_closing_block(f"{body}\n{credit}") == body
+    early = f"Still have questions?\n{body}"
+    assert cut_closing_block(early) == early
+
+
+def test_drop_template_runs() -> None:
+    cities = ["Boston", "Chicago", "Denver", "Austin", "Miami", "Dallas", "Tampa", "Reno"]
+    listing = "\n".join(f"Average cleaning costs in {city}" for city in cities)
+    body = "\n".join(SENTENCES)
+    assert drop_template_runs(f"{body}\n{listing}") == body
+    few = "\n".join(f"Average cleaning costs in {city}" for city in cities[:4])
+    assert drop_template_runs(f"{body}\n{few}") == f"{body}\n{few}"
+
+
+def test_local_publication_day() -> None:
+    url = "https://blog.example/2025/12/18/comfort-watches/"
+    assert local_publication_day("2025-12-19T02:41:41+00:00", url) == "2025-12-18"
+    assert local_publication_day("2025-12-19T02:41:41-05:00", url) == "2025-12-19T02:41:41-05:00"  # a zone
+    assert local_publication_day("2025-12-21T02:41:41+00:00", url) == "2025-12-21T02:41:41+00:00"  # days apart
+    assert local_publication_day("2025-12-19T02:41:41+00:00", "https://blog.example/comfort") == \
+        "2025-12-19T02:41:41+00:00"
+
+
+def test_drop_call_to_action_lines() -> None:
+    body = "\n".join(SENTENCES)
+    assert drop_call_to_action_lines(f"{body}\nWHERE TO BUY\n- Check Price on Amazon\nGet started today") == body
+    long = "Contact us and the harbour board will explain the whole crane replacement plan to you in detail."
+    assert drop_call_to_action_lines(f"{body}\n{long}") == f"{body}\n{long}"
