@@ -113,12 +113,13 @@ def layer_costs(client: redis.Redis, texts: list[tuple[str, str]]) -> dict[str, 
         spent["minhash+bands"] -= t4 - t3  # fingerprint() shingles again: count that once
         latencies.append(t6 - t0 - (t4 - t3))
     counting.__exit__(None, None, None)
-    requests = counter.requests
+    requests, scripts = counter.requests, counter.scripts
     n = len(texts)
     out = {k: v / n * 1e6 for k, v in spent.items() if k != "stage"}
     out["stage"] = sum(latencies) / n * 1e6
     out["stage_p50"] = statistics.median(latencies) * 1e6
     out["requests"] = requests / n
+    out["scripts"] = scripts / n
     # the real entry point, end to end, on fresh indexes: Deduper.check(), three rounds (this
     # VM's speed drifts by tens of percent within minutes: the rounds show how much)
     rounds = []
@@ -163,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         words = statistics.mean(len(t.split()) for _, t in texts)
         print(f"{name:<16}{len(texts):>6}{words:>7.0f}" + "".join(f"{costs[k]:>15.0f}" for k in layers)
               + f"{costs['stage']:>9.0f}{costs['stage_p50']:>8.0f}")
-        print(f"{'':<16}  Redis requests per article: {costs['requests']:.2f} for check-and-insert; "
+        print(f"{'':<16}  Redis requests per article: {costs['requests']:.2f} ({costs['scripts']:.2f} check-and-insert "
+              f"script calls; the rest: learned site boilerplate written back every 100 articles); "
               f"Deduper.check() end to end {costs['check']:.0f} us (median of 3 rounds: "
               f"{', '.join(f'{r:.0f}' for r in costs['check_rounds'])}) with {costs['check_requests']:.2f} requests "
               f"(site boilerplate written back in batches)")

@@ -12,6 +12,7 @@ import redis
 @dataclass
 class Counter:
     requests: int = 0
+    scripts: int = 0  # of which EVALSHA/EVAL: the check-and-insert calls
 
 
 @contextlib.contextmanager
@@ -22,6 +23,10 @@ def counting_requests() -> Iterator[Counter]:
 
     def counted(self, command, check_health=True):  # noqa: ANN001 (redis-py signature)
         counter.requests += 1
+        head = command if isinstance(command, bytes | str) else (command[0] if command else b"")
+        if isinstance(head, str):
+            head = head.encode()
+        counter.scripts += b"EVALSHA" in head[:32] or b"EVAL\r" in head[:32]
         return original(self, command, check_health)
 
     redis.connection.AbstractConnection.send_packed_command = counted
