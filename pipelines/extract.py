@@ -8,7 +8,12 @@ How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
 ``benchmarks/eval_extraction.py``):
 
 1. Parse once (``trafilatura.load_html``, after dropping early ``</body>``/``</html>`` tags);
-   every pass works on a copy of that tree.
+   every pass works on a copy of that tree. Text a browser shows but trafilatura never sees is
+   brought back first (``EXTRACT_REPAIR_TREE``): React's streamed segments put in their place,
+   attributed quotations (``<figure>`` with ``<blockquote>`` and ``<figcaption>``) read as text,
+   collapsed disclosure panels (``aria-controls`` targets) opened and their buttons read as text,
+   a ``<nav>`` wrapping the article read as a division, loose prose between blocks wrapped in
+   paragraphs, link lists of the running text unlinked.
 2. First pass: ``bare_extraction`` with comments off and the ``EXTRACT_FIRST_PASS`` mode
    (``recall`` by default: on the dev corpus it scores like the balanced mode, is faster and
    never came back empty), with metadata.
@@ -17,7 +22,8 @@ How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
    words in the page's ``<p>`` elements. The longer of the two texts wins.
 4. Rescues (``pipelines.extract_cleanup``): the page's JSON-LD ``articleBody`` when it is much
    longer than the text and contains it; jusText when the text is a sliver of the page's prose.
-5. Generic boilerplate lines are stripped (``pipelines.boilerplate``), a trailing
+5. Subheadings trafilatura dropped above paragraphs it kept are put back. Generic boilerplate
+   lines are stripped (``pipelines.boilerplate``), a trailing
    "related / more from / about the author / references" block is cut (an inline box under
    such a heading, with the article going on after it, only loses the box), and so are the
    headline repeated atop the text, a trailing bio of the article's author, the page's closing
@@ -62,18 +68,18 @@ from pipelines.extract_cleanup import (
     drop_call_to_action_lines,
     drop_template_runs,
     drop_title_line,
-    local_publication_day,
     paragraph_words,
-    repair_end_tags,
     rescue_text,
     structured_body,
 )
+from pipelines.extract_repair import drop_streaming_fallbacks, repair_end_tags, repair_tree, restore_headings
 from pipelines.extraction_pool import ExtractionPool, acquire_shared, default_workers, release_shared
 from pipelines.extraction_pool import describe as describe_pool
 from pipelines.metadata import (
     HTMLDATE_FORMAT,
     best_timestamp,
     language_of,
+    local_publication_day,
     normalize_date,
     read_metadata,
     split_authors,
@@ -135,6 +141,7 @@ class ArticleExtractor:
     trim_related: bool = True
     trim_title_bio: bool = True  # drop the headline repeated atop the text and a trailing author bio
     structured_body: bool = True  # JSON-LD articleBody when much longer and containing the text
+    repair_tree: bool = True  # streamed segments placed, quotation figures and disclosure panels opened
     rescue_max_words: int = 150  # jusText when the text has fewer words than this…
     rescue_share: float = 0.1  # …and less than this share of the sentence-length <p> words (0: never)
     updated_date_search: bool = True
@@ -170,6 +177,7 @@ class ArticleExtractor:
             trim_related=settings.getbool("EXTRACT_TRIM_RELATED", True),
             trim_title_bio=settings.getbool("EXTRACT_TRIM_TITLE_BIO", True),
             structured_body=settings.getbool("EXTRACT_STRUCTURED_BODY", True),
+            repair_tree=settings.getbool("EXTRACT_REPAIR_TREE", True),
             rescue_max_words=settings.getint("EXTRACT_RESCUE_MAX_WORDS", 150),
             rescue_share=settings.getfloat("EXTRACT_RESCUE_SHARE", 0.1),
             updated_date_search=settings.getbool("EXTRACT_UPDATED_DATE_SEARCH", True),
@@ -259,11 +267,15 @@ class ArticleExtractor:
 
     def analyse(self, html: str, url: str) -> Extraction:
         """Text, metadata and the drop decision of one page (never raises a drop)."""
-        html = repair_end_tags(html) if html else html
+        html = drop_streaming_fallbacks(repair_end_tags(html)) if html else html
         tree = trafilatura.load_html(html) if html and html.strip() else None
         if tree is None:
             return Extraction(drop=ExtractionFailed(f"Unparsable HTML: {url}"))
+        if self.repair_tree:
+            repair_tree(tree, html)
         doc, raw, passes = self._body_text(html, tree, url)
+        if self.repair_tree:
+            raw = restore_headings(tree, raw)
         text = self._strip_site_lines(strip_boilerplate(raw))
         if self.trim_related:
             text = cut_consent_notice(cut_related_block(text))

@@ -1,7 +1,5 @@
-"""Generic repairs around trafilatura for the extraction stage (``pipelines.extract``).
+"""Text clean-ups and rescues around trafilatura for the extraction stage (``pipelines.extract``).
 
-* ``repair_end_tags``: a page that closes ``</body></html>`` early and goes on with its
-  content; browsers (HTML5 parsing) keep reading, libxml2 drops the rest.
 * ``structured_body``: schema.org JSON-LD ``articleBody``, used when it is much longer than
   the extracted text and contains it (the extractor then found only part of the article).
 * ``rescue_text``: jusText on a page where trafilatura returned almost nothing although the
@@ -13,7 +11,9 @@
   when it sits inside the article; ``cut_closing_block``, ``cut_closing_lines``: the page's
   closing appeals, credits, dates and tags; ``drop_template_runs``: lists of links to sibling
   pages; ``drop_call_to_action_lines``: button labels ("Where to buy", "Get started").
-* ``local_publication_day``: the URL's day for a UTC timestamp one day off it.
+
+Page repairs before extraction live in ``pipelines.extract_repair``; the URL-day date rule in
+``pipelines.metadata``.
 
 Each rule was measured on the dev corpus (``benchmarks/eval_extraction.py``), tuned on the
 even pages and confirmed on the odd ones; none of them uses a string of a particular site.
@@ -27,27 +27,11 @@ import json
 import logging
 import re
 from collections import Counter
-from datetime import date
 from typing import Any
 
 logger = logging.getLogger(__name__)
 
-_END_TAG = re.compile(r"</(body|html)\s*>", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
-
-
-def repair_end_tags(html: str) -> str:
-    """``html`` without ``</body>`` / ``</html>`` end tags that are not the last of their kind.
-
-    HTML5 parsers ignore such early end tags and keep the content after them in the body;
-    libxml2 (lxml, trafilatura) stops there and loses the rest of the page.
-    """
-    kinds = [kind.lower() for kind in _END_TAG.findall(html)]  # one pass, ~0.3 ms on a 200 kB page
-    if len(kinds) == len(set(kinds)):
-        return html
-    last = {m.group(1).lower(): m.start() for m in _END_TAG.finditer(html)}
-    keep = set(last.values())
-    return _END_TAG.sub(lambda m: m.group(0) if m.start() in keep else "", html)
 
 
 def _shingles(text: str, n: int = 4) -> Counter:
@@ -128,19 +112,19 @@ def rescue_text(tree: Any, url: str, language: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _key(text: str) -> str:
+def line_key(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
 def drop_title_line(text: str, title: str, max_lines: int = 5) -> str:
     """``text`` without the headline when one of its first ``max_lines`` lines repeats ``title``
     (the whole title, or a part of four or more words that starts it)."""
-    wanted = _key(title)
+    wanted = line_key(title)
     if not wanted:
         return text
     lines = text.splitlines()
     for i in [i for i, line in enumerate(lines) if line.strip()][:max_lines]:
-        key = _key(lines[i])
+        key = line_key(lines[i])
         if key and (key == wanted or len(key.split()) >= 4 and (wanted.startswith(key) or key.startswith(wanted))):
             return "\n".join(lines[:i] + lines[i + 1 :])
     return text
@@ -348,33 +332,3 @@ def drop_call_to_action_lines(text: str, max_words: int = 15) -> str:
         line for line in text.splitlines()
         if len(line.split()) > max_words or not _CALL_TO_ACTION.match(line.strip().lstrip("-•*> ").strip())
     )
-
-
-# --- dates --------------------------------------------------------------------------------------
-
-_URL_DAY = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:/|-|$)")
-
-
-def url_day(url: str) -> str:
-    """The ``/YYYY/MM/DD/`` day in ``url`` as ``YYYY-MM-DD``, or ""."""
-    match = _URL_DAY.search(url or "")
-    if not match:
-        return ""
-    try:
-        return date(*(int(g) for g in match.groups())).isoformat()
-    except ValueError:
-        return ""
-
-
-def local_publication_day(published: str, url: str) -> str:
-    """``published``, or the day of ``url``'s ``/YYYY/MM/DD/`` path when ``published`` is a UTC
-    timestamp one day off it: a late-evening (or early-morning) post stamped in UTC falls on the
-    next (previous) day, while the site dates it, in its URL, by its own clock."""
-    day = url_day(url)
-    if not day or len(published) <= 10 or not published.endswith(("+00:00", "Z")) or published[:10] == day:
-        return published
-    try:
-        apart = abs((date.fromisoformat(published[:10]) - date.fromisoformat(day)).days)
-    except ValueError:
-        return published
-    return day if apart == 1 else published

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import trafilatura
@@ -145,3 +145,31 @@ def read_metadata(tree: Any, url: str) -> Any:
 
 
 # --- the extractor ------------------------------------------------------------------------------
+
+
+_URL_DAY = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:/|-|$)")
+
+
+def url_day(url: str) -> str:
+    """The ``/YYYY/MM/DD/`` day in ``url`` as ``YYYY-MM-DD``, or ""."""
+    match = _URL_DAY.search(url or "")
+    if not match:
+        return ""
+    try:
+        return date(*(int(g) for g in match.groups())).isoformat()
+    except ValueError:
+        return ""
+
+
+def local_publication_day(published: str, url: str) -> str:
+    """``published``, or the day of ``url``'s ``/YYYY/MM/DD/`` path when ``published`` is a UTC
+    timestamp one day off it: a late-evening (or early-morning) post stamped in UTC falls on the
+    next (previous) day, while the site dates it, in its URL, by its own clock."""
+    day = url_day(url)
+    if not day or len(published) <= 10 or not published.endswith(("+00:00", "Z")) or published[:10] == day:
+        return published
+    try:
+        apart = abs((date.fromisoformat(published[:10]) - date.fromisoformat(day)).days)
+    except ValueError:
+        return published
+    return day if apart == 1 else published

@@ -1,6 +1,7 @@
-"""Generic repairs around trafilatura (``pipelines.extract_cleanup``) and their use by the
-extraction stage: early end tags, JSON-LD ``articleBody``, the jusText rescue, the headline,
-author bio, reference list and cookie panel cut from the text."""
+"""Generic repairs and clean-ups around trafilatura (``pipelines.extract_repair``,
+``pipelines.extract_cleanup``) and their use by the extraction stage: early end tags, tree
+repairs, JSON-LD ``articleBody``, the jusText rescue, the headline, author bio, reference list,
+closing chrome and cookie panel cut from the text, the URL-day date rule."""
 
 from __future__ import annotations
 
@@ -20,11 +21,22 @@ from pipelines.extract_cleanup import (
     drop_template_runs,
     drop_title_line,
     jsonld_article_body,
-    local_publication_day,
-    repair_end_tags,
     rescue_text,
     structured_body,
 )
+from pipelines.extract_repair import (
+    drop_streaming_fallbacks,
+    label_disclosure_controls,
+    open_disclosure_panels,
+    open_misplaced_navigation,
+    open_quotation_figures,
+    place_streamed_segments,
+    repair_end_tags,
+    restore_headings,
+    unlink_article_link_lists,
+    wrap_prose_tails,
+)
+from pipelines.metadata import local_publication_day
 
 SENTENCES = [
     "The harbour board met on Tuesday evening to discuss the replacement of the north quay cranes.",
@@ -190,3 +202,96 @@ def test_drop_call_to_action_lines() -> None:
     assert drop_call_to_action_lines(f"{body}\nWHERE TO BUY\n- Check Price on Amazon\nGet started today") == body
     long = "Contact us and the harbour board will explain the whole crane replacement plan to you in detail."
     assert drop_call_to_action_lines(f"{body}\n{long}") == f"{body}\n{long}"
+
+
+def _text(tree) -> str:  # noqa: ANN001
+    return " ".join(" ".join(tree.itertext()).split())
+
+
+def test_streamed_segments_are_placed_and_their_fallbacks_dropped() -> None:
+    html = ("<html><body><article><p>Lead paragraph of the story.</p><!--$?--><template id=\"B:0\"></template>"
+            "<div>Loading paragraph...</div><!--/$--><p>Closing paragraph.</p></article><footer>Footer</footer>"
+            "<div hidden id=\"S:0\"><p>The streamed middle of the story.</p></div>"
+            "<script>$RC(\"B:0\",\"S:0\")</script></body></html>")
+    repaired = drop_streaming_fallbacks(html)
+    assert "Loading paragraph" not in repaired
+    assert drop_streaming_fallbacks("<html><body><p>x</p></body></html>") == "<html><body><p>x</p></body></html>"
+    tree = trafilatura.load_html(repaired)
+    assert place_streamed_segments(tree) == 1
+    article = tree.find(".//article")
+    assert [_text(p) for p in article] == ["Lead paragraph of the story.", "The streamed middle of the story.",
+                                           "Closing paragraph."]
+    assert not tree.xpath("//div[@hidden]")
+
+
+def test_quotation_figures_with_a_caption_are_opened() -> None:
+    html = ("<html><body><article><figure><blockquote><p>We rebuilt the quay in a year.</p></blockquote>"
+            "<figcaption>Ana Ruiz, harbour master</figcaption></figure>"
+            "<figure class='wp-block-pullquote'><blockquote><p>A pull quote.</p></blockquote></figure>"
+            "<figure class='twitter-tweet'><blockquote>A tweet</blockquote><figcaption>x</figcaption></figure>"
+            "</article></body></html>")
+    tree = trafilatura.load_html(html)
+    assert open_quotation_figures(tree) == 1
+    assert [f.tag for f in tree.iter("figure", "div")] == ["div", "figure", "figure"]
+
+
+def test_collapsed_disclosure_panels_are_opened() -> None:
+    html = ("<html><body><article><button aria-controls='a1' aria-expanded='false'>How long?</button>"
+            "<div id='a1' class='panel hidden' style='display:none'>About eighteen months from the order.</div>"
+            "<nav><button aria-controls='m1'>Menu</button><div id='m1' hidden>Home News Sport Weather Contact</div>"
+            "</nav></article></body></html>")
+    tree = trafilatura.load_html(html)
+    assert open_disclosure_panels(tree) == 1
+    panel = tree.xpath("//div[@id='a1']")[0]
+    assert panel.get("class") == "panel" and "none" not in panel.get("style")
+    assert "hidden" in tree.xpath("//div[@id='m1']")[0].attrib
+
+
+def test_loose_prose_after_a_block_is_wrapped() -> None:
+    html = ("<html><body><div class='body'>Intro words.<div class='ad'></div> The cranes will be replaced"
+            " next spring after the board approves the final budget.<b>bold</b> short tail</div></body></html>")
+    tree = trafilatura.load_html(html)
+    assert wrap_prose_tails(tree) == 1
+    assert _text(tree.find(".//p")).startswith("The cranes will be replaced")
+    assert tree.find(".//b").tail == " short tail"
+
+
+def test_link_lists_in_the_running_text_are_unlinked() -> None:
+    prose = "".join(f"<p>{s}</p>" for s in SENTENCES[:3])
+    tools = "<ul><li><a href='/a'>Harbour crane A</a></li><li><a href='/b'>Harbour crane B</a></li></ul>"
+    related = ("<p>Related articles:</p><ul><li><a href='/c'>Old cranes</a></li>"
+               "<li><a href='/d'>New quay</a></li></ul>")
+    html = (f"<html><body><article>{prose}<p>The two models compared:</p>{tools}{related}</article>"
+            f"<nav><ul><li><a href='/'>Home</a></li><li><a href='/n'>News</a></li></ul></nav></body></html>")
+    tree = trafilatura.load_html(html)
+    assert unlink_article_link_lists(tree) == 1
+    assert [len(u.findall(".//a")) for u in tree.iter("ul")] == [0, 2, 2]
+
+
+def test_lost_subheadings_are_restored_above_their_paragraph() -> None:
+    html = (f"<html><body><article><p>{SENTENCES[0]}</p><h2>What the board decided</h2><p>{SENTENCES[1]}</p>"
+            f"<h3>Kept heading</h3><p>{SENTENCES[2]}</p></article></body></html>")
+    tree = trafilatura.load_html(html)
+    text = "\n".join([SENTENCES[0], SENTENCES[1], "Kept heading", SENTENCES[2]])
+    assert restore_headings(tree, text) == "\n".join(
+        [SENTENCES[0], "What the board decided", SENTENCES[1], "Kept heading", SENTENCES[2]])
+    assert restore_headings(tree, SENTENCES[0]) == SENTENCES[0]
+
+
+def test_disclosure_buttons_are_read_as_text() -> None:
+    html = ("<html><body><article><button aria-controls='q1'>How long will the works take?</button>"
+            "<div id='q1'>About eighteen months from the order.</div>"
+            "<button aria-controls='m1'>Open the menu</button><div id='m1' class='menu'>Home News Sport Weather</div>"
+            "<button aria-controls='q2'>Play</button><div id='q2'>A short clip of the quay works.</div>"
+            "</article></body></html>")
+    tree = trafilatura.load_html(html)
+    assert label_disclosure_controls(tree) == 1
+    assert [_text(p) for p in tree.iter("p")] == ["How long will the works take?"]
+
+
+def test_navigation_holding_the_article_is_opened() -> None:
+    html = (f"<html><body><nav><a href='/'>Home</a></nav><nav class='navbar'><ul><li>Menu</li></ul>"
+            f"<main><article>{paragraphs()}</article></main></nav></body></html>")
+    tree = trafilatura.load_html(html)
+    assert open_misplaced_navigation(tree) == 1
+    assert [e.tag for e in tree.find("body")] == ["nav", "div"]

@@ -1,0 +1,377 @@
+"""Page repairs before trafilatura reads a page (``pipelines.extract``): text a browser shows
+but trafilatura never sees.
+
+* ``repair_end_tags``: a page that closes ``</body></html>`` early and goes on with its
+  content; browsers (HTML5 parsing) keep reading, libxml2 drops the rest.
+* ``repair_tree``: React's streamed segments put in place (``drop_streaming_fallbacks``,
+  ``place_streamed_segments``), attributed quotations in ``<figure>`` read as text
+  (``open_quotation_figures``), collapsed disclosure panels opened and their buttons read as text
+  (``open_disclosure_panels``, ``label_disclosure_controls``), a ``<nav>`` wrapping the article read
+  as a division (``open_misplaced_navigation``), loose prose between blocks wrapped in paragraphs
+  (``wrap_prose_tails``), link lists of the running text unlinked (``unlink_article_link_lists``).
+* ``restore_headings`` (after extraction): the subheadings trafilatura dropped above paragraphs
+  it kept.
+
+Each rule was measured on the dev corpus (``benchmarks/eval_extraction.py``), tuned on the
+even pages and confirmed on the odd ones; none of them uses a string of a particular site.
+lxml proxies cost here (trafilatura's tree builds a Python object per element visited): the
+repairs filter in XPath or on the raw HTML first where they can.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+from pipelines.extract_cleanup import line_key
+
+_END_TAG = re.compile(r"</(body|html)\s*>", re.IGNORECASE)
+
+
+def repair_end_tags(html: str) -> str:
+    """``html`` without ``</body>`` / ``</html>`` end tags that are not the last of their kind.
+
+    HTML5 parsers ignore such early end tags and keep the content after them in the body;
+    libxml2 (lxml, trafilatura) stops there and loses the rest of the page.
+    """
+    kinds = [kind.lower() for kind in _END_TAG.findall(html)]  # one pass, ~0.3 ms on a 200 kB page
+    if len(kinds) == len(set(kinds)):
+        return html
+    last = {m.group(1).lower(): m.start() for m in _END_TAG.finditer(html)}
+    keep = set(last.values())
+    return _END_TAG.sub(lambda m: m.group(0) if m.start() in keep else "", html)
+
+
+_STREAM_SEGMENT = '<div hidden id="S:'
+_STREAM_FALLBACK = re.compile(
+    r'(<template id="B:[0-9a-z]+"></template>)(?:(?!<template|<!--/\$-->).){0,4000}?<!--/\$-->', re.DOTALL)
+_STREAM_SWAP = re.compile(r'\$RC\("(B:[0-9a-z]+)","(S:[0-9a-z]+)"\)')
+
+
+def drop_streaming_fallbacks(html: str) -> str:
+    """``html`` without the fallbacks ("Loading…", skeletons) of React's pending streamed boundaries
+    (``<!--$?--><template id="B:n"></template>fallback<!--/$-->``), on pages that stream segments.
+
+    The fallback ends at a comment, which the parsed tree no longer holds, so it goes here."""
+    if _STREAM_SEGMENT not in html:
+        return html
+    return _STREAM_FALLBACK.sub(r"\1", html)
+
+
+def _remove_keeping_tail(element: Any) -> None:
+    """Remove ``element`` from its parent, its tail text going to the previous node."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail and element.tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def place_streamed_segments(tree: Any) -> int:
+    """Move React's streamed segments into their boundaries, as the page's ``$RC("B:n","S:m")``
+    calls do in a browser; returns how many moved.
+
+    A streaming page (React 18+, Next.js app router) ends with ``<div hidden id="S:m">`` blocks that
+    a script swaps into the ``<template id="B:n">`` placeholders of the article; without the swap the
+    text sits hidden after the footer. Only completed boundaries (``$RC``) are placed: the inner
+    ``$RS`` segments, when placed as well, made trafilatura pick a comment thread over the post."""
+    segments = {e.get("id"): e for e in tree.iterfind(".//div[@hidden]") if (e.get("id") or "").startswith("S:")}
+    if not segments:
+        return 0
+    slots = {e.get("id"): e for e in tree.iter("template") if (e.get("id") or "").startswith("B:")}
+    pairs = [pair for script in tree.iter("script") for pair in _STREAM_SWAP.findall(script.text or "")]
+    if not pairs:  # scripts stripped (a saved page): boundaries and segments share their number
+        pairs = [("B:" + sid[2:], sid) for sid in segments]
+    moved = 0
+    for slot_id, segment_id in pairs:
+        slot, segment = slots.get(slot_id), segments.pop(segment_id, None)
+        if slot is None or segment is None or slot.getparent() is None:
+            continue
+        parent = slot.getparent()
+        index = parent.index(slot)
+        for offset, child in enumerate(list(segment)):
+            parent.insert(index + 1 + offset, child)
+        _remove_keeping_tail(slot)
+        _remove_keeping_tail(segment)
+        moved += 1
+    return moved
+
+
+_EMBEDDED_MEDIA = ("embed", "tweet", "twitter", "instagram", "tiktok", "facebook")
+
+
+def open_quotation_figures(tree: Any) -> int:
+    """Read ``<figure>``s holding a ``<blockquote>`` and a ``<figcaption>`` (an attributed
+    quotation: testimonial, interview quote) as ``<div>``s; returns how many.
+
+    trafilatura drops every ``<figure>``; a pull quote without a caption (usually a repeat of the
+    article or a definition box) and social-media embeds stay figures."""
+    opened = 0
+    for figure in tree.xpath("//figure[.//blockquote and .//figcaption]"):
+        names = " ".join([figure.get("class") or ""] + [q.get("class") or "" for q in figure.iter("blockquote")])
+        if any(word in names.lower() for word in _EMBEDDED_MEDIA):
+            continue
+        figure.tag = "div"
+        opened += 1
+    return opened
+
+
+_HIDING_CLASSES = frozenset({"hidden", "hide", "collapse", "collapsed"})
+_HIDING_STYLE = re.compile(
+    r"(display\s*:\s*none|visibility\s*:\s*hidden|height\s*:\s*0(px)?|overflow\s*:\s*hidden)\s*;?")
+_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "form"})
+_MENU_NAMES = re.compile(r"menu|nav|dropdown|off-?canvas|sidepanel|banner|comment", re.IGNORECASE)
+
+
+def _reveal(element: Any) -> None:
+    """Strip the markers that hide ``element`` (hidden class tokens and attributes, hiding styles)."""
+    if element.get("class") is not None:
+        element.set("class", " ".join(c for c in element.get("class").split() if c not in _HIDING_CLASSES))
+    for attribute in ("hidden", "aria-hidden"):
+        element.attrib.pop(attribute, None)
+    if element.get("style"):
+        element.set("style", _HIDING_STYLE.sub("", element.get("style")))
+
+
+def _elements_by_id(tree: Any, ids: set[str]) -> list[Any]:
+    """The elements whose ``id`` is one of ``ids`` (filtered by libxml2: no proxy for the others)."""
+    wanted = " " + " ".join(ids) + " "
+    return tree.xpath("//*[@id][contains($wanted, concat(' ', @id, ' '))]", wanted=wanted) if ids else []
+
+
+def open_disclosure_panels(tree: Any, min_words: int = 5) -> int:
+    """Reveal collapsed disclosure panels (accordion answers, "read more" sections): hidden
+    elements whose id a control names in ``aria-controls``; returns how many.
+
+    trafilatura discards hidden elements; a panel the reader opens with a click is page text.
+    Menus, navigation, headers, footers and off-canvas drawers stay hidden."""
+    controlled = {name for e in tree.xpath("//*[@aria-controls]") for name in (e.get("aria-controls") or "").split()}
+    if not controlled:
+        return 0
+    opened = 0
+    for panel in _elements_by_id(tree, controlled):
+        if panel.tag not in ("div", "section", "dd", "p", "ul", "ol"):
+            continue
+        hidden = ("hidden" in panel.attrib or panel.get("aria-hidden") == "true"
+                  or _HIDING_CLASSES & set((panel.get("class") or "").split())
+                  or _HIDING_STYLE.search(panel.get("style") or ""))
+        names = f"{panel.get('class') or ''} {panel.get('id')}"
+        if not hidden or _MENU_NAMES.search(names) or any(a.tag in _CHROME_TAGS for a in panel.iterancestors()):
+            continue
+        if len(" ".join(panel.itertext()).split()) >= min_words:
+            _reveal(panel)
+            opened += 1
+    return opened
+
+
+def label_disclosure_controls(tree: Any, max_words: int = 25, min_panel_words: int = 5) -> int:
+    """Read the ``<button>`` that opens a disclosure panel (``aria-controls`` naming an element of
+    ``min_panel_words`` words or more; an FAQ question, an accordion title) as a paragraph; returns
+    how many. trafilatura drops every button; menu and navigation toggles stay buttons."""
+    buttons = tree.xpath("//button[@aria-controls]")
+    if not buttons:
+        return 0
+    targets = {(b.get("aria-controls") or "").split()[0] for b in buttons if (b.get("aria-controls") or "").split()}
+    panels = {e.get("id"): e for e in _elements_by_id(tree, targets)}
+    labelled = 0
+    for button in buttons:
+        panel = panels.get((button.get("aria-controls") or "").split()[0] if button.get("aria-controls") else "")
+        if panel is None or any(a.tag in _CHROME_TAGS for a in button.iterancestors()):
+            continue
+        if _MENU_NAMES.search(f"{panel.get('class') or ''} {panel.get('id') or ''}"):
+            continue
+        if 2 <= _words(button) <= max_words and _words(panel) >= min_panel_words:
+            button.tag = "p"
+            labelled += 1
+    return labelled
+
+
+def open_misplaced_navigation(tree: Any) -> int:
+    """Read a ``<nav>`` that holds the page's ``<main>`` or an ``<article>`` (a template that wraps the
+    whole page in its navigation bar) as a ``<div>``; returns how many. trafilatura drops every nav."""
+    misplaced = [nav for nav in tree.iter("nav") if next(nav.iter("main", "article"), None) is not None]
+    for nav in misplaced:
+        nav.tag = "div"
+    return len(misplaced)
+
+
+_BLOCK_TAGS = frozenset({"div", "p", "ul", "ol", "table", "section", "h2", "h3", "h4", "figure", "blockquote"})
+_LOOSE_TEXT = etree.XPath(  # tails of children of containers, selected in libxml2 (no proxies)
+    "(//div|//section|//article|//td|//span)/text()[string-length(normalize-space()) >= $chars]"
+    "[preceding-sibling::node()[1][self::*]]")
+_SENTENCE_END = re.compile(r"[.!?…:;)\"”’]$")
+
+
+def wrap_prose_tails(tree: Any, min_words: int = 12) -> int:
+    """Wrap runs of prose that sit loose between block elements (``<div>…</div> Text goes on.``)
+    in ``<p>`` elements; returns how many.
+
+    trafilatura loses such text, typically the sentences after an ad slot placed mid-paragraph.
+    A run qualifies with ``min_words`` words ending like a sentence, after a child of a container
+    that holds block elements (text after inline elements stays as it is)."""
+    loose = []
+    for text in _LOOSE_TEXT(tree, chars=2 * min_words):
+        child = text.getparent()  # the element whose tail the text is
+        tail = (child.tail or "").strip()
+        if len(tail.split()) < min_words or not _SENTENCE_END.search(tail):
+            continue
+        if any(sibling.tag in _BLOCK_TAGS for sibling in child.getparent()):
+            loose.append((child, tail))
+    for child, tail in loose:
+        paragraph = child.makeelement("p", {})
+        paragraph.text, child.tail = tail, None
+        child.addnext(paragraph)
+    return len(loose)
+
+
+_LIST_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "menu"})
+_LIST_CHROME_NAMES = re.compile(
+    r"menu|nav|related|share|social|footer|sidebar|breadcrumb|tags|widget|toc|table-of-contents", re.IGNORECASE)
+_RELATED_INTRO = re.compile(
+    r"\b(related|learn more|read more|more from|other (posts|articles|stories)|you may (also )?(like|enjoy)|see also"
+    r"|further reading|resources|useful links|links|recommended (reading|articles|posts)|popular (posts|articles))\b",
+    re.IGNORECASE)
+
+
+def _words(element: Any) -> int:
+    """Words in ``element``'s text."""
+    return len(" ".join(element.itertext()).split())
+
+
+def _is_article_link_list(items: Any, parent: Any, min_paragraphs: int) -> bool:
+    """Whether the list ``items`` (``<ul>``/``<ol>``) under ``parent`` sits in the article's running text:
+    not in page chrome, among ``min_paragraphs`` sentence-length paragraphs, not introduced as
+    "related / read more / resources" links."""
+    if any(a.tag in _LIST_CHROME_TAGS for a in items.iterancestors()):
+        return False
+    if any(_LIST_CHROME_NAMES.search(f"{e.get('class') or ''} {e.get('id') or ''}") for e in (items, parent)):
+        return False
+    if sum(1 for p in parent if p.tag == "p" and _words(p) >= 8) < min_paragraphs:
+        return False
+    intro = items.getprevious()
+    intro_text = " ".join(intro.itertext()) if intro is not None else ""
+    return not (intro_text and len(intro_text.split()) <= 15 and _RELATED_INTRO.search(intro_text))
+
+
+def unlink_article_link_lists(tree: Any, min_items: int = 2, min_paragraphs: int = 2) -> int:
+    """Turn the links of lists made mostly of links (half their words or more) into plain text when
+    the list sits in the article's running text (see ``_is_article_link_list``); returns how many lists.
+
+    trafilatura drops link-dense lists as navigation; inside an article they are its content
+    (the courses, products, sources or tools it names)."""
+    unlinked = 0
+    for items in list(tree.iter("ul", "ol")):
+        parent = items.getparent()
+        if parent is None or sum(1 for child in items if child.tag == "li") < min_items:
+            continue
+        if sum(1 for p in parent if p.tag == "p") < min_paragraphs:  # cheap; _is_article_link_list checks more
+            continue
+        links = items.findall(".//a")
+        if not links:
+            continue
+        total = _words(items)
+        if not total or sum(_words(a) for a in links) < 0.5 * total:
+            continue
+        if _is_article_link_list(items, parent, min_paragraphs):
+            for link in links:
+                link.tag = "span"
+            unlinked += 1
+    return unlinked
+
+
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_HEADING_CHROME = frozenset({"nav", "header", "footer", "aside", "form"})
+
+
+def _next_block(element: Any) -> Any:
+    """The next sibling element of ``element`` that holds text, or None."""
+    following = element.getnext()
+    while following is not None and (not isinstance(following.tag, str) or not "".join(following.itertext()).strip()):
+        following = following.getnext()
+    return following
+
+
+def _heading_text(heading: Any, max_words: int) -> str:
+    """The text of ``heading`` when it reads as a subheading (``max_words`` words at most), else ""."""
+    text = " ".join(" ".join(heading.itertext()).split())
+    return text if text and len(text.split()) <= max_words else ""
+
+
+def _block_key(heading: Any, min_words: int) -> str:
+    """The key (first 50 characters of ``line_key``) of the paragraph, list or division after ``heading``
+    when it has ``min_words`` words or more, else ""."""
+    block = _next_block(heading)
+    if block is None or block.tag not in ("p", "ul", "ol", "div"):
+        return ""
+    key = line_key(" ".join(block.itertext())[:400])
+    return key[:50] if len(key.split()) >= min_words else ""
+
+
+def _opens_text(heading: Any, text: str, chars: int = 24) -> bool:
+    """Whether the block after ``heading`` starts with ``chars`` characters found verbatim in ``text``
+    (a cheap test before the line-by-line one)."""
+    block = _next_block(heading)
+    start = " ".join("".join(block.itertext())[: 4 * chars].split())[:chars] if block is not None else ""
+    return len(start) == chars and start in text
+
+
+def restore_headings(tree: Any, text: str, max_words: int = 20, min_words: int = 8) -> str:
+    """``text`` with the subheadings (``<h2>``–``<h6>``) it lost put back above the paragraph each opens.
+
+    trafilatura drops the headings of a text block it reads as one ``<div>`` (when the first body
+    candidate it tries is too small) and keeps the paragraphs; a heading outside page chrome comes
+    back only when the line that starts its next block (same first 50 characters, ``min_words``
+    words or more) is in ``text`` and the heading is not."""
+    if not text:
+        return text
+    missing = [(heading, title) for heading in tree.iter(*_HEADINGS)
+               if (title := _heading_text(heading, max_words)) and title not in text and _opens_text(heading, text)]
+    if not missing:  # the common case: every heading is in the text, or its block is not
+        return text
+    lines = text.split("\n")
+    starts: dict[str, int] = {}
+    present: set[str] = set()
+    for index, line in enumerate(lines):
+        key = line_key(line) if len(line) < 40 * max_words else line_key(line[:150])
+        present.add(key)
+        if len(key) >= 30:
+            starts.setdefault(key[:50], index)
+    inserts: dict[int, str] = {}
+    for heading, title in missing:
+        if line_key(title) in present:
+            continue
+        index = starts.get(_block_key(heading, min_words))
+        if index is None or index in inserts or (index and line_key(lines[index - 1]) == line_key(title)):
+            continue
+        if not any(a.tag in _HEADING_CHROME for a in heading.iterancestors()):
+            inserts[index] = title
+    if not inserts:
+        return text
+    merged = (part for index, line in enumerate(lines) for part in (inserts.get(index), line))
+    return "\n".join(part for part in merged if part is not None)
+
+
+def repair_tree(tree: Any, html: str = "") -> Any:
+    """``tree`` (changed in place) with streamed segments placed, quotation figures read as text,
+    collapsed disclosure panels opened (their buttons read as text), a navigation bar holding the
+    article read as a division, loose prose runs wrapped in paragraphs and link lists of the
+    article's running text unlinked. With the page's ``html``, a repair whose markup the page lacks
+    is skipped without walking the tree."""
+    if not html or _STREAM_SEGMENT in html:
+        place_streamed_segments(tree)
+    if not html or ("<blockquote" in html and "<figcaption" in html):
+        open_quotation_figures(tree)
+    if not html or "aria-controls" in html:
+        open_disclosure_panels(tree)
+        label_disclosure_controls(tree)
+    open_misplaced_navigation(tree)
+    wrap_prose_tails(tree)
+    unlink_article_link_lists(tree)
+    return tree
