@@ -26,9 +26,10 @@ How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
    lines are stripped (``pipelines.boilerplate``), a trailing
    "related / more from / about the author / references" block is cut (an inline box under
    such a heading, with the article going on after it, only loses the box), and so are the
-   headline repeated atop the text, a trailing bio of the article's author, the page's closing
-   chrome (appeals, credits, "Last updated" dates, tags), call-to-action lines and runs of
-   template link lines.
+   headline repeated atop the text, a trailing bio of the article's author (by full or first
+   name), the page's closing chrome (appeals, credits, "Written by" lines, disclaimers, "Last
+   updated" dates, tags), call-to-action lines, runs of template link lines and the extra copies
+   of lines the page repeats three times or more.
 6. Classification: not an article (listing page), paywall teaser, too little text.
 7. Metadata normalised: ISO 8601 dates (with time and zone when the page states them; the
    URL's day for a UTC timestamp one day off it), a list of authors, language subtag, canonical URL, site name.
@@ -64,8 +65,10 @@ from pipelines.extract_cleanup import (
     cut_closing_block,
     cut_closing_lines,
     cut_consent_notice,
+    cut_first_name_bio,
     cut_related_block,
     drop_call_to_action_lines,
+    drop_repeated_lines,
     drop_template_runs,
     drop_title_line,
     paragraph_words,
@@ -282,7 +285,8 @@ class ArticleExtractor:
         result = Extraction(text=text.strip(), passes=passes, language=language_of(tree, doc))
         self._metadata(result, tree, html, url)
         if self.trim_title_bio:
-            result.text = cut_author_bio(drop_title_line(result.text, result.title), result.authors).strip()
+            text = cut_author_bio(drop_title_line(result.text, result.title), result.authors)
+            result.text = cut_first_name_bio(text, result.authors).strip()
         if self.trim_related:
             result.text = self._cut_closing(result.text)
         result.drop = self._classify(tree, html, url, raw, result.text)
@@ -290,9 +294,10 @@ class ArticleExtractor:
 
     @staticmethod
     def _cut_closing(text: str) -> str:
-        """``text`` without call-to-action lines, its closing chrome (appeals, credits, dates, tags) and
-        template link lists."""
-        return drop_template_runs(cut_closing_lines(cut_closing_block(drop_call_to_action_lines(text)))).strip()
+        """``text`` without call-to-action lines, its closing chrome (appeals, credits, dates, tags),
+        template link lists and the extra copies of lines repeated three times or more."""
+        text = drop_template_runs(cut_closing_lines(cut_closing_block(drop_call_to_action_lines(text))))
+        return drop_repeated_lines(text).strip()
 
     def _metadata(self, result: Extraction, tree: Any, html: str, url: str) -> None:
         doc = read_metadata(tree, url)

@@ -155,6 +155,56 @@ def cut_author_bio(text: str, authors: list[str], tail_lines: int = 4, min_posit
     return text
 
 
+_FIRST_NAME_BIO = re.compile(r" [a-z]+\b")
+
+
+def cut_first_name_bio(
+    text: str, authors: list[str], tail_lines: int = 4, min_position: float = 0.5, min_words: int = 12,
+) -> str:
+    """``text`` without a trailing author bio that names the author by first name only: one of the
+    last ``tail_lines`` lines, after ``min_position`` of the words and of ``min_words`` words or more,
+    starting with the first name of a two-word-or-longer author followed by a lower-case word
+    ("Jane founded …", "Jean-Luc started …"); it and what follows go. Team bylines ("The … Team") and
+    first names under three letters are ignored."""
+    firsts = {
+        a.split()[0] for a in authors
+        if len(a.split()) >= 2 and len(a.split()[0]) >= 3 and a.split()[0][0].isupper() and a.split()[0] != "The"
+    }
+    if not firsts:
+        return text
+    lines = text.splitlines()
+    starts, seen = [], 0
+    for line in lines:
+        starts.append(seen)
+        seen += len(line.split())
+    for i in [i for i, line in enumerate(lines) if line.strip()][-tail_lines:]:
+        line = lines[i].strip()
+        if starts[i] < min_position * seen or len(line.split()) < min_words:
+            continue
+        if any(line.startswith(first) and _FIRST_NAME_BIO.match(line[len(first) :]) for first in firsts):
+            return "\n".join(lines[:i])
+    return text
+
+
+def drop_repeated_lines(text: str, min_words: int = 8, min_count: int = 3) -> str:
+    """``text`` keeping only the first copy of each line of ``min_words`` words or more that occurs
+    ``min_count`` times or more (same words, case and punctuation aside): a box or a block the page
+    repeats (tabs, carousels, per-section call-outs). Lines seen twice stay: the gold texts keep
+    pull quotes and summaries that restate a paragraph."""
+    lines = text.splitlines()
+    keys = [line_key(line) for line in lines]
+    counts = Counter(key for key in keys if len(key.split()) >= min_words)
+    if not counts or max(counts.values()) < min_count:
+        return text
+    kept, seen = [], set()
+    for line, key in zip(lines, keys, strict=True):
+        if counts.get(key, 0) >= min_count and key in seen:
+            continue
+        seen.add(key)
+        kept.append(line)
+    return "\n".join(kept)
+
+
 _CONSENT = re.compile(
     r"(we|this (web)?site|our (web)?site) uses? cookies|we value your privacy|"
     r"by (continuing to (use|browse)|using) (this|our) (web)?site,? you (agree|accept|consent)",
@@ -242,7 +292,9 @@ _CLOSING_LINE = re.compile(
     r"we need your (help|support)|enjoyed this (piece|article|post|story)|"
     r"would you like to receive (notifications|updates)|"
     r"^(rate this (article|post)|view author page|(back to|see all) (posts|articles|blog))\W*$|"
-    r"^a message from\b",
+    r"^a message from\b|"
+    r"for (general )?informational purposes only|transcripts? may (vary|be revised)|"
+    r"(does|do) not (provide|constitute|offer) (tax|legal|financial|investment|medical)",
     re.IGNORECASE,
 )
 
@@ -272,7 +324,8 @@ _CLOSING_OPENER = re.compile(
     r"^more ways (i|we) can help|^about the (author|writer)\s*[:\-–—]|"
     r"^(this|the) (article|story|post|piece)\b.{0,80}\b(was )?(written|developed|produced) (by|in partnership)|"
     r"^contact (the )?(staff )?(writer|reporter|author|editor)\b|"
-    r"^(want|ready) to (learn|know|read) more\b|^(still )?have (any )?(more )?questions\?|^would you like to\b",
+    r"^(want|ready) to (learn|know|read) more\b|^(still )?have (any )?(more )?questions\?|^would you like to\b|"
+    r"^(written|reviewed|edited|fact[- ]checked) by\b\W*(\w+\W*){0,4}$",
     re.IGNORECASE,
 )
 

@@ -16,8 +16,10 @@ from pipelines.extract_cleanup import (
     cut_closing_block,
     cut_closing_lines,
     cut_consent_notice,
+    cut_first_name_bio,
     cut_related_block,
     drop_call_to_action_lines,
+    drop_repeated_lines,
     drop_template_runs,
     drop_title_line,
     jsonld_article_body,
@@ -295,3 +297,36 @@ def test_navigation_holding_the_article_is_opened() -> None:
     tree = trafilatura.load_html(html)
     assert open_misplaced_navigation(tree) == 1
     assert [e.tag for e in tree.find("body")] == ["nav", "div"]
+
+
+def test_cut_first_name_bio() -> None:
+    body = "\n".join(SENTENCES)
+    bio = "Jane founded the Harbour Courier in 2014 to cover the ports, the ferries and the people who work them."
+    assert cut_first_name_bio(f"{body}\n{bio}", ["Jane Roe"]) == body
+    assert cut_first_name_bio(f"{body}\n{bio}", ["John Doe"]) == f"{body}\n{bio}"
+    team = "Investors said the cranes would be the first of many upgrades across the whole of the harbour this year."
+    assert cut_first_name_bio(f"{body}\n{team}", ["The Investors Team"]) == f"{body}\n{team}"
+    short = "Jane thanks the crew."  # under 12 words: a sentence of the story, not a bio
+    assert cut_first_name_bio(f"{body}\n{short}", ["Jane Roe"]) == f"{body}\n{short}"
+
+
+def test_drop_repeated_lines_keeps_one_copy_of_a_thrice_repeated_box() -> None:
+    box = "Book a free consultation with our harbour engineers to plan your own quay upgrade."
+    html = (f"<html><body><article><p>{SENTENCES[0]}</p><div class='callout'><p>{box}</p></div>"
+            f"<p>{SENTENCES[1]}</p><div class='callout'><p>{box}</p></div><p>{SENTENCES[2]}</p>"
+            f"<div class='callout'><p>{box}</p></div><p>{SENTENCES[3]}</p></article></body></html>")
+    text = "\n".join(p.text_content() for p in trafilatura.load_html(html).iter("p"))
+    assert drop_repeated_lines(text).splitlines() == [SENTENCES[0], box, SENTENCES[1], SENTENCES[2], SENTENCES[3]]
+    twice = "\n".join([SENTENCES[0], box, SENTENCES[1], box])  # a pull quote restating a paragraph stays
+    assert drop_repeated_lines(twice) == twice
+
+
+def test_closing_disclaimers_and_credit_lines_are_cut() -> None:
+    body = "\n".join(SENTENCES * 3)
+    disclaimer = ("This material is provided for informational purposes only and does not provide legal "
+                  "or tax advice.")
+    assert cut_closing_lines(f"{body}\n{disclaimer}") == body
+    credit = "Written by Jane Roe\nJane Roe covers ports and shipping for the Courier."
+    assert cut_closing_block(f"{body}\n{credit}") == body
+    story = f"{body}\nWritten by hand, the harbour log of 1890 still records every crane the board ever bought."
+    assert cut_closing_block(story) == story
