@@ -16,7 +16,10 @@ def test_overlapping_runs_one_crawls_the_other_exits(tmp_path, demo_site) -> Non
     data = tmp_path / "data"
     env = scrapy_env(data)
     cmd = scrapy_cmd(["crawlall", "--group", "demo"], settings)
-    first = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # the first run crawls slowly, so that it still holds the lock when the second has started
+    # (on a fast machine the demo crawl used to finish before the second process was up)
+    slow = scrapy_cmd(["crawlall", "--group", "demo"], {**settings, "DOWNLOAD_DELAY": 1.0})
+    first = subprocess.Popen(slow, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lock_file = data / "crawlall.lock"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # wait until the first run holds the lock
