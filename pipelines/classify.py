@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 _TEASER_END = ("…", "...")
 
 
-def listing_share(tree: Any, text: str) -> float:
+def listing_share(tree: Any, text: str, stop_below: float = 0.0) -> float:
     """Share of the extracted words in lines that look like a listing: link texts (also as
     list items, which trafilatura writes ``- item``) and truncated teasers ending in an ellipsis.
 
@@ -21,14 +21,24 @@ def listing_share(tree: Any, text: str) -> float:
     an article is mostly paragraphs that are none of these. List items of plain text (a
     guide's bullet points) are prose: on the dev corpus counting every list item dropped 25
     of 400 real articles.
+
+    With ``stop_below`` the answer is exact only when it is ``stop_below`` or more: lines are
+    read longest first, and as soon as the share can no longer reach ``stop_below`` the bound
+    reached so far (below it) is returned. On an article that stops after its few long
+    paragraphs; testing every line against every anchor text was ~1 ms a page.
     """
+    lines = [line for line in (" ".join(raw.split()) for raw in text.splitlines()) if line]
+    total = sum(len(line.split()) for line in lines)
+    if not total:
+        return 0.0
     anchors = {" ".join(" ".join(a.itertext()).split()).lower() for a in tree.iter("a")}
     anchors = {a for a in anchors if len(a.split()) >= 2}
-    total = listed = 0
-    for raw in text.splitlines():
-        line = " ".join(raw.split())
+    if stop_below > 0:
+        lines.sort(key=len, reverse=True)
+    listed, remaining = 0, total
+    for line in lines:
         words = len(line.split())
-        total += words
+        remaining -= words
         lowered = line.lower()
         if lowered.startswith(("- ", "* ", "• ")):
             lowered = lowered[2:]
@@ -37,7 +47,9 @@ def listing_share(tree: Any, text: str) -> float:
         else:  # headlines glued into one line, or a link inside a list item: count the anchor texts
             in_links = min(words, sum(len(a.split()) for a in anchors if a in lowered))
             listed += words if line[:2] in ("- ", "* ", "• ") and in_links * 2 >= words else in_links
-    return listed / total if total else 0.0
+        if listed + remaining < stop_below * total:
+            return (listed + remaining) / total
+    return listed / total
 
 
 def prose_words(text: str, min_line_words: int = 8) -> int:

@@ -324,7 +324,7 @@ class ArticleExtractor:
 
     def _classify(self, tree: Any, html: str, url: str, raw: str, text: str) -> ExtractionDrop | None:
         max_share = self.listing_url_link_share if looks_like_listing_url(url) else self.max_link_share
-        if text and listing_share(tree, text) >= max_share:
+        if text and listing_share(tree, text, stop_below=max_share) >= max_share:
             return NotAnArticle(f"Mostly headlines, links and teasers (a listing page): {url}")
         words = prose_words(text)
         if words < self.paywall_max_words:
