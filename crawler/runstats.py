@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,13 @@ def log_to_run_file(settings: Any, logfile: str | None, command: str) -> Path:
         return Path(logfile)
     log_dir = Path(settings.get("DATA_DIR")) / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    path = log_dir / f"{command}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
+    stamp = f"{command}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
+    for n in itertools.count():
+        path = log_dir / (f"{stamp}.log" if n == 0 else f"{stamp}-{n}.log")
+        try:  # claimed atomically: runs started in the same second (a cron overlap) get files of their own
+            path.open("x").close()
+            break
+        except FileExistsError:
+            continue
     settings.set("LOG_FILE", str(path), priority="cmdline")
     return path

@@ -64,3 +64,12 @@ def test_job_dir_resumes_a_killed_run_and_never_reuses_a_finished_one(tmp_path) 
     assert job_dir(tmp_path, "site", "20260102T000000Z") == first
     (first / FINISHED_MARKER).write_text("finished")
     assert job_dir(tmp_path, "site", "20260102T000000Z") == tmp_path / "site" / "20260102T000000Z"
+
+
+def test_runs_started_in_the_same_second_log_to_two_files(tmp_path) -> None:
+    from scrapy.settings import Settings
+
+    from crawler.runstats import log_to_run_file
+
+    paths = [log_to_run_file(Settings({"DATA_DIR": str(tmp_path)}), None, "crawlall") for _ in range(3)]
+    assert len(set(paths)) == 3 and all(p.parent == tmp_path / "logs" for p in paths)
