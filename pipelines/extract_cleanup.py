@@ -134,6 +134,16 @@ _BIO_LEAD = re.compile(r"^(about|written by|reviewed by|by)\s*:?\s*", re.IGNOREC
 _BIO_REST = re.compile(r"\s*(,|\(|is\b|was\b|has\b|$)")
 
 
+def _tail_lines(lines: list[str], count: int, min_position: float) -> list[int]:
+    """Indexes of the last ``count`` non-blank ``lines`` that start after ``min_position`` of the words."""
+    starts, seen = [], 0
+    for line in lines:
+        starts.append(seen)
+        seen += len(line.split())
+    last = [i for i, line in enumerate(lines) if line.strip()][-count:]
+    return [i for i in last if starts[i] >= min_position * seen]
+
+
 def cut_author_bio(text: str, authors: list[str], tail_lines: int = 4, min_position: float = 0.5) -> str:
     """``text`` without a trailing author bio: one of the last ``tail_lines`` lines, after
     ``min_position`` of the words, starting with an author's full name followed by "is", "has",
@@ -142,13 +152,7 @@ def cut_author_bio(text: str, authors: list[str], tail_lines: int = 4, min_posit
     if not names:
         return text
     lines = text.splitlines()
-    starts, seen = [], 0
-    for line in lines:
-        starts.append(seen)
-        seen += len(line.split())
-    for i in [i for i, line in enumerate(lines) if line.strip()][-tail_lines:]:
-        if starts[i] < min_position * seen:
-            continue
+    for i in _tail_lines(lines, tail_lines, min_position):
         line = _BIO_LEAD.sub("", lines[i].strip()).lower()
         if any(line.startswith(name) and _BIO_REST.match(line[len(name) :]) for name in names):
             return "\n".join(lines[:i])
@@ -173,13 +177,9 @@ def cut_first_name_bio(
     if not firsts:
         return text
     lines = text.splitlines()
-    starts, seen = [], 0
-    for line in lines:
-        starts.append(seen)
-        seen += len(line.split())
-    for i in [i for i, line in enumerate(lines) if line.strip()][-tail_lines:]:
+    for i in _tail_lines(lines, tail_lines, min_position):
         line = lines[i].strip()
-        if starts[i] < min_position * seen or len(line.split()) < min_words:
+        if len(line.split()) < min_words:
             continue
         if any(line.startswith(first) and _FIRST_NAME_BIO.match(line[len(first) :]) for first in firsts):
             return "\n".join(lines[:i])
