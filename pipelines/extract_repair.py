@@ -127,6 +127,17 @@ _HIDING_CLASSES = frozenset({"hidden", "hide", "collapse", "collapsed"})
 _HIDING_STYLE = re.compile(
     r"(display\s*:\s*none|visibility\s*:\s*hidden|height\s*:\s*0(px)?|overflow\s*:\s*hidden)\s*;?")
 _CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "form"})
+
+
+def _in_chrome(element: Any, tags: frozenset[str] = _CHROME_TAGS) -> bool:
+    """Whether ``element`` sits inside page chrome (one of ``tags``)."""
+    return any(ancestor.tag in tags for ancestor in element.iterancestors())
+
+
+def _first_controlled(control: Any) -> str:
+    """The first id named by ``control``'s ``aria-controls``, or ""."""
+    ids = (control.get("aria-controls") or "").split()
+    return ids[0] if ids else ""
 _MENU_NAMES = re.compile(r"menu|nav|dropdown|off-?canvas|sidepanel|banner|comment", re.IGNORECASE)
 
 
@@ -163,7 +174,7 @@ def open_disclosure_panels(tree: Any, min_words: int = 5) -> int:
                   or _HIDING_CLASSES & set((panel.get("class") or "").split())
                   or _HIDING_STYLE.search(panel.get("style") or ""))
         names = f"{panel.get('class') or ''} {panel.get('id')}"
-        if not hidden or _MENU_NAMES.search(names) or any(a.tag in _CHROME_TAGS for a in panel.iterancestors()):
+        if not hidden or _MENU_NAMES.search(names) or _in_chrome(panel):
             continue
         if len(" ".join(panel.itertext()).split()) >= min_words:
             _reveal(panel)
@@ -178,12 +189,12 @@ def label_disclosure_controls(tree: Any, max_words: int = 25, min_panel_words: i
     buttons = tree.xpath("//button[@aria-controls]")
     if not buttons:
         return 0
-    targets = {(b.get("aria-controls") or "").split()[0] for b in buttons if (b.get("aria-controls") or "").split()}
+    targets = {target for b in buttons if (target := _first_controlled(b))}
     panels = {e.get("id"): e for e in _elements_by_id(tree, targets)}
     labelled = 0
     for button in buttons:
-        panel = panels.get((button.get("aria-controls") or "").split()[0] if button.get("aria-controls") else "")
-        if panel is None or any(a.tag in _CHROME_TAGS for a in button.iterancestors()):
+        panel = panels.get(_first_controlled(button))
+        if panel is None or _in_chrome(button):
             continue
         if _MENU_NAMES.search(f"{panel.get('class') or ''} {panel.get('id') or ''}"):
             continue
@@ -231,7 +242,7 @@ def wrap_prose_tails(tree: Any, min_words: int = 12) -> int:
     return len(loose)
 
 
-_LIST_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "menu"})
+_LIST_CHROME_TAGS = _CHROME_TAGS | {"menu"}
 _LIST_CHROME_NAMES = re.compile(
     r"menu|nav|related|share|social|footer|sidebar|breadcrumb|tags|widget|toc|table-of-contents", re.IGNORECASE)
 _RELATED_INTRO = re.compile(
@@ -249,7 +260,7 @@ def _is_article_link_list(items: Any, parent: Any, min_paragraphs: int) -> bool:
     """Whether the list ``items`` (``<ul>``/``<ol>``) under ``parent`` sits in the article's running text:
     not in page chrome, among ``min_paragraphs`` sentence-length paragraphs, not introduced as
     "related / read more / resources" links."""
-    if any(a.tag in _LIST_CHROME_TAGS for a in items.iterancestors()):
+    if _in_chrome(items, _LIST_CHROME_TAGS):
         return False
     if any(_LIST_CHROME_NAMES.search(f"{e.get('class') or ''} {e.get('id') or ''}") for e in (items, parent)):
         return False
@@ -287,7 +298,6 @@ def unlink_article_link_lists(tree: Any, min_items: int = 2, min_paragraphs: int
 
 
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
-_HEADING_CHROME = frozenset({"nav", "header", "footer", "aside", "form"})
 
 
 def _next_block(element: Any) -> Any:
@@ -350,7 +360,7 @@ def restore_headings(tree: Any, text: str, max_words: int = 20, min_words: int =
         index = starts.get(_block_key(heading, min_words))
         if index is None or index in inserts or (index and line_key(lines[index - 1]) == line_key(title)):
             continue
-        if not any(a.tag in _HEADING_CHROME for a in heading.iterancestors()):
+        if not _in_chrome(heading):
             inserts[index] = title
     if not inserts:
         return text

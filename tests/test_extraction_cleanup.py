@@ -330,3 +330,11 @@ def test_closing_disclaimers_and_credit_lines_are_cut() -> None:
     assert cut_closing_block(f"{body}\n{credit}") == body
     story = f"{body}\nWritten by hand, the harbour log of 1890 still records every crane the board ever bought."
     assert cut_closing_block(story) == story
+
+
+def test_disclosure_control_naming_no_id_is_left_alone() -> None:
+    tree = trafilatura.load_html(
+        '<html><body><button aria-controls="  ">Open the panel</button>'
+        f'<div id="x">{SENTENCES[0]}</div><p>{SENTENCES[1]}</p></body></html>'
+    )
+    assert label_disclosure_controls(tree) == 0 and next(tree.iter("button"), None) is not None
