@@ -8,7 +8,8 @@ but trafilatura never sees.
   (``open_quotation_figures``), collapsed disclosure panels opened and their buttons read as text
   (``open_disclosure_panels``, ``label_disclosure_controls``), a ``<nav>`` wrapping the article read
   as a division (``open_misplaced_navigation``), loose prose between blocks wrapped in paragraphs
-  (``wrap_prose_tails``), link lists of the running text unlinked (``unlink_article_link_lists``).
+  (``wrap_prose_tails``), bare prose divisions among paragraphs read as paragraphs
+  (``read_prose_divisions``), link lists of the running text unlinked (``unlink_article_link_lists``).
 * ``restore_headings`` (after extraction): the subheadings trafilatura dropped above paragraphs
   it kept.
 
@@ -242,6 +243,35 @@ def wrap_prose_tails(tree: Any, min_words: int = 12) -> int:
     return len(loose)
 
 
+_PROSE_DIVISION = etree.XPath(  # candidates selected in libxml2: no proxies for the page's other divs
+    "//p[$paragraphs]/../div[string-length(normalize-space()) >= $chars][not(descendant::*["
+    "self::div or self::p or self::ul or self::ol or self::dl or self::li or self::table or self::section"
+    " or self::article or self::main or self::aside or self::nav or self::header or self::footer or self::form"
+    " or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::blockquote or self::pre"
+    " or self::figure or self::iframe or self::button or self::input or self::select or self::textarea"
+    " or self::script or self::style or self::noscript])]")
+_CAPTION_NAMES = re.compile(r"caption|credit|comment|image|photo", re.IGNORECASE)
+
+
+def read_prose_divisions(tree: Any, min_words: int = 12, min_paragraphs: int = 2) -> int:
+    """Read a ``<div>`` holding only a run of prose (inline markup, ``min_words`` words ending like a
+    sentence) among ``min_paragraphs`` ``<p>`` siblings as a ``<p>``; returns how many.
+
+    trafilatura drops such a division between paragraphs (a call-out or "Updates:" box written as a
+    bare ``<div>``), although the same text in a ``<p>`` is kept. Captions, credits and comment
+    notes (by class or id) and page chrome stay as they are."""
+    read = 0
+    for division in _PROSE_DIVISION(tree, paragraphs=min_paragraphs, chars=4 * min_words):
+        text = " ".join(division.itertext()).strip()
+        if len(text.split()) < min_words or not _SENTENCE_END.search(text):
+            continue
+        if _CAPTION_NAMES.search(f"{division.get('class') or ''} {division.get('id') or ''}") or _in_chrome(division):
+            continue
+        division.tag = "p"
+        read += 1
+    return read
+
+
 _LIST_CHROME_TAGS = _CHROME_TAGS | {"menu"}
 _LIST_CHROME_NAMES = re.compile(
     r"menu|nav|related|share|social|footer|sidebar|breadcrumb|tags|widget|toc|table-of-contents", re.IGNORECASE)
@@ -371,9 +401,9 @@ def restore_headings(tree: Any, text: str, max_words: int = 20, min_words: int =
 def repair_tree(tree: Any, html: str = "") -> Any:
     """``tree`` (changed in place) with streamed segments placed, quotation figures read as text,
     collapsed disclosure panels opened (their buttons read as text), a navigation bar holding the
-    article read as a division, loose prose runs wrapped in paragraphs and link lists of the
-    article's running text unlinked. With the page's ``html``, a repair whose markup the page lacks
-    is skipped without walking the tree."""
+    article read as a division, loose prose runs wrapped in paragraphs, bare prose divisions among
+    paragraphs read as paragraphs and link lists of the article's running text unlinked. With the
+    page's ``html``, a repair whose markup the page lacks is skipped without walking the tree."""
     if not html or _STREAM_SEGMENT in html:
         place_streamed_segments(tree)
     if not html or ("<blockquote" in html and "<figcaption" in html):
@@ -383,5 +413,6 @@ def repair_tree(tree: Any, html: str = "") -> Any:
         label_disclosure_controls(tree)
     open_misplaced_navigation(tree)
     wrap_prose_tails(tree)
+    read_prose_divisions(tree)
     unlink_article_link_lists(tree)
     return tree

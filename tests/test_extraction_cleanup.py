@@ -33,6 +33,7 @@ from pipelines.extract_repair import (
     open_misplaced_navigation,
     open_quotation_figures,
     place_streamed_segments,
+    read_prose_divisions,
     repair_end_tags,
     restore_headings,
     unlink_article_link_lists,
@@ -256,6 +257,22 @@ def test_loose_prose_after_a_block_is_wrapped() -> None:
     assert wrap_prose_tails(tree) == 1
     assert _text(tree.find(".//p")).startswith("The cranes will be replaced")
     assert tree.find(".//b").tail == " short tail"
+
+
+def test_bare_prose_divisions_among_paragraphs_are_read() -> None:
+    box = ("<div class='callout'><strong>Update:</strong> The board approved the two electric cranes on"
+           " Thursday, and the work starts in March.</div>")
+    caption = "<div class='image-caption'>The north quay cranes at dusk, seen from the ferry terminal last week.</div>"
+    nested = "<div>Not a bare division: <p>it holds a paragraph of its own with enough words to count.</p></div>"
+    html = (f"<html><body><article><h1>Cranes</h1>{paragraphs(0, 3)}{box}{caption}{nested}{paragraphs(3, 3)}"
+            "</article></body></html>")
+    tree = trafilatura.load_html(html)
+    assert read_prose_divisions(tree) == 1
+    assert [d.get("class") for d in tree.iter("p") if d.get("class")] == ["callout"]
+    url = "https://courier.example/news/cranes"
+    assert "work starts in March" in ArticleExtractor().analyse(html, url).text
+    # the repair is what keeps it: trafilatura drops the bare division between paragraphs
+    assert "work starts in March" not in ArticleExtractor(repair_tree=False).analyse(html, url).text
 
 
 def test_link_lists_in_the_running_text_are_unlinked() -> None:
