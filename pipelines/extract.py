@@ -13,7 +13,8 @@ How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
    attributed quotations (``<figure>`` with ``<blockquote>`` and ``<figcaption>``) read as text,
    collapsed disclosure panels (``aria-controls`` targets) opened and their buttons read as text,
    a ``<nav>`` wrapping the article read as a division, loose prose between blocks wrapped in
-   paragraphs, link lists of the running text unlinked.
+   paragraphs, bare prose ``<div>``s among paragraphs read as paragraphs, link lists of the
+   running text unlinked, ordered-list items numbered as a browser shows them.
 2. First pass: ``bare_extraction`` with comments off and the ``EXTRACT_FIRST_PASS`` mode
    (``recall`` by default: on the dev corpus it scores like the balanced mode, is faster and
    never came back empty), with metadata.
@@ -28,11 +29,13 @@ How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
    such a heading, with the article going on after it, only loses the box), and so are the
    headline repeated atop the text, a trailing bio of the article's author (by full or first
    name), the page's closing chrome (appeals, credits, "Written by" lines, disclaimers, "Last
-   updated" dates, tags), call-to-action lines, runs of template link lines and the extra copies
-   of lines the page repeats three times or more.
+   updated" dates, tags), call-to-action lines, runs of template link lines, the extra copies
+   of lines the page repeats three times or more, and the lines whose source lies outside the
+   article's container (the common ancestor of its longest paragraphs): sidebars, banners, footers.
 6. Classification: not an article (listing page), paywall teaser, too little text.
 7. Metadata normalised: ISO 8601 dates (with time and zone when the page states them; the
    URL's day for a UTC timestamp one day off it), a list of authors, language subtag, canonical URL, site name.
+   The updated date is the one the page states; ``EXTRACT_UPDATED_DATE_SEARCH`` also asks htmldate.
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ from pipelines.extract_cleanup import (
     cut_first_name_bio,
     cut_related_block,
     drop_call_to_action_lines,
+    drop_foreign_lines,
     drop_repeated_lines,
     drop_template_runs,
     drop_title_line,
@@ -147,7 +151,7 @@ class ArticleExtractor:
     repair_tree: bool = True  # streamed segments placed, quotation figures and disclosure panels opened
     rescue_max_words: int = 150  # jusText when the text has fewer words than this…
     rescue_share: float = 0.1  # …and less than this share of the sentence-length <p> words (0: never)
-    updated_date_search: bool = True
+    updated_date_search: bool = False
     date_extensive: bool = True
     date_search: str = "fallback"  # "fallback": htmldate only when no tag states the date
     body_selector: str = ""  # a site's body: CSS, or XPath when it starts with "/" or "("
@@ -183,7 +187,7 @@ class ArticleExtractor:
             repair_tree=settings.getbool("EXTRACT_REPAIR_TREE", True),
             rescue_max_words=settings.getint("EXTRACT_RESCUE_MAX_WORDS", 150),
             rescue_share=settings.getfloat("EXTRACT_RESCUE_SHARE", 0.1),
-            updated_date_search=settings.getbool("EXTRACT_UPDATED_DATE_SEARCH", True),
+            updated_date_search=settings.getbool("EXTRACT_UPDATED_DATE_SEARCH", False),
             date_extensive=settings.getbool("EXTRACT_DATE_EXTENSIVE", True),
             body_selector=settings.get("EXTRACT_BODY_SELECTOR") or "",
             boilerplate_lines=settings.getlist("EXTRACT_BOILERPLATE_LINES"),
@@ -288,7 +292,7 @@ class ArticleExtractor:
             text = cut_author_bio(drop_title_line(result.text, result.title), result.authors)
             result.text = cut_first_name_bio(text, result.authors).strip()
         if self.trim_related:
-            result.text = self._cut_closing(result.text)
+            result.text = drop_foreign_lines(self._cut_closing(result.text), tree).strip()
         result.drop = self._classify(tree, html, url, raw, result.text)
         return result
 

@@ -9,7 +9,8 @@ but trafilatura never sees.
   (``open_disclosure_panels``, ``label_disclosure_controls``), a ``<nav>`` wrapping the article read
   as a division (``open_misplaced_navigation``), loose prose between blocks wrapped in paragraphs
   (``wrap_prose_tails``), bare prose divisions among paragraphs read as paragraphs
-  (``read_prose_divisions``), link lists of the running text unlinked (``unlink_article_link_lists``).
+  (``read_prose_divisions``), link lists of the running text unlinked (``unlink_article_link_lists``),
+  ordered-list items numbered as a browser shows them (``number_ordered_items``).
 * ``restore_headings`` (after extraction): the subheadings trafilatura dropped above paragraphs
   it kept.
 
@@ -272,6 +273,58 @@ def read_prose_divisions(tree: Any, min_words: int = 12, min_paragraphs: int = 2
     return read
 
 
+_NUMBERED = re.compile(r"\s*\d+\s*[.)]")
+_LETTERED_TYPES = frozenset({"a", "A", "i", "I"})
+
+
+def _first_text_slot(item: Any) -> tuple[Any, str]:
+    """The element whose ``text`` (``"text"``) or ``tail`` (``"tail"``) holds ``item``'s first visible text,
+    or (None, "")."""
+    if (item.text or "").strip():
+        return item, "text"
+    for node in item.iterdescendants():
+        if isinstance(node.tag, str) and node.tag not in ("script", "style") and (node.text or "").strip():
+            return node, "text"
+        if (node.tail or "").strip():
+            return node, "tail"
+    return None, ""
+
+
+def _list_number(value: str | None, default: int) -> int:
+    """The integer an ``<ol start>`` or ``<li value>`` attribute states, else ``default``."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def number_ordered_items(tree: Any) -> int:
+    """Prefix each ``<li>`` of an ``<ol>`` with its number ("1. ", from ``start``, counting down when
+    ``reversed``, reset by an item's ``value``), as a browser renders it; returns how many items were numbered.
+
+    trafilatura writes every list item as "- " in plain text, while article texts as readers copy
+    them (and the dev corpus' gold texts, for about three lists in four) keep the numbers. Items
+    that already open with a number, lists numbered with letters or roman numerals and comment
+    threads (shown without numbers; their commenters' names feed the byline search) stay as they are."""
+    numbered = 0
+    for ordered in tree.iter("ol"):
+        names = f"{ordered.get('class') or ''} {ordered.get('id') or ''}"
+        if (ordered.get("type") or "1") in _LETTERED_TYPES or "comment" in names.lower():
+            continue
+        items = list(ordered.iterchildren("li"))
+        step = -1 if ordered.get("reversed") is not None else 1
+        number = _list_number(ordered.get("start"), len(items) if step < 0 else 1)
+        for item in items:
+            number = _list_number(item.get("value"), number)
+            holder, slot = _first_text_slot(item)
+            text = getattr(holder, slot) if holder is not None else ""
+            if text and not _NUMBERED.match(text):
+                setattr(holder, slot, f"{number}. {text.lstrip()}")
+                numbered += 1
+            number += step
+    return numbered
+
+
 _LIST_CHROME_TAGS = _CHROME_TAGS | {"menu"}
 _LIST_CHROME_NAMES = re.compile(
     r"menu|nav|related|share|social|footer|sidebar|breadcrumb|tags|widget|toc|table-of-contents", re.IGNORECASE)
@@ -328,12 +381,28 @@ def unlink_article_link_lists(tree: Any, min_items: int = 2, min_paragraphs: int
 
 
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_HEADING_CHROME_TAGS = frozenset({"nav", "footer", "aside"})  # a <header>/<form> may wrap a whole page
+
+
+_VISIBLE_TEXT = etree.XPath(
+    "boolean(.//text()[normalize-space()][not(ancestor::script or ancestor::style or ancestor::noscript)])")
+
+
+def _shows_text(element: Any) -> bool:
+    """Whether ``element`` holds text outside scripts and styles (an image wrapper's inline script does not count)."""
+    if not isinstance(element.tag, str) or element.tag in ("script", "style", "noscript"):
+        return False
+    if not "".join(element.itertext()).strip():
+        return False
+    if next(element.iter("script", "style", "noscript"), None) is None:
+        return True
+    return bool(_VISIBLE_TEXT(element))
 
 
 def _next_block(element: Any) -> Any:
-    """The next sibling element of ``element`` that holds text, or None."""
+    """The next sibling element of ``element`` that shows text, or None."""
     following = element.getnext()
-    while following is not None and (not isinstance(following.tag, str) or not "".join(following.itertext()).strip()):
+    while following is not None and not _shows_text(following):
         following = following.getnext()
     return following
 
@@ -366,9 +435,12 @@ def restore_headings(tree: Any, text: str, max_words: int = 20, min_words: int =
     """``text`` with the subheadings (``<h2>``–``<h6>``) it lost put back above the paragraph each opens.
 
     trafilatura drops the headings of a text block it reads as one ``<div>`` (when the first body
-    candidate it tries is too small) and keeps the paragraphs; a heading outside page chrome comes
-    back only when the line that starts its next block (same first 50 characters, ``min_words``
-    words or more) is in ``text`` and the heading is not."""
+    candidate it tries is too small) and keeps the paragraphs; a heading comes back only when the
+    line that starts its next block (same first 50 characters, ``min_words`` words or more) is in
+    ``text`` and the heading is not, and not from navigation, footers or asides (a ``<header>`` or
+    ``<form>`` may wrap a whole page: its paragraph in ``text`` says it is article text). The next block
+    is the next sibling showing text: an image wrapper whose only text is its lazy-loading script is
+    passed over."""
     if not text:
         return text
     missing = [(heading, title) for heading in tree.iter(*_HEADINGS)
@@ -390,7 +462,7 @@ def restore_headings(tree: Any, text: str, max_words: int = 20, min_words: int =
         index = starts.get(_block_key(heading, min_words))
         if index is None or index in inserts or (index and line_key(lines[index - 1]) == line_key(title)):
             continue
-        if not _in_chrome(heading):
+        if not _in_chrome(heading, _HEADING_CHROME_TAGS):
             inserts[index] = title
     if not inserts:
         return text
@@ -402,8 +474,9 @@ def repair_tree(tree: Any, html: str = "") -> Any:
     """``tree`` (changed in place) with streamed segments placed, quotation figures read as text,
     collapsed disclosure panels opened (their buttons read as text), a navigation bar holding the
     article read as a division, loose prose runs wrapped in paragraphs, bare prose divisions among
-    paragraphs read as paragraphs and link lists of the article's running text unlinked. With the
-    page's ``html``, a repair whose markup the page lacks is skipped without walking the tree."""
+    paragraphs read as paragraphs, link lists of the article's running text unlinked and ordered-list
+    items numbered. With the page's ``html``, a repair whose markup the page lacks is skipped without
+    walking the tree."""
     if not html or _STREAM_SEGMENT in html:
         place_streamed_segments(tree)
     if not html or ("<blockquote" in html and "<figcaption" in html):
@@ -415,4 +488,6 @@ def repair_tree(tree: Any, html: str = "") -> Any:
     wrap_prose_tails(tree)
     read_prose_divisions(tree)
     unlink_article_link_lists(tree)
+    if not html or "<ol" in html:
+        number_ordered_items(tree)
     return tree

@@ -19,6 +19,7 @@ from pipelines.extract_cleanup import (
     cut_first_name_bio,
     cut_related_block,
     drop_call_to_action_lines,
+    drop_foreign_lines,
     drop_repeated_lines,
     drop_template_runs,
     drop_title_line,
@@ -29,6 +30,7 @@ from pipelines.extract_cleanup import (
 from pipelines.extract_repair import (
     drop_streaming_fallbacks,
     label_disclosure_controls,
+    number_ordered_items,
     open_disclosure_panels,
     open_misplaced_navigation,
     open_quotation_figures,
@@ -297,6 +299,34 @@ def test_lost_subheadings_are_restored_above_their_paragraph() -> None:
     assert restore_headings(tree, SENTENCES[0]) == SENTENCES[0]
 
 
+def test_subheadings_restored_past_a_script_and_inside_a_wrapping_header() -> None:
+    media = "<div class='media'><script>const lazy = 'undefined' != typeof Image;</script><img src='a.jpg'></div>"
+    html = (f"<html><body><header><div class='page'><p>{SENTENCES[0]}</p><h2>The new cranes</h2>{media}"
+            f"<p>{SENTENCES[1]}</p></div></header><footer><h3>Contact us</h3><p>{SENTENCES[2]}</p></footer>"
+            "</body></html>")
+    tree = trafilatura.load_html(html)
+    text = "\n".join(SENTENCES[:3])
+    # the heading's block is found past the image wrapper's script; a <header> may wrap a whole page, a footer not
+    assert restore_headings(tree, text) == "\n".join([SENTENCES[0], "The new cranes", SENTENCES[1], SENTENCES[2]])
+
+
+def test_ordered_list_items_are_numbered() -> None:
+    html = ("<html><body><ol><li>Measure the quay.</li><li><p><b>Order</b> the cranes.</p></li>"
+            "<li>3. Already numbered.</li></ol><ol start='4'><li>Fourth step.</li></ol>"
+            "<ol reversed><li>Two left.</li><li value='9'>Nine.</li></ol>"
+            "<ol type='a'><li>Lettered item.</li></ol><ol class='comment-list'><li>Jane says: great.</li></ol>"
+            "<ul><li>Bullet item.</li></ul></body></html>")
+    tree = trafilatura.load_html(html)
+    assert number_ordered_items(tree) == 5
+    assert [" ".join("".join(li.itertext()).split()) for li in tree.iter("li")] == [
+        "1. Measure the quay.", "2. Order the cranes.", "3. Already numbered.", "4. Fourth step.", "2. Two left.",
+        "9. Nine.", "Lettered item.", "Jane says: great.", "Bullet item."]
+    url = "https://courier.example/news/cranes"
+    steps = "".join(f"<li>{s}</li>" for s in SENTENCES[:3])
+    page = f"<html><body><article>{paragraphs(0, 3)}<ol>{steps}</ol>{paragraphs(3, 3)}</article></body></html>"
+    assert f"2. {SENTENCES[1]}" in ArticleExtractor().analyse(page, url).text
+
+
 def test_disclosure_buttons_are_read_as_text() -> None:
     html = ("<html><body><article><button aria-controls='q1'>How long will the works take?</button>"
             "<div id='q1'>About eighteen months from the order.</div>"
@@ -355,3 +385,37 @@ def test_disclosure_control_naming_no_id_is_left_alone() -> None:
         f'<div id="x">{SENTENCES[0]}</div><p>{SENTENCES[1]}</p></body></html>'
     )
     assert label_disclosure_controls(tree) == 0 and next(tree.iter("button"), None) is not None
+
+
+def test_drop_foreign_lines_drops_what_comes_from_outside_the_article() -> None:
+    lead = "The board will decide on the new cranes this month, after two years of delays and a failed inspection."
+    sidebar = ["Popular", "Ferry timetable changes for the winter season", "Subscribe to our weekly harbour newsletter"]
+    banner = "Free shipping on all orders over fifty"
+    script = "Only in the script: a JSON copy of the page data"  # not page text: kept
+    html = (f"<html><head><script>{{\"text\": \"{script}\"}}</script></head><body>"
+            f"<div class='banner'>{banner}</div><div class='standfirst'>{lead}</div>"
+            f"<div class='post'>{paragraphs(0, 6)}</div>"
+            f"<aside><h3>{sidebar[0]}</h3><ul><li>{sidebar[1]}</li></ul><p>{sidebar[2]}</p></aside></body></html>")
+    tree = trafilatura.load_html(html)
+    body = [" ".join(p.text_content().split()) for p in tree.iter("p")][:6]
+    table = "| Crane | Cost | Year |"  # assembled by trafilatura, found nowhere as such: kept
+    text = "\n".join([banner, lead, *body[:3], table, *body[3:], script, sidebar[0], f"- {sidebar[1]}", sidebar[2]])
+    # the short banner above the article goes, the lead paragraph stays; "Popular" is too short to match
+    assert drop_foreign_lines(text, tree).splitlines() == [lead, *body[:3], table, *body[3:], script, sidebar[0]]
+    few = "\n".join([*body[:3], sidebar[2]])  # under 5 paragraphs found: no container, nothing dropped
+    assert drop_foreign_lines(few, tree) == few
+    wrapped = trafilatura.load_html(html.replace("<p>", "<p> <span>").replace("</p>", "</span></p>"))
+    assert drop_foreign_lines(text, wrapped).splitlines()[-1] == sidebar[0]  # paragraphs read through a <span>
+
+
+def test_drop_foreign_lines_matches_paragraphs_broken_across_source_lines() -> None:
+    middle = "The ferry operator said its own timetable would not change before the cranes are installed."
+    broken = middle.replace(" operator said ", "\n        operator said ")  # the page's source breaks the paragraph
+    teaser = f"<aside><ul><li>{middle}</li></ul></aside>"  # the same sentence teased in a sidebar
+    html = (f"<html><body><div class='post'>{paragraphs(1, 3)}<p>{broken}</p>{paragraphs(4, 3)}</div>{teaser}"
+            "</body></html>")
+    tree = trafilatura.load_html(html)
+    body = [" ".join(p.text_content().split()) for p in tree.iter("p")][:7]
+    text = "\n".join(body)
+    assert body[3] == middle
+    assert drop_foreign_lines(text, tree) == text  # the article's own paragraph, although the sidebar has it too
