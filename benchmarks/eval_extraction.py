@@ -263,8 +263,9 @@ round: 0.9604 (even 0.9561, odd 0.9647; aggregate 0.9635); after its third round
 round: 0.9512 (even 0.9468, odd 0.9556); before issue 4: 0.9387 (even 0.9280, odd 0.9495).
 Cost: the ratio this script prints is timed page by page, each page on both sides back to back
 (the first side alternating), the fastest of three rounds per page and side, each round starting
-with the libraries' string caches emptied (``time_side_by_side``, ``clear_string_caches``): 1.24 in
-the sixth round's run. Earlier rounds timed whole-corpus rounds (fastest of three); those repeat
+with the libraries' string caches emptied (``time_side_by_side``, ``clear_string_caches``): 1.24
+and 1.26 in two runs of the sixth round's code. Earlier rounds timed whole-corpus rounds (fastest
+of three); those repeat
 every page, and htmldate then finds every date string already parsed: the same code read 1.11 that
 way against 1.30 with the caches emptied. The updated-date search with htmldate (where no meta tag
 states an updated date) is off by default since the sixth round (``EXTRACT_UPDATED_DATE_SEARCH``):
