@@ -4,3 +4,9 @@
 # article (``articles``) or a dropped copy (``duplicates``). Argument: ``item`` (the Article).
 # The seen-store marks URLs on this signal, so a crash before a commit never loses an article.
 article_recorded = object()
+
+# Sent when a fetched page is refused before it can become an article (too large, a decompression
+# bomb, …). Arguments: ``url`` (str), ``site`` (str, the spider name), ``reason`` (str, e.g.
+# ``PageTooLarge``), ``message`` (str, one line) and ``evidence`` (dict of JSON values: sizes, limits).
+# The storage stage records it in the ``rejections`` table.
+page_rejected = object()
