@@ -38,3 +38,14 @@ def describe(client: redis.Redis) -> str:
         return f"embedded redis ({db})"
     kw = client.connection_pool.connection_kwargs
     return f"redis://{kw.get('host', kw.get('path', '?'))}:{kw.get('port', '')}/{kw.get('db', 0)}"
+
+
+def describe_settings(settings: Any) -> str:
+    """Where ``settings`` point Redis, for one-line errors (no connection is made; a password in
+    the URL is masked)."""
+    url = settings.get("REDIS_URL")
+    if url:
+        import re
+
+        return re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:***@", url)
+    return f"embedded Redis at {settings.get('REDIS_EMBEDDED_PATH')}"

@@ -40,8 +40,6 @@ crawl closed at once); source entries carry callback, meta and headers (``RedisM
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -49,10 +47,9 @@ import socket
 import time
 import uuid
 import weakref
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from importlib import import_module
-from pathlib import Path
 from typing import Any
 
 import redis
@@ -574,48 +571,13 @@ class DistributedSpiderLoader(SpiderLoader):
 
 # --- storage --------------------------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def _storage_lock(database_url: str) -> Iterator[None]:
-    """Serialise schema creation between processes: a PostgreSQL advisory lock, or a file lock
-    beside an SQLite file."""
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-
-    url = make_url(database_url)
-    if url.get_backend_name() == "postgresql":
-        from pipelines.storage.store import make_engine
-
-        engine = make_engine(database_url)
-        try:
-            with engine.connect() as conn:
-                conn.execute(text("SELECT pg_advisory_lock(hashtext('newsdedup:schema'))"))
-                try:
-                    yield
-                finally:
-                    conn.execute(text("SELECT pg_advisory_unlock(hashtext('newsdedup:schema'))"))
-                    conn.commit()
-        finally:
-            engine.dispose()
-    elif url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        path = Path(url.database + ".schema-lock")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-    else:
-        yield
-
-
 _prepared: set[str] = set()
 
 
 def prepare_storage(settings: Any) -> None:
-    """Create the tables of ``DATABASE_URL`` under a cross-process lock (idempotent, once per
-    process): workers starting together would otherwise race on CREATE TABLE."""
-    from pipelines.storage.store import Store, make_engine
+    """Create or upgrade the tables of ``DATABASE_URL`` (``open_store``: migrations under a
+    cross-process lock, once per process)."""
+    from pipelines.storage.store import open_store
 
     database_url = settings.get("DATABASE_URL")
     if not database_url or database_url in _prepared:
@@ -623,7 +585,5 @@ def prepare_storage(settings: Any) -> None:
     if database_url.startswith("sqlite"):
         logger.warning("Storage is an SQLite file (%s): only workers on this machine share it; "
                        "set DATABASE_URL to a PostgreSQL server for several machines", database_url)
-    with _storage_lock(database_url):
-        store = Store(make_engine(database_url))
-        store.engine.dispose()
+    open_store(database_url).engine.dispose()
     _prepared.add(database_url)

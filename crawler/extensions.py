@@ -56,9 +56,11 @@ class RunRecorder:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
-        from pipelines.storage.store import Store, make_engine  # storage imports items; keep this module light
+        from pipelines.storage.store import (  # storage imports items; keep this module light
+            open_store,
+        )
 
-        ext = cls(Store(make_engine(crawler.settings.get("DATABASE_URL"))), crawler.stats)
+        ext = cls(open_store(crawler.settings.get("DATABASE_URL")), crawler.stats)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext

@@ -4,7 +4,9 @@ fetched again; listing pages (feeds, sitemaps, sections) are revalidated every r
 - ``SeenStore``: normalised URLs in Redis (``<DEDUP_KEY_PREFIX>:seen:<url hash>``), expiring
   after ``SEEN_TTL_DAYS``.
 - ``SeenFilterMiddleware`` (downloader): drops article requests whose URL is seen
-  (``incremental/skipped_seen``). If Redis is unreachable, requests go through.
+  (``incremental/skipped_seen``). If Redis does not answer (``crawler.redis_health``):
+  with ``DEDUP_ON_REDIS_DOWN = "stop"`` the crawl stops and article requests are dropped
+  (``incremental/redis_unavailable``); with ``"store-unchecked"`` they go through.
 - ``SeenRecorder`` (extension): marks a URL seen only once its article or dropped copy was
   committed to storage (``crawler.signals.article_recorded``) or the page was deliberately
   dropped before dedup (``item_dropped``: already stored, not an article, no text…), so a
@@ -27,6 +29,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from crawler.connection import get_redis
 from crawler.items import Article, ArticlePage
+from crawler.redis_health import REDIS_DOWN_ERRORS, STOP, RedisOutage, down_policy, outage_for, stop_crawl
 from crawler.signals import article_recorded
 from crawler.urls import normalize_url
 from pipelines.dedup.index import url_key
@@ -61,26 +64,40 @@ class SeenStore:
 class SeenFilterMiddleware:
     """Downloader middleware: skip article requests whose URL was stored or dropped before."""
 
-    def __init__(self, store: SeenStore, stats: Any) -> None:
+    def __init__(self, store: SeenStore, stats: Any, policy: str, outage: RedisOutage, crawler: Any = None) -> None:
         self.store, self.stats = store, stats
+        self.policy, self.outage, self.crawler = policy, outage, crawler
         self._down_logged = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SeenFilterMiddleware:
         if not crawler.settings.getbool("SEEN_ENABLED"):
             raise NotConfigured
-        return cls(SeenStore.from_settings(crawler.settings), crawler.stats)
+        settings = crawler.settings
+        return cls(SeenStore.from_settings(settings), crawler.stats, down_policy(settings), outage_for(settings),
+                   crawler)
+
+    def _redis_down(self, request: Request, exc: BaseException | None) -> None:
+        self.stats.inc_value("incremental/redis_unavailable")
+        if self.policy == STOP:
+            if exc is not None and self.crawler is not None:
+                stop_crawl(self.crawler, exc)
+            raise IgnoreRequest(f"Redis unavailable, not fetched: {request.url}")
+        if not self._down_logged:
+            logger.error("Redis unavailable: fetching article pages without the seen-store")
+            self._down_logged = True
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         if not request.meta.get("article"):
             return None
+        if self.outage.down:
+            self._redis_down(request, None)
+            return None
         try:
             seen = self.store.seen(request.url)
-        except redis.ConnectionError as exc:
-            if not self._down_logged:
-                logger.error("Redis unreachable: fetching article pages without the seen-store: %s", exc)
-                self._down_logged = True
-            self.stats.inc_value("incremental/seen_store_unavailable")
+        except REDIS_DOWN_ERRORS as exc:
+            self.outage.trip(exc)
+            self._redis_down(request, exc)
             return None
         if seen:
             self.stats.inc_value("incremental/skipped_seen")
@@ -93,14 +110,15 @@ class SeenRecorder:
 
     DELIBERATE = (AlreadyStored, ExtractionDrop)  # duplicates: marked when their record is committed
 
-    def __init__(self, store: SeenStore, stats: Any) -> None:
+    def __init__(self, store: SeenStore, stats: Any, outage: RedisOutage | None = None) -> None:
         self.store, self.stats = store, stats
+        self.outage = outage or RedisOutage()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SeenRecorder:
         if not crawler.settings.getbool("SEEN_ENABLED"):
             raise NotConfigured
-        ext = cls(SeenStore.from_settings(crawler.settings), crawler.stats)
+        ext = cls(SeenStore.from_settings(crawler.settings), crawler.stats, outage_for(crawler.settings))
         crawler.signals.connect(ext.article_recorded, signal=article_recorded)
         crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
         return ext
@@ -109,10 +127,14 @@ class SeenRecorder:
         urls = [item.url, item.final_url]
         if isinstance(item, Article):
             urls.append(item.canonical_url)
+        if self.outage.down:  # not marked: the next run fetches the page again (and finds it stored)
+            self.stats.inc_value("incremental/seen_store_unavailable")
+            return
         try:
             self.store.mark(*urls)
             self.stats.inc_value("incremental/marked_seen")
-        except redis.ConnectionError:
+        except REDIS_DOWN_ERRORS as exc:
+            self.outage.trip(exc)
             self.stats.inc_value("incremental/seen_store_unavailable")
 
     def article_recorded(self, item: Any) -> None:

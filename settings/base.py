@@ -124,6 +124,13 @@ DEDUP_WINDOW_DAYS = 30.0  # index entries older than this no longer match (and e
 DEDUP_INDEX_CAPACITY = 200_000  # expected articles per window; sizes the Redis band shards
 DEDUP_MAX_CANDIDATES = 64  # candidates verified per article, most band hits first
 DEDUP_SITE_BOILERPLATE = True  # learn and strip per-site repeated trailing lines (footers)
+# The database is the source of truth; the Redis index is rebuilt from it before a run when it is
+# empty, older than the database or another database's ("auto"), or the run refuses ("refuse").
+DEDUP_INDEX_REBUILD = "auto"
+# Redis down, hung (past REDIS_SOCKET_TIMEOUT) or restarted without its data during a crawl: "stop"
+# the crawl (nothing stored unchecked; the next run fetches what was missed) or "store-unchecked"
+# (articles stored flagged unchecked; the next run that reaches Redis reconciles them).
+DEDUP_ON_REDIS_DOWN = "stop"
 
 # --- storage ----------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(DATA_DIR) / 'newsdedup.sqlite3'}"  # SQLAlchemy URL

@@ -141,9 +141,9 @@ def test_restore_and_distinct_are_honoured(deduper: Deduper) -> None:
     deduper.check("a" * 16, STORY, "wire", ("http://wire/a",))
     dropped = deduper.check("b" * 16, "\n\n".join(PARAGRAPHS[:5]), "paper", ("http://paper/b",))
     assert dropped.is_duplicate
-    assert deduper.restore("b" * 16)
+    assert deduper.restore("b" * 16)[0]
     assert deduper.check("b" * 16, "\n\n".join(PARAGRAPHS[:5]), "paper", ("http://paper/b",)).verdict == "self"
-    assert not deduper.restore("f" * 16)  # never indexed
+    assert not deduper.restore("f" * 16)[0]  # never indexed
 
 
 def test_distinct_pair_is_never_merged(deduper: Deduper) -> None:

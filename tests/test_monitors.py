@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from pipelines.storage.store import Store, make_engine
+from pipelines.storage.store import open_store
 from tests.crawl import run_spider
 
 
 def test_zero_new_articles_from_a_usually_busy_site_fails_its_check(tmp_path, demo_site) -> None:
     _net, settings = demo_site
-    store = Store(make_engine(settings["DATABASE_URL"]))
+    store = open_store(settings["DATABASE_URL"])
     for _ in range(3):  # a site that usually yields articles
         run = store.start_run("harbor_gazette", datetime.now(UTC))
         store.finish_run(run, datetime.now(UTC), "finished", {"storage/articles": 12, "extract/articles": 15})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scrapy.utils.misc import build_from_crawler
@@ -102,16 +103,36 @@ def test_dedup_then_storage_records_duplicate_with_scores(crawler) -> None:
     assert crawler.stats.get_value("storage/duplicates") == 1
 
 
-def test_unreachable_redis_keeps_articles_unchecked(tmp_path: Path, caplog) -> None:
+def _unreachable_crawler(tmp_path: Path, policy: str) -> Any:
     import socket
 
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    crawler = get_crawler(settings_dict=project_settings(
-        REDIS_URL=f"redis://127.0.0.1:{port}/0", REDIS_SOCKET_TIMEOUT=1.0,
+    return get_crawler(settings_dict=project_settings(
+        REDIS_URL=f"redis://127.0.0.1:{port}/0", REDIS_SOCKET_TIMEOUT=1.0, DEDUP_ON_REDIS_DOWN=policy,
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", STORAGE_BATCH_SECONDS=0,
     ))
+
+
+def test_unreachable_redis_stops_and_stores_nothing(tmp_path: Path) -> None:
+    from crawler.redis_health import RedisUnavailable
+
+    crawler = _unreachable_crawler(tmp_path, "stop")
+    crawler.stats.open_spider()
+    extract = build_from_crawler(ExtractionPipeline, crawler)
+    dedup = build_from_crawler(DedupPipeline, crawler)  # does not raise
+    store = build_from_crawler(StoragePipeline, crawler)
+    article = settled(extract.process_item(page("http://t.example/a/9", page_html("Dam gates", BODY))))
+    with pytest.raises(RedisUnavailable):
+        dedup.process_item(article)
+    assert crawler.stats.get_value("dedup/redis_unavailable") == 1
+    with store.store.engine.connect() as conn:
+        assert conn.execute(text("select count(*) from articles")).scalar() == 0
+
+
+def test_unreachable_redis_keeps_articles_unchecked(tmp_path: Path, caplog) -> None:
+    crawler = _unreachable_crawler(tmp_path, "store-unchecked")
     crawler.stats.open_spider()
     extract = build_from_crawler(ExtractionPipeline, crawler)
     dedup = build_from_crawler(DedupPipeline, crawler)  # does not raise
@@ -119,6 +140,6 @@ def test_unreachable_redis_keeps_articles_unchecked(tmp_path: Path, caplog) -> N
     article = settled(extract.process_item(page("http://t.example/a/9", page_html("Dam gates", BODY))))
     assert settled(store.process_item(dedup.process_item(article))) is article
     assert crawler.stats.get_value("dedup/redis_unavailable") == 1
-    assert "Redis unreachable" in caplog.text
+    assert "storing articles unchecked" in caplog.text
     with store.store.engine.connect() as conn:
         assert conn.execute(text("select dedup_method from articles")).scalar() == "unchecked"

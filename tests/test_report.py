@@ -18,7 +18,7 @@ from crawler.items import Article
 from crawler.report.data import ReportQuery, Thresholds, build_report, diff_segments, parse_since
 from crawler.report.render import SCHEMA_PATH, render
 from demo.publishers import PUBLISHERS
-from pipelines.storage.store import Store, make_engine
+from pipelines.storage.store import open_store
 from tests.crawl import scrapy
 
 XSS = "<script>alert(1)</script>"
@@ -126,7 +126,7 @@ def test_html_default_path_and_demo_prints_report(demo_crawl: dict) -> None:
 def xss_database(tmp: Path) -> str:
     """An SQLite file holding one kept article and one dropped copy with ``<script>`` in title and text."""
     db_url = f"sqlite:///{tmp / 'xss.sqlite3'}"
-    store = Store(make_engine(db_url))
+    store = open_store(db_url)
     words = " ".join(f"word{i}" for i in range(80))
     kept = Article(id="a" * 16, url="https://example.com/kept", final_url="https://example.com/kept",
                    canonical_url="https://example.com/kept", site="evil_site", fetched_at="2026-01-01T00:00:00Z",
@@ -145,7 +145,7 @@ def xss_database(tmp: Path) -> str:
 
 
 def xss_html(tmp: Path) -> str:
-    store = Store(make_engine(xss_database(tmp)))
+    store = open_store(xss_database(tmp))
     return render(build_report(store, ReportQuery(), Thresholds()), "html")
 
 

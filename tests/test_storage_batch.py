@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from pipelines.dedup.engine import Decision
 from pipelines.storage.batch import WriteBatcher
-from pipelines.storage.store import Store, Write, make_engine
+from pipelines.storage.store import Store, Write, open_store
 from tests.test_storage_postgres import article
 
 
@@ -27,7 +27,7 @@ def stored(store: Store) -> int:
 
 
 def test_writes_wait_for_one_transaction_per_batch(tmp_path: Path) -> None:
-    store = Store(make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    store = open_store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     batcher = WriteBatcher(store, size=3, seconds=3600)
     first = outcomes([batcher.add(Write("article", (article(i), None))) for i in (1, 2)])
     assert first == [] and stored(store) == 0  # nothing committed, nothing reported stored
@@ -41,7 +41,7 @@ def test_writes_wait_for_one_transaction_per_batch(tmp_path: Path) -> None:
 
 
 def test_failed_transaction_stores_none_of_its_writes(tmp_path: Path) -> None:
-    store = Store(make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    store = open_store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     batcher = WriteBatcher(store, size=10, seconds=3600)
     broken = article(2)
     broken.title = None  # violates NOT NULL: the whole transaction fails
@@ -53,7 +53,7 @@ def test_failed_transaction_stores_none_of_its_writes(tmp_path: Path) -> None:
 
 
 def test_same_article_twice_in_one_batch_is_new_once(tmp_path: Path) -> None:
-    store = Store(make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    store = open_store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     batcher = WriteBatcher(store, size=3, seconds=3600)
     results = outcomes([batcher.add(Write("article", (article(i), None))) for i in (1, 1, 2)])
     assert results == [True, False, True] and stored(store) == 2
@@ -79,7 +79,7 @@ def test_spiders_of_one_process_share_one_ordered_batcher(tmp_path: Path) -> Non
 
 
 def test_pending_late_merge_on_sqlite(tmp_path: Path) -> None:
-    store = Store(make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    store = open_store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert store.add_article(article(1)) is True
     assert store.merge(f"{2:016x}", into=f"{1:016x}") is False  # its article is not committed yet
     assert store.add_article(article(2, "h")) is True  # committed now: the merge applies

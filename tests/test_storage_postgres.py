@@ -6,12 +6,12 @@ import pytest
 
 from crawler.items import Article
 from pipelines.dedup.engine import Decision
-from pipelines.storage.store import Store, make_engine
+from pipelines.storage.store import Store, open_store
 
 
 @pytest.fixture
 def pg_store(pg_url: str):
-    store = Store(make_engine(pg_url))
+    store = open_store(pg_url)
     yield store
     store.engine.dispose()
 

@@ -9,11 +9,14 @@ reason per site, says where the data is, and ends by writing the HTML dedup repo
 from __future__ import annotations
 
 import argparse
+import sys
 
 from scrapy.commands import ScrapyCommand
 
 from crawler.commands.report import default_report_path, write_report
 from crawler.connection import describe, get_redis
+from crawler.index_sync import sync_problem
+from crawler.redis_health import FINISH_REASON
 from crawler.report.data import ReportQuery
 from crawler.runstats import format_site_table, log_to_run_file, site_row
 from crawler.spiders.demo_base import DemoNewsSpider, shared_network
@@ -41,6 +44,11 @@ class Command(ScrapyCommand):
         names = [n for n in sorted(loader.list()) if issubclass(loader.load(n), DemoNewsSpider)]
         if opts.spider:
             names = [n for n in names if n in opts.spider]
+        problem = sync_problem(settings)
+        if problem:
+            print(f"demo: {problem}", file=sys.stderr)
+            self.exitcode = 2
+            return
         urls = settings.getdict("DEMO_SITE_URLS")
         if not urls:
             urls = shared_network(settings.getint("DEMO_PORT_BASE")).urls()
@@ -59,7 +67,12 @@ class Command(ScrapyCommand):
         write_report(settings, ReportQuery(), "html", report)
         print(f"Dedup report:            {report}")
         failed = [c.spidercls.name for c in crawlers if c.stats.get_value("finish_reason") != "finished"]
-        if failed:
+        redis_down = [c for c in crawlers if c.stats.get_value("finish_reason") == FINISH_REASON]
+        if redis_down:
+            print(f"demo: stopped, Redis unavailable ({redis_down[0].stats.get_value('redis/unavailable')}); "
+                  "the next run fetches what was missed", file=sys.stderr)
+            self.exitcode = 2
+        elif failed:
             print(f"Spiders that did not finish: {', '.join(failed)}")
             self.exitcode = 1
 

@@ -18,7 +18,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.report.data import ReportQuery, Thresholds, build_report, parse_since
 from crawler.report.render import FORMATS, render
-from pipelines.storage.store import Store, make_engine
+from pipelines.storage.store import open_store
 
 
 def default_report_path(data_dir: str, now: datetime | None = None) -> Path:
@@ -28,7 +28,7 @@ def default_report_path(data_dir: str, now: datetime | None = None) -> Path:
 
 def write_report(settings: Any, query: ReportQuery, fmt: str, path: Path | None) -> str:
     """Build the report from ``settings``' database and render it; write it to ``path`` if given."""
-    store = Store(make_engine(settings.get("DATABASE_URL")))
+    store = open_store(settings.get("DATABASE_URL"))
     output = render(build_report(store, query, Thresholds.from_settings(settings)), fmt)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,23 +17,30 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.connection import get_redis
-from pipelines.storage.store import Store, make_engine
+from pipelines.storage.store import Store, open_store
 
 ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
 
 
 def _deduper(settings: Any) -> Any:
-    """The dedup engine on the crawler's index (imported here: only review actions need Redis)."""
+    """The dedup engine on the crawler's index, made a current build of the database first
+    (imported here: only review actions need Redis)."""
+    from crawler.index_sync import sync_index
     from pipelines.dedup.engine import DedupConfig, Deduper
 
-    return Deduper(get_redis(settings), DedupConfig.from_settings(settings))
+    generation = sync_index(settings).generation
+    return Deduper(get_redis(settings), DedupConfig.from_settings(settings), generation)
 
 
 def restore(store: Store, deduper: Any, dup_id: str, note: str = "") -> dict[str, Any]:
-    """Move dropped copy ``dup_id`` into storage, log it, and mark it kept in the dedup index."""
-    row = store.restore(dup_id, note=note)
-    deduper.restore(row["article_id"])
-    return row
+    """Mark dropped copy ``dup_id`` kept in the dedup index, then move it into storage and log it
+    with the index's number for the change (so an index restarted from an older copy is seen
+    to be stale). Raises ``LookupError``/``ValueError`` like ``Store.restore``."""
+    row = store.find_duplicate(dup_id)
+    if row is None:
+        raise LookupError(f"no dropped copy {dup_id!r}")
+    _, seq = deduper.restore(row["article_id"])
+    return store.restore(dup_id, note=note, index_seq=seq)
 
 
 def distinct(store: Store, deduper: Any, a: str, b: str, note: str = "") -> dict[str, Any] | None:
@@ -41,8 +48,8 @@ def distinct(store: Store, deduper: Any, a: str, b: str, note: str = "") -> dict
 
     Returns the restored ``duplicates`` row, if any.
     """
-    store.add_review("distinct", a, b, note=note)
-    deduper.mark_distinct(a, b)
+    seq = deduper.mark_distinct(a, b)
+    store.add_review("distinct", a, b, note=note, index_seq=seq)
     for copy, kept in ((a, b), (b, a)):
         row = store.find_duplicate(copy)
         if row is not None and row["duplicate_of"] == kept:
@@ -70,7 +77,7 @@ class Command(ScrapyCommand):
         if not args or args[0] not in ("restore", "distinct"):
             raise UsageError("give 'restore DUP_ID' or 'distinct A B'")
         action, ids = args[0], [a.strip().lower() for a in args[1:]]
-        store = Store(make_engine(self.settings.get("DATABASE_URL")))
+        store = open_store(self.settings.get("DATABASE_URL"))
         if action == "restore":
             if len(ids) != 1:
                 raise UsageError("restore takes one DUP_ID (duplicates.article_id or duplicates.id)")

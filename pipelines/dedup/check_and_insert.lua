@@ -6,8 +6,12 @@
 --   10 exact hash (16 hex), 11 signature (num_perm values of `bits` bits), 12 bits (8|16),
 --   13 rules 'tj:tc:tcp:tcov:tnew:jmin:z:minwords', 14 max candidates,
 --   15 distinct ids (comma separated, may be empty), 16 url hashes (16 hex each, concatenated),
---   17 LSH band keys (4 bytes each, concatenated). Few, packed arguments: each one costs the
---   client and the server a little, and there are about 50 bands.
+--   17 LSH band keys (4 bytes each, concatenated), 18 generation id of the index (must equal
+--   <P>:meta.gen; '-' = a standalone index with no database behind it, created on first use),
+--   19 replay ('' = decide; 'status:kept:bands:ts' = insert this already decided article as
+--   the database recorded it, at its original time: the rebuild of the index from storage).
+--   Few, packed arguments: each one costs the client and the server a little, and there are
+--   about 50 bands.
 -- Layout:
 --   <P>:seq         counter: each indexed article gets a number n (4 bytes in the hashes).
 --   <P>:d:<n>       record: header (time, sizes, site, status, own id, kept id) + signature;
@@ -15,12 +19,15 @@
 --   <P>:b:<shard>   hash: band key -> numbers; <P>:k:<shard> hash: 'i' + id, 'u' + url hash or
 --                   'x' + text hash -> numbers. Hashes hold ~64 fields of a few bytes, so Redis
 --                   keeps them in its compact encoding.
---   <P>:meta        params, and 'g<gen>' = first number of each generation (one per window):
+--   <P>:meta        params, 'gen' (generation id: which build of the index this is, also
+--                   recorded in the database), 'db' (the database it serves), and
+--                   'g<gen>' = first number of each generation (one per window):
 --                   a number below the first of the previous generation is stale. The field
 --                   '~' of a hash holds the generation in which it last got its expiry: the
 --                   first write of a new generation drops its stale numbers and moves its
 --                   expiry two windows ahead. No sweeper process is needed.
--- Returns {verdict, target_id, method, jaccard*1e4, contained*1e4, contains*1e4, relation}
+-- Returns {verdict, target_id, method, jaccard*1e4, contained*1e4, contains*1e4, relation,
+--          merged ids, number of this article's record (0 when nothing was inserted)}
 --   verdict: new | update (same-site version; relation updates | updated_by) | duplicate
 --            (method url | exact | near | containment) | self (re-crawl of a kept article)
 --            | seen (re-crawl of a dropped one)
@@ -31,11 +38,17 @@ local window, shards, kshards = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(A
 local ttl = math.max(1, math.ceil(window))
 local gen = math.floor(now / ttl)
 -- one read of the parameters and of the first numbers of this and the previous generation
-local meta = redis.call('HMGET', P .. ':meta', 'params', 'g' .. (gen - 1), 'g' .. gen)
-if not meta[1] then
-  redis.call('HSET', P .. ':meta', 'params', ARGV[2])
-elseif meta[1] ~= ARGV[2] then
+local meta = redis.call('HMGET', P .. ':meta', 'params', 'g' .. (gen - 1), 'g' .. gen, 'gen')
+if not meta[1] and ARGV[18] == '-' then
+  redis.call('HSET', P .. ':meta', 'params', ARGV[2], 'gen', '-')
+  meta[4] = '-'
+elseif meta[1] and meta[1] ~= ARGV[2] then
   return redis.error_reply('NEWSDEDUP_PARAMS index ' .. P .. ' was built with ' .. meta[1])
+end
+-- an index that lost its data (a restart without it) or was rebuilt since: never decide on it
+if meta[4] ~= ARGV[18] then
+  return redis.error_reply('NEWSDEDUP_GENERATION index ' .. P .. ' is generation ' .. tostring(meta[4])
+                           .. ', expected ' .. ARGV[18])
 end
 local gen_started = meta[3]
 local oldest = tonumber(meta[2] or meta[3] or 0)
@@ -170,15 +183,20 @@ local function resolve(kept)
 end
 
 local banded = {}
+local stamp = now  -- the record's time: now, or the original time of a replayed article
+local inserted = 0
 local function insert(status, kept, with_bands)
   local num = redis.call('INCR', P .. ':seq')
   if not gen_started then
     redis.call('HSET', P .. ':meta', 'g' .. gen, num)
     redis.call('HDEL', P .. ':meta', 'g' .. (gen - 2))
+    gen_started = num
   end
   me = bin_of(num)
+  inserted = num
   redis.call('SET', P .. ':d:' .. num,
-             struct.pack(HDR, now, nsh, nwords, site, status, unhex(id), unhex(kept)) .. sig, 'EX', ttl)
+             struct.pack(HDR, stamp, nsh, nwords, site, status, unhex(id), unhex(kept)) .. sig,
+             'EX', math.max(1, ttl - (now - stamp)))
   for _, k in ipairs(keyed) do append(k[1], k[2], k[3], k[4]) end
   if with_bands then
     for _, b in ipairs(banded) do append(b[1], b[2], b[3], b[4]) end
@@ -191,7 +209,30 @@ local function reply(verdict, target, method, c, relation)
   c = c or {}
   return {verdict, target or '', method or '', math.floor((c.j or 0) * 10000 + 0.5),
           math.floor((c.c_new or 0) * 10000 + 0.5), math.floor((c.c_old or 0) * 10000 + 0.5),
-          relation or '', table.concat(merged, ',')}
+          relation or '', table.concat(merged, ','), inserted}
+end
+
+-- Replay: the database decided this article already (rebuild of a lost or stale index).
+-- Its id, URL and text fields and (for kept articles and near copies) its bands are indexed
+-- exactly as the original check indexed them, with its original time.
+if ARGV[19] ~= '' then
+  local r = {}
+  for v in string.gmatch(ARGV[19], '[^:]+') do r[#r + 1] = v end
+  stamp = math.min(now, tonumber(r[4]))
+  if now - stamp > window then return reply('expired', r[2], '') end
+  local own = lookup('i' .. unhex(id))
+  if own and own.id == id then return reply('self', id, 'self') end
+  for _, u in ipairs(urls) do lookup('u' .. unhex(u)) end
+  lookup('x' .. unhex(exact))
+  if r[3] == '1' then
+    for _, bk in ipairs(bands) do
+      local key = P .. ':b:' .. shard_of(bk, shards)
+      local entries, keygen = get(key, bk)
+      banded[#banded + 1] = {key, bk, entries, keygen}
+    end
+  end
+  insert(tonumber(r[1]), r[2], r[3] == '1')
+  return reply('replayed', r[2], '')
 end
 
 -- 0. this very article indexed before (a re-crawl)

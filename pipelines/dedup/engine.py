@@ -17,8 +17,9 @@ from typing import Any
 import redis
 from datasketch import MinHashLSH
 
+from pipelines.dedup.entry import IndexEntry, params_tag
 from pipelines.dedup.fingerprint import Fingerprint, Fingerprinter
-from pipelines.dedup.index import IndexReply, RedisIndex
+from pipelines.dedup.index import STANDALONE, IndexReply, RedisIndex, url_key
 from pipelines.dedup.normalize import NORMALIZATION_VERSION, body_lines, normalize_chars
 from pipelines.dedup.siteboiler import SiteBoilerplate
 
@@ -158,25 +159,30 @@ class Decision:
     scores: dict[str, float] = field(default_factory=dict)  # jaccard, contained, contains
     relation: str = ""  # kept_is_shorter | updates | updated_by
     merged: tuple[str, ...] = ()  # stored articles now known to be copies of duplicate_of
+    seq: int = 0  # number of the index record this check inserted (0: none); kept by storage
+    entry: bytes = b""  # IndexEntry blob: what a rebuild of the index replays for this article
 
     @property
     def is_duplicate(self) -> bool:
         return self.verdict in ("duplicate", "seen")
 
 
-def _decision(reply: IndexReply) -> Decision:
+def _decision(reply: IndexReply, entry: bytes) -> Decision:
     scores = {"jaccard": reply.jaccard, "contained": reply.contained, "contains": reply.contains}
     if reply.verdict in ("duplicate", "seen"):
-        return Decision(reply.verdict, reply.method, reply.target, None, scores, reply.relation, reply.merged)
+        return Decision(reply.verdict, reply.method, reply.target, None, scores, reply.relation, reply.merged,
+                        reply.seq, entry)
     if reply.verdict == "update":
-        return Decision("update", "update", None, reply.target, scores, reply.relation)
-    return Decision(reply.verdict, reply.method, None, None, {}, "")
+        return Decision("update", "update", None, reply.target, scores, reply.relation, (), reply.seq, entry)
+    return Decision(reply.verdict, reply.method, None, None, {}, "", (), reply.seq, entry)
 
 
 class Deduper:
     """Checks and indexes articles; shared by the pipeline and the offline ``dedup`` command."""
 
-    def __init__(self, client: redis.Redis, config: DedupConfig) -> None:
+    def __init__(self, client: redis.Redis, config: DedupConfig, generation: str = STANDALONE) -> None:
+        """``generation``: the index build this process decides on (``RedisIndex``); the default is
+        an index with no database behind it."""
         self.config = config
         bands, rows = config.bands_rows
         self.fingerprinter = Fingerprinter(
@@ -185,43 +191,57 @@ class Deduper:
         )
         window = config.window_days * 86400
         self.index = RedisIndex(
-            client, config.key_prefix, config.index_params(), window, config.shards, config.key_shards
+            client, config.key_prefix, config.index_params(), window, config.shards, config.key_shards, generation
         )
         self.index.verify_params()
         self.sites = SiteBoilerplate(client if config.site_boilerplate else None, config.key_prefix, int(window))
         self._rules = config.rules()
+        self.tag = params_tag(config.index_params())
+
+    def fingerprint_entry(self, text: str, site: str, urls: tuple[str, ...] = ()) -> IndexEntry:
+        """Normalise ``text``, strip ``site``'s learned trailing boilerplate (learning this page's
+        tail), fingerprint it; with the URL keys, what the index and a rebuild of it need."""
+        normalized = normalize_chars(text)
+        lines = body_lines(normalized)
+        tail: list[bytes] = []
+        if self.config.site_boilerplate:
+            body = self.sites.strip(site, lines)
+            tail = self.sites.tail_keys(lines) if site else []
+            self.sites.learn_keys(site, tail)
+            lines = body
+        keys = tuple(sorted({url_key(u) for u in urls if u}))
+        return IndexEntry(self.tag, self.fingerprinter.fingerprint(lines, normalized), keys, tuple(tail))
 
     def fingerprint(self, text: str, site: str) -> Fingerprint:
         """Normalise ``text``, strip ``site``'s learned trailing boilerplate, fingerprint it."""
-        normalized = normalize_chars(text)
-        lines = body_lines(normalized)
-        if self.config.site_boilerplate:
-            body = self.sites.strip(site, lines)
-            self.sites.learn(site, lines)
-            lines = body
-        return self.fingerprinter.fingerprint(lines, normalized)
+        return self.fingerprint_entry(text, site).fingerprint
 
     def check(
         self, doc_id: str, text: str, site: str, urls: tuple[str, ...] = (), distinct: tuple[str, ...] = ()
     ) -> Decision:
-        """Decide whether ``text`` duplicates an indexed article, and index it; one Redis round trip."""
-        fp = self.fingerprint(text, site)
-        reply = self.index.check_and_insert(
-            doc_id, site, list(urls), fp, rules=self._rules, max_candidates=self.config.max_candidates,
-            distinct=distinct,
-        )
-        return _decision(reply)
+        """Decide whether ``text`` duplicates an indexed article, and index it; one Redis round trip.
 
-    def restore(self, article_id: str) -> bool:
-        """A reviewer put dropped copy ``article_id`` back into storage: index it as kept."""
+        Raises ``IndexGenerationChanged`` when the index lost its data or was rebuilt since this
+        process opened it, and redis-py's connection/timeout errors when Redis does not answer."""
+        entry = self.fingerprint_entry(text, site, urls)
+        reply = self.index.check_and_insert(
+            doc_id, site, [], entry.fingerprint, rules=self._rules, max_candidates=self.config.max_candidates,
+            distinct=distinct, url_keys=entry.url_keys,
+        )
+        return _decision(reply, entry.to_bytes())
+
+    def restore(self, article_id: str) -> tuple[bool, int]:
+        """A reviewer put dropped copy ``article_id`` back into storage: index it as kept.
+        Returns (found in the index, index number of the change)."""
         return self.index.restore(article_id)
 
-    def mark_distinct(self, a: str, b: str) -> None:
-        """A reviewer said ``a`` and ``b`` are different stories: the engine never merges them."""
+    def mark_distinct(self, a: str, b: str) -> int:
+        """A reviewer said ``a`` and ``b`` are different stories: the engine never merges them.
+        Returns the index number of the change."""
         for article_id in (a, b):
             if len(article_id) != 16 or any(c not in "0123456789abcdef" for c in article_id):
                 raise ValueError(f"article ids are 16 lower-case hex digits, got {article_id!r}")
-        self.index.mark_distinct(a, b)
+        return self.index.mark_distinct(a, b)
 
     def close(self) -> None:
         """Write pending learned site boilerplate to Redis."""

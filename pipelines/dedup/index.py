@@ -27,6 +27,14 @@ class IndexParamsMismatch(RuntimeError):
     """The Redis index was built with other parameters than this process uses."""
 
 
+class IndexGenerationChanged(RuntimeError):
+    """The Redis index is not the build this process opened: it lost its data (a restart
+    without them) or was rebuilt since. Nothing may be decided on it until the run restarts."""
+
+
+STANDALONE = "-"  # generation of an index with no database behind it (tests, benchmarks, scoring)
+
+
 @dataclass(frozen=True)
 class IndexReply:
     """Raw verdict of the Lua script (see check_and_insert.lua)."""
@@ -39,6 +47,7 @@ class IndexReply:
     contains: float  # share of the target inside this article
     relation: str  # '' | kept_is_shorter | updates | updated_by
     merged: tuple[str, ...] = ()  # kept articles found to be copies of ``target`` (late merge)
+    seq: int = 0  # number of the record this check inserted (0: none), the database's high-water mark
 
 
 def url_key(url: str) -> str:
@@ -52,10 +61,12 @@ def site_key(site: str) -> int:
 
 
 class RedisIndex:
-    """Check-and-insert against the Redis index. ``params`` must match the stored ones."""
+    """Check-and-insert against the Redis index. ``params`` must match the stored ones, and
+    ``generation`` the build recorded in ``<prefix>:meta`` (``STANDALONE``: created on first use)."""
 
     def __init__(
-        self, client: redis.Redis, prefix: str, params: str, window_seconds: float, shards: int, key_shards: int
+        self, client: redis.Redis, prefix: str, params: str, window_seconds: float, shards: int, key_shards: int,
+        generation: str = STANDALONE,
     ):
         if window_seconds <= 0:
             raise ValueError(f"window must be positive, got {window_seconds}")
@@ -63,16 +74,54 @@ class RedisIndex:
             raise ValueError(f"shards must be >= 1, got {shards}")
         self.client, self.prefix, self.params = client, prefix, params
         self.window, self.shards, self.key_shards = window_seconds, shards, key_shards
+        self.generation = generation
         self._script = client.register_script(LUA)
         self._restore = client.register_script(RESTORE_LUA)
 
-    def restore(self, doc_id: str) -> bool:
-        """Mark indexed article ``doc_id`` as kept (a reviewer restored it); False if not indexed."""
-        return bool(self._restore(args=[self.prefix, self.key_shards, self.window, doc_id, "", ""]))
+    def restore(self, doc_id: str) -> tuple[bool, int]:
+        """Mark indexed article ``doc_id`` as kept (a reviewer restored it): (found, index number
+        of the change, for the database's high-water mark)."""
+        found, seq = self._restore(args=[self.prefix, self.key_shards, self.window, doc_id, "", ""])
+        return bool(found), int(seq)
 
-    def mark_distinct(self, a: str, b: str) -> None:
-        """Record that articles ``a`` and ``b`` are different stories: never merge them."""
-        self._restore(args=[self.prefix, self.key_shards, self.window, "", a, b])
+    def mark_distinct(self, a: str, b: str) -> int:
+        """Record that articles ``a`` and ``b`` are different stories: never merge them. Returns
+        the index number of the change."""
+        return int(self._restore(args=[self.prefix, self.key_shards, self.window, "", a, b])[1])
+
+    # --- the index's identity: which build, for which database, how far it has counted -------------
+
+    def state(self) -> dict[str, str | int | None]:
+        """``params``, ``gen`` (generation id), ``db`` (database id) as stored, and ``seq``."""
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hmget(f"{self.prefix}:meta", "params", "gen", "db")
+        pipe.get(f"{self.prefix}:seq")
+        (params, gen, db), seq = pipe.execute()
+        return {"params": params and params.decode(), "gen": gen and gen.decode(), "db": db and db.decode(),
+                "seq": int(seq or 0)}
+
+    INDEX_KEYS = ("meta", "seq", "d:*", "k:*", "b:*", "nd:*", "site:*")  # what ``reset`` deletes
+
+    def reset(self, generation: str, database_id: str, floor_seq: int) -> int:
+        """Delete every key of the index (not the seen-store or crawl frontier under the same
+        prefix), then start build ``generation`` for ``database_id`` counting on from
+        ``floor_seq``. Returns the number of keys deleted."""
+        deleted = 0
+        for pattern in self.INDEX_KEYS:
+            batch: list[bytes] = []
+            for key in self.client.scan_iter(f"{self.prefix}:{pattern}", count=1000):
+                batch.append(key)
+                if len(batch) >= 1000:
+                    deleted += self.client.unlink(*batch)
+                    batch = []
+            if batch:
+                deleted += self.client.unlink(*batch)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.set(f"{self.prefix}:seq", floor_seq)
+        pipe.hset(f"{self.prefix}:meta", mapping={"params": self.params, "gen": generation, "db": database_id})
+        pipe.execute()
+        self.generation = generation
+        return deleted
 
     def verify_params(self) -> None:
         """Raise ``IndexParamsMismatch`` (writing nothing) when the stored params differ."""
@@ -86,15 +135,42 @@ class RedisIndex:
 
     def script_args(
         self, doc_id: str, site: str, urls: list[str], fp: Fingerprint, rules: str, max_candidates: int,
-        distinct: tuple[str, ...] = (),
+        distinct: tuple[str, ...] = (), *, url_keys: tuple[str, ...] | None = None, replay: str = "",
     ) -> list[object]:
         """ARGV of check_and_insert.lua (also used by the benchmarks to pipeline inserts)."""
-        url_keys = sorted({url_key(u) for u in urls if u})
+        keys = sorted(set(url_keys if url_keys is not None else (url_key(u) for u in urls if u)))
         return [
             self.prefix, self.params, self.window, self.shards, self.key_shards, doc_id, site_key(site),
             fp.n_shingles, fp.n_words, fp.exact, fp.signature, fp.bits, rules, max_candidates,
-            ",".join(distinct), "".join(url_keys), b"".join(fp.bands),
+            ",".join(distinct), "".join(keys), b"".join(fp.bands), self.generation, replay,
         ]
+
+    def _call(self, args: list[object], client: object = None) -> object:
+        try:
+            return self._script(args=args, client=client)
+        except redis.ResponseError as exc:
+            if "NEWSDEDUP_PARAMS" in str(exc):
+                self.verify_params()
+            if "NEWSDEDUP_GENERATION" in str(exc):
+                raise IndexGenerationChanged(str(exc).split(" ", 1)[1]) from None
+            raise
+
+    def replay(self, entries: list[tuple[str, str, bool, str, int, int]], fps: list[Fingerprint],
+               url_keys: list[tuple[str, ...]]) -> int:
+        """Insert already decided articles as the database recorded them, in order, pipelined:
+        ``entries`` are (doc id, site, kept?, kept id, with bands?, unix time). Returns how many
+        were inserted (entries older than the window and ids already indexed are passed over)."""
+        pipe = self.client.pipeline(transaction=False)
+        for (doc_id, site, kept, kept_id, bands, ts), fp, keys in zip(entries, fps, url_keys, strict=True):
+            replay = f"{0 if kept else 1}:{kept_id}:{1 if bands else 0}:{int(ts)}"
+            self._call(self.script_args(doc_id, site, [], fp, "0", 0, url_keys=keys, replay=replay), client=pipe)
+        try:
+            replies = pipe.execute()
+        except redis.ResponseError as exc:
+            if "NEWSDEDUP_GENERATION" in str(exc):
+                raise IndexGenerationChanged(str(exc).split(" ", 1)[1]) from None
+            raise
+        return sum(1 for r in replies if r[0] == b"replayed")
 
     def check_and_insert(
         self,
@@ -106,17 +182,14 @@ class RedisIndex:
         rules: str,
         max_candidates: int,
         distinct: tuple[str, ...] = (),
+        url_keys: tuple[str, ...] | None = None,
     ) -> IndexReply:
-        """One EVALSHA: check ``fp`` against the index and insert it (see the Lua header)."""
-        args = self.script_args(doc_id, site, urls, fp, rules, max_candidates, distinct)
-        try:
-            raw = self._script(args=args)
-        except redis.ResponseError as exc:
-            if "NEWSDEDUP_PARAMS" in str(exc):
-                self.verify_params()
-            raise
-        verdict, target, method, j, c1, c2, relation, merged = raw
+        """One EVALSHA: check ``fp`` against the index and insert it (see the Lua header). URLs
+        are given as ``urls`` or already hashed as ``url_keys``."""
+        raw = self._call(self.script_args(doc_id, site, urls, fp, rules, max_candidates, distinct,
+                                          url_keys=url_keys))
+        verdict, target, method, j, c1, c2, relation, merged, seq = raw
         return IndexReply(
             verdict.decode(), target.decode(), method.decode(), j / 1e4, c1 / 1e4, c2 / 1e4, relation.decode(),
-            tuple(m for m in merged.decode().split(",") if m),
+            tuple(m for m in merged.decode().split(",") if m), int(seq),
         )

@@ -1,43 +1,53 @@
 """Dedup stage as a Scrapy component (cf. scrapy/dupefilters.py: values in, settings read in
 ``from_crawler``). Duplicates are dropped with one ``DropItem`` subclass per method; kept
-articles carry the decision in ``article.dedup`` for storage.
+articles carry the decision in ``article.dedup`` for storage (with the index entry and
+number the database keeps, see ``pipelines.dedup.entry``).
+
+The stage decides on the index build recorded in ``<prefix>:meta.gen`` when it opened (the
+crawl commands make it a current build of the database first, ``crawler.index_sync``). When
+Redis does not answer — down, hung past ``REDIS_SOCKET_TIMEOUT``, or restarted without its
+data — ``DEDUP_ON_REDIS_DOWN`` decides (``crawler.redis_health``): stop the crawl (default)
+or store articles flagged ``unchecked`` for the next run to reconcile.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
-import redis
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.connection import describe, get_redis
 from crawler.items import Article
+from crawler.redis_health import (
+    REDIS_DOWN_ERRORS,
+    STOP,
+    RedisOutage,
+    RedisUnavailable,
+    down_policy,
+    outage_for,
+    stop_crawl,
+)
 from pipelines.dedup.engine import DedupConfig, Deduper
+from pipelines.dedup.index import STANDALONE, IndexGenerationChanged
 from pipelines.drops import DUPLICATE_DROPS
 
 logger = logging.getLogger(__name__)
 
-
-RETRY_SECONDS = 30.0  # how often an unreachable Redis is tried again
+DOWN_ERRORS = (*REDIS_DOWN_ERRORS, IndexGenerationChanged)
 
 
 class DedupPipeline:
-    """Drops articles the Redis index already holds a copy of; indexes the rest.
+    """Drops articles the Redis index already holds a copy of; indexes the rest."""
 
-    When Redis cannot be reached (at start or later) articles are kept, marked
-    ``unchecked`` in storage, and counted in ``dedup/redis_unavailable``: nothing fetched
-    is lost, and ``scrapy dedup`` can check them later. Redis is tried again every 30 s.
-    """
-
-    def __init__(self, make_deduper: Callable[[], Deduper], stats: Any) -> None:
+    def __init__(self, make_deduper: Callable[[], Deduper], stats: Any, policy: str, outage: RedisOutage,
+                 on_stop: Callable[[BaseException], None] | None = None) -> None:
         self.make_deduper = make_deduper
         self.stats = stats
+        self.policy, self.outage, self.on_stop = policy, outage, on_stop
         self.deduper: Deduper | None = None
-        self._down_since: float | None = None
         self._connect()
 
     @classmethod
@@ -46,57 +56,65 @@ class DedupPipeline:
             raise NotConfigured("DEDUP_ENABLED is off")
         settings = crawler.settings
         config = DedupConfig.from_settings(settings)  # invalid values fail here, before any crawl
+        policy = down_policy(settings)
 
         def make_deduper() -> Deduper:
             client = get_redis(settings)
-            deduper = Deduper(client, config)
+            generation = client.hget(f"{config.key_prefix}:meta", "gen")
+            deduper = Deduper(client, config, generation.decode() if generation else STANDALONE)
             logger.info("Dedup index: %s, %s", describe(client), config.index_params())
             return deduper
 
-        return cls(make_deduper, crawler.stats)
+        return cls(make_deduper, crawler.stats, policy, outage_for(settings),
+                   lambda exc: stop_crawl(crawler, exc))
 
     def _connect(self) -> None:
         try:
             self.deduper = self.make_deduper()
-            if self._down_since is not None:
+            if self.outage.error:
                 logger.warning("Redis reachable again: checking articles for duplicates again")
-            self._down_since = None
-        except redis.ConnectionError as exc:
+            self.outage.clear()
+        except REDIS_DOWN_ERRORS as exc:
             self._went_down(exc)
 
-    def _went_down(self, exc: Exception) -> None:
-        if self._down_since is None:
-            logger.error("Redis unreachable, keeping articles unchecked until it is back: %s", exc)
-        self.deduper, self._down_since = None, time.monotonic()
+    def _went_down(self, exc: BaseException) -> None:
+        if self.outage.trip(exc) and self.policy != STOP:
+            logger.error("Redis did not answer (%s: %s): storing articles unchecked until it is back; the next "
+                         "run that reaches Redis checks them", exc.__class__.__name__, exc)
+        self.deduper = None
+        if self.policy == STOP and self.on_stop is not None:
+            self.on_stop(exc)
 
     def close_spider(self) -> None:
-        if self.deduper is not None:
+        if self.deduper is not None and not self.outage.down:
             try:
                 self.deduper.close()
-            except redis.ConnectionError as exc:
-                logger.error("Could not save learned site boilerplate (Redis unreachable): %s", exc)
+            except REDIS_DOWN_ERRORS as exc:
+                logger.error("Could not save learned site boilerplate (Redis did not answer): %s", exc)
 
-    def _unchecked(self, item: Article) -> Article:
+    def _unavailable(self, item: Article) -> Article:
         self.stats.inc_value("dedup/redis_unavailable")
+        if self.policy == STOP:
+            if self.on_stop is not None:
+                self.on_stop(RuntimeError(self.outage.error or "Redis unavailable"))
+            raise RedisUnavailable(f"Redis did not answer; not stored, fetched again next run: {item.url}")
         item.dedup = {"verdict": "unchecked", "method": "unchecked"}
         return item
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        if self.deduper is None and (
-            self._down_since is None or time.monotonic() - self._down_since >= RETRY_SECONDS
-        ):
+        if self.deduper is None and not self.outage.down and self.policy != STOP:
             self._connect()
-        if self.deduper is None:
-            return self._unchecked(item)
+        if self.deduper is None or self.outage.down:
+            return self._unavailable(item)
         try:
             decision = self.deduper.check(
                 item.id, item.text, item.site, (item.url, item.final_url, item.canonical_url)
             )
-        except redis.ConnectionError as exc:
+        except DOWN_ERRORS as exc:
             self._went_down(exc)
-            return self._unchecked(item)
+            return self._unavailable(item)
         self.stats.inc_value(f"dedup/{decision.method}")
         if decision.is_duplicate:
             raise DUPLICATE_DROPS[decision.method if decision.verdict == "duplicate" else "seen"](item, decision)
@@ -106,5 +124,7 @@ class DedupPipeline:
             "method": "earlier_version" if decision.relation == "updated_by" else decision.method,
             "updates": decision.updates,
             "scores": decision.scores,
+            "seq": decision.seq,
+            "entry": decision.entry,
         }
         return item

@@ -2,7 +2,9 @@
 -- record that two articles must never be merged. Layout as in check_and_insert.lua.
 -- ARGV: 1 prefix, 2 key shards, 3 window seconds, 4 article id to restore ('' = none),
 --   5 distinct id a ('' = none), 6 distinct id b
--- Returns 1 when the article was found in the index and restored, else 0.
+-- Returns {1 when the article was found in the index and restored else 0, a new number of
+-- <P>:seq}: the database records that number with the review, so an index restarted from a
+-- copy older than the review is seen to be stale (its counter is below the database's).
 local P, kshards, ttl = ARGV[1], tonumber(ARGV[2]), math.max(1, math.ceil(tonumber(ARGV[3])))
 local HDR = '>IIIIBc8c8'
 
@@ -19,8 +21,9 @@ if ARGV[5] ~= '' then
   redis.call('EXPIRE', P .. ':nd:' .. ARGV[6], ttl)
 end
 
+local seq = redis.call('INCR', P .. ':seq')
 local id = ARGV[4]
-if id == '' then return 0 end
+if id == '' then return {0, seq} end
 local field = 'i' .. unhex(id)
 local b1, b2, b3, b4 = string.byte(field, 1, 4)
 local shard = (((b1 * 256 + b2) * 256 + b3) * 256 + b4) % kshards
@@ -34,8 +37,8 @@ for k = #entries - 3, 1, -4 do
     if rid == unhex(id) then
       redis.call('SET', P .. ':d:' .. num,
                  struct.pack(HDR, ts, nsh, nwords, site, 0, rid, rid) .. string.sub(rec, pos), 'KEEPTTL')
-      return 1
+      return {1, seq}
     end
   end
 end
-return 0
+return {0, seq}

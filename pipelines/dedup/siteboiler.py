@@ -69,13 +69,22 @@ class SiteBoilerplate:
             end -= 1
         return lines[:end] if end > 0 else lines
 
+    @staticmethod
+    def tail_keys(lines: list[str]) -> list[bytes]:
+        """The keys ``learn`` records for a page of ``lines`` (its last ``TAIL`` lines, by distance)."""
+        tail = lines[-TAIL:]
+        return sorted({line_key(line, len(tail) - 1 - i) for i, line in enumerate(tail)})
+
     def learn(self, site: str, lines: list[str]) -> None:
         """Remember ``lines`` as seen on one more page of ``site``."""
+        self.learn_keys(site, self.tail_keys(lines))
+
+    def learn_keys(self, site: str, keys: list[bytes] | tuple[bytes, ...]) -> None:
+        """Remember the ``tail_keys`` of one more page of ``site`` (also how a rebuild replays them)."""
         if not site:
             return
         seen, pending = self._table(site), self._pending.setdefault(site, {})
-        tail = lines[-TAIL:]
-        for key in {line_key(line, len(tail) - 1 - i) for i, line in enumerate(tail)}:
+        for key in keys:
             seen[key] = seen.get(key, 0) + 1
             pending[key] = pending.get(key, 0) + 1
         if len(seen) > self.max_lines:  # bound the state: forget lines seen once

@@ -23,7 +23,7 @@ from typing import Any
 
 from twisted.internet.defer import Deferred
 
-from pipelines.storage.store import Store, Write, make_engine
+from pipelines.storage.store import Store, Write, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def acquire_shared(database_url: str, size: int, seconds: float) -> WriteBatcher
     """The batcher of this process for ``database_url``; pair with ``release_shared``."""
     key = (database_url, size, seconds)
     if key not in _shared:
-        _shared[key] = [WriteBatcher(Store(make_engine(database_url)), size, seconds), 0]
+        _shared[key] = [WriteBatcher(open_store(database_url), size, seconds), 0]
     _shared[key][1] += 1
     return _shared[key][0]
 

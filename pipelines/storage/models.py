@@ -1,11 +1,18 @@
 """Tables (SQLAlchemy Core): what was kept (``articles``), what was dropped (``duplicates``),
-each crawl (``runs``) and each review action (``reviews``).
+what was refused before dedup (``rejections``), each crawl (``runs``), each review action
+(``reviews``), and which build of the Redis dedup index the rows were decided against
+(``index_state``, ``database_meta``).
 
 A ``duplicates`` row holds enough to review and restore the copy: its url, site, title and
-text, the kept article it duplicates, the method and the scores.
+text, the kept article it duplicates, the method and the scores. Articles and duplicates
+keep the index entry their check inserted (``index_entry``, an opaque ``IndexEntry`` blob)
+and its number (``index_seq``): the database is the source of truth, and the Redis index is
+rebuilt from these rows when it is lost, stale or another database's.
+
+The schema changes only through Alembic migrations (``pipelines/storage/migrations``).
 """
 
-from sqlalchemy import Column, DateTime, Float, Integer, MetaData, String, Table, Text, func
+from sqlalchemy import BigInteger, Column, DateTime, Float, Integer, LargeBinary, MetaData, String, Table, Text, func
 
 metadata = MetaData()
 
@@ -28,9 +35,11 @@ articles = Table(
     Column("fetched_at", String(40), nullable=False),
     Column("stored_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     # new | update | earlier_version | unchecked | restored
-    Column("dedup_method", String(20), nullable=False, default="new"),
+    Column("dedup_method", String(20), nullable=False, default="new", index=True),
     Column("updates_id", String(16), nullable=True),  # the other version of the story (same site)
     Column("run_id", Integer, nullable=True, index=True),  # runs.id of the crawl that stored it
+    Column("index_seq", BigInteger, nullable=True),  # number of its record in the Redis index
+    Column("index_entry", LargeBinary, nullable=True),  # IndexEntry blob: replayed by an index rebuild
 )
 
 duplicates = Table(
@@ -53,6 +62,8 @@ duplicates = Table(
     Column("relation", String(30), nullable=False, default=""),  # kept_is_shorter | late_merge
     Column("dropped_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("run_id", Integer, nullable=True, index=True),  # runs.id of the crawl that dropped it
+    Column("index_seq", BigInteger, nullable=True),  # number of its record in the Redis index
+    Column("index_entry", LargeBinary, nullable=True),  # IndexEntry blob: replayed by an index rebuild
 )
 
 runs = Table(
@@ -87,4 +98,41 @@ reviews = Table(
     Column("b", String(16), nullable=False, default=""),  # restore: the article it was a copy of; distinct: second
     Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("note", Text, nullable=False, default=""),
+    Column("index_seq", BigInteger, nullable=True),  # number the Redis index gave this change
+)
+
+# Pages refused before they could become articles (too large, …), with the evidence.
+rejections = Table(
+    "rejections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", Text, nullable=False, index=True),
+    Column("final_url", Text, nullable=False, default=""),
+    Column("site", String(100), nullable=False, index=True),
+    Column("run_id", Integer, nullable=True, index=True),
+    Column("reason", String(40), nullable=False),  # the DropItem class name, e.g. PageTooLarge
+    Column("message", Text, nullable=False, default=""),
+    Column("evidence", Text, nullable=False, default="{}"),  # JSON: sizes, limits, counts behind the decision
+    Column("text", Text, nullable=False, default=""),  # extracted text, if any
+    Column("html", LargeBinary, nullable=True),  # raw response body, zlib-compressed, if kept
+    Column("rejected_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Which build of the Redis index (per key prefix) the rows were decided against.
+index_state = Table(
+    "index_state",
+    metadata,
+    Column("prefix", String(100), primary_key=True),  # DEDUP_KEY_PREFIX
+    Column("generation", String(32), nullable=False),  # also in <prefix>:meta.gen
+    Column("params", Text, nullable=False),  # DedupConfig.index_params()
+    Column("rebuilt_at", DateTime(timezone=True), nullable=True),
+    Column("rebuilt_rows", Integer, nullable=False, default=0),
+)
+
+# name -> value; ``database_id``: a random id naming this database (in <prefix>:meta.db).
+database_meta = Table(
+    "database_meta",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
 )

@@ -10,6 +10,7 @@ when the seen-store marks its URL: a crash before the commit loses nothing.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -18,7 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.items import Article
-from crawler.signals import article_recorded
+from crawler.signals import article_recorded, page_rejected
 from pipelines.drops import AlreadyDropped, AlreadyStored, DuplicateDrop
 from pipelines.storage.batch import WriteBatcher, acquire_shared, release_shared
 from pipelines.storage.store import Write
@@ -42,6 +43,7 @@ class StoragePipeline:
                                  settings.getfloat("STORAGE_BATCH_SECONDS", 0.25))
         pipeline = cls(batcher, crawler.stats, crawler.signals)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.page_rejected, signal=page_rejected)
         return pipeline
 
     def close_spider(self) -> None:
@@ -85,6 +87,15 @@ class StoragePipeline:
         added = self.batcher.add(Write("duplicate", (exception.article, exception.decision, run_id)))
         added.addCallback(self._duplicate_added, exception)
         added.addErrback(lambda _: None)  # logged by the batcher; the URL stays unseen
+
+    def page_rejected(self, url: str, site: str, reason: str, message: str = "", evidence: dict | None = None,
+                      final_url: str = "", text: str = "") -> None:
+        """Record a page refused before it could become an article (``rejections``)."""
+        row = {"url": url, "final_url": final_url or url, "site": site, "run_id": self._run_id(), "reason": reason,
+               "message": message, "evidence": json.dumps(evidence or {}, default=str), "text": text}
+        added = self.batcher.add(Write("rejection", (row,)))
+        added.addCallback(lambda _: self.stats.inc_value("storage/rejections"))
+        added.addErrback(lambda _: None)  # logged by the batcher
 
     def _merged(self, moved: bool, stored_id: str, into: str) -> None:
         if moved:

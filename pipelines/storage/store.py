@@ -14,14 +14,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, inspect, select, text
+from sqlalchemy import Engine, Table, create_engine, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.schema import CreateColumn, DDLElement
 
 from crawler.items import Article
-from pipelines.storage.models import articles, duplicates, metadata, pending_merges, reviews, runs
+from pipelines.storage.models import articles, duplicates, pending_merges, rejections, reviews, runs
+from pipelines.storage.schema import upgrade
 
 
 def make_engine(database_url: str) -> Engine:
@@ -32,51 +31,30 @@ def make_engine(database_url: str) -> Engine:
     return create_engine(url, future=True, pool_pre_ping=True)
 
 
-class _AddColumn(DDLElement):
-    """``ALTER TABLE t ADD COLUMN c`` for a nullable column added to a table after its creation."""
-
-    inherit_cache = False
-
-    def __init__(self, table: Table, column_name: str) -> None:
-        self.table = table
-        self.column = table.c[column_name]
-
-
-@compiles(_AddColumn)
-def _compile_add_column(element: _AddColumn, compiler: Any, **kw: Any) -> str:
-    prep = compiler.preparer
-    column = compiler.process(CreateColumn(element.column), **kw)
-    return f"ALTER TABLE {prep.format_table(element.table)} ADD COLUMN {column}"
-
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    """Add the nullable columns newer code expects (``run_id``) to tables created before them."""
-    found = inspect(engine)
-    with engine.begin() as conn:
-        for table in (articles, duplicates):
-            present = {c["name"] for c in found.get_columns(table.name)}
-            for column in table.columns:
-                if column.name not in present and column.nullable:
-                    conn.execute(_AddColumn(table, column.name))
+def open_store(database_url: str) -> Store:
+    """A ``Store`` on ``database_url`` whose schema is the newest (migrated if needed, once per
+    process): what every reader and writer of the project opens."""
+    store = Store(make_engine(database_url))
+    upgrade(store.engine)
+    return store
 
 
 @dataclass(frozen=True)
 class Write:
     """One write of a batch: ``kind`` is ``article`` (article, run_id), ``duplicate``
-    (article, decision, run_id) or ``merge`` (stored id, kept id, run_id)."""
+    (article, decision, run_id), ``merge`` (stored id, kept id, run_id) or ``rejection``
+    (a ``rejections`` row as a dict)."""
 
     kind: str
     args: tuple[Any, ...]
 
 
 class Store:
-    """Reads and writes the ``articles``, ``duplicates``, ``runs`` and ``reviews`` tables."""
+    """Reads and writes the ``articles``, ``duplicates``, ``rejections``, ``runs`` and ``reviews``
+    tables of a database whose schema is current (``open_store`` migrates it)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)
-        _add_missing_columns(engine)
         self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
     def _inserted(self, conn: Any, table: Table, row: dict[str, Any]) -> bool:
@@ -125,7 +103,7 @@ class Store:
         with self.engine.begin() as conn:
             # every id this batch stores or merges, locked up front in one sorted order (no deadlock
             # between two workers' batches)
-            ids = [w.args[0].id if w.kind == "article" else w.args[0] for w in writes if w.kind != "duplicate"]
+            ids = [w.args[0].id if w.kind == "article" else w.args[0] for w in writes if w.kind in ("article", "merge")]
             self._lock(conn, ids)
             for kind, run in itertools.groupby(writes, key=lambda write: write.kind):
                 args = [write.args for write in run]
@@ -139,6 +117,9 @@ class Store:
                     results += self._inserted_many(conn, duplicates, "article_id", rows)
                 elif kind == "merge":
                     results += [self._merge(conn, *a) for a in args]
+                elif kind == "rejection":
+                    conn.execute(rejections.insert(), [a[0] for a in args])
+                    results += [True] * len(args)
                 else:
                     raise ValueError(f"unknown write kind {kind!r}")
         return results
@@ -150,6 +131,8 @@ class Store:
         row["dedup_method"] = article.dedup.get("method", "new")
         row["updates_id"] = article.dedup.get("updates")
         row["run_id"] = run_id
+        row["index_seq"] = article.dedup.get("seq") or None
+        row["index_entry"] = article.dedup.get("entry") or None
         return row
 
     @staticmethod
@@ -170,6 +153,8 @@ class Store:
             "contained": decision.scores.get("contained", 0.0),
             "contains": decision.scores.get("contains", 0.0),
             "relation": decision.relation,
+            "index_seq": getattr(decision, "seq", 0) or None,
+            "index_entry": getattr(decision, "entry", b"") or None,
         }
 
     def _lock(self, conn: Any, ids: list[str]) -> None:
@@ -207,6 +192,7 @@ class Store:
                 article_id=row["id"], url=row["url"], site=row["site"], title=row["title"], text=row["text"],
                 author=row["author"], published=row["published"], fetched_at=row["fetched_at"],
                 duplicate_of=into, method="merged", relation="late_merge", run_id=run_id,
+                index_seq=row["index_seq"], index_entry=row["index_entry"],
             ).on_conflict_do_nothing()
         )
         conn.execute(articles.delete().where(articles.c.id == article_id))
@@ -237,11 +223,12 @@ class Store:
                 row = conn.execute(select(duplicates).where(duplicates.c.id == int(dup_id))).mappings().first()
         return dict(row) if row is not None else None
 
-    def restore(self, dup_id: str, note: str = "") -> dict[str, Any]:
+    def restore(self, dup_id: str, note: str = "", index_seq: int | None = None) -> dict[str, Any]:
         """Move dropped copy ``dup_id`` into ``articles`` (method ``restored``) and log a review; one transaction.
 
-        Returns the former ``duplicates`` row. Raises ``LookupError`` when there is no such
-        dropped copy, ``ValueError`` when its id or URL is already stored.
+        ``index_seq``: the number the dedup index gave the change (kept with the review). Returns
+        the former ``duplicates`` row. Raises ``LookupError`` when there is no such dropped copy,
+        ``ValueError`` when its id or URL is already stored.
         """
         row = self.find_duplicate(dup_id)
         if row is None:
@@ -250,21 +237,22 @@ class Store:
             "id": row["article_id"], "url": row["url"], "final_url": row["url"], "canonical_url": row["url"],
             "site": row["site"], "title": row["title"], "author": row["author"], "published": row["published"],
             "text": row["text"], "fetched_at": row["fetched_at"], "dedup_method": "restored", "updates_id": None,
-            "run_id": row["run_id"],
+            "run_id": row["run_id"], "index_seq": row["index_seq"], "index_entry": row["index_entry"],
         }
         with self.engine.begin() as conn:
             if not self._inserted(conn, articles, article):
                 raise ValueError(f"cannot restore {row['article_id']}: its id or URL is already stored")
             conn.execute(duplicates.delete().where(duplicates.c.id == row["id"]))
             conn.execute(
-                reviews.insert().values(action="restore", a=row["article_id"], b=row["duplicate_of"], note=note)
+                reviews.insert().values(action="restore", a=row["article_id"], b=row["duplicate_of"], note=note,
+                                        index_seq=index_seq)
             )
         return row
 
-    def add_review(self, action: str, a: str, b: str = "", note: str = "") -> int:
-        """Log a review action (``restore`` | ``distinct``) in the audit trail; returns its id."""
+    def add_review(self, action: str, a: str, b: str = "", note: str = "", index_seq: int | None = None) -> int:
+        """Log a review action (``restore`` | ``distinct`` | ``reconcile``) in the audit trail; returns its id."""
         with self.engine.begin() as conn:
-            result = conn.execute(reviews.insert().values(action=action, a=a, b=b, note=note))
+            result = conn.execute(reviews.insert().values(action=action, a=a, b=b, note=note, index_seq=index_seq))
             return int(result.inserted_primary_key[0])
 
     def article_exists(self, article_id: str) -> bool:

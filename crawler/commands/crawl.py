@@ -1,0 +1,44 @@
+"""``scrapy crawl SPIDER``: Scrapy's command, with the project's preflight and exit status.
+
+Before crawling, the dedup index is made a current build of the database (``crawler.index_sync``:
+rebuilt if it was lost or is stale). Exit status: 0 when the spider finished, 1 when it did not,
+2 when the run could not start or stopped because Redis was unavailable (one line saying so).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.exceptions import UsageError
+
+from crawler.index_sync import sync_problem
+from crawler.redis_health import FINISH_REASON
+
+
+class Command(ScrapyCrawl):
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give one spider name" if not args else
+                             "running 'scrapy crawl' with more than one spider is not supported")
+        assert self.crawler_process is not None and self.settings is not None
+        if args[0] not in self.crawler_process.spider_loader.list():
+            print(f"crawl: no spider named {args[0]!r} (see `scrapy list`)", file=sys.stderr)
+            self.exitcode = 2
+            return
+        problem = sync_problem(self.settings)
+        if problem:
+            print(f"crawl: {problem}", file=sys.stderr)
+            self.exitcode = 2
+            return
+        crawler = self.crawler_process.create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+        if reason == FINISH_REASON:
+            print(f"crawl: stopped, Redis unavailable ({crawler.stats.get_value('redis/unavailable')}); "
+                  "the next run fetches what was missed", file=sys.stderr)
+            self.exitcode = 2
+        elif self.crawler_process.bootstrap_failed or reason != "finished":
+            self.exitcode = 1

@@ -1,0 +1,106 @@
+"""Creating and upgrading the database schema, only through Alembic migrations.
+
+``upgrade(engine)`` brings any database to the newest schema, keeping every row: a new
+database gets every migration; one made by the first release (its tables, no
+``alembic_version``) is stamped at revision ``0001`` first. It runs once per database URL
+per process, under a cross-process lock (PostgreSQL: an advisory lock; SQLite: a file lock
+beside the database file), so crawlers, workers and commands may all call it at start. ``scrapy db upgrade`` runs it on
+demand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+FIRST_RELEASE = "0001"
+_LOCK_KEY = 0x6E657773  # PostgreSQL advisory lock id held while migrating ("news")
+_done: set[str] = set()
+_lock = threading.Lock()
+
+
+def _config(connection: object):  # noqa: ANN202 (alembic.config.Config, imported lazily)
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head() -> str:
+    """The newest revision."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config(None)).get_current_head() or ""
+
+
+def current(engine: Engine) -> str | None:
+    """The database's revision (None: no ``alembic_version``; ``FIRST_RELEASE`` tables count as it)."""
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as conn:
+        revision = MigrationContext.configure(conn).get_current_revision()
+        if revision is None and inspect(conn).has_table("articles"):
+            return FIRST_RELEASE
+        return revision
+
+
+def _add_run_ids(conn: object) -> None:
+    """First-release databases older than its ``run_id`` columns got them on first use: do it now."""
+    found = inspect(conn)
+    for table in ("articles", "duplicates"):
+        if "run_id" not in {c["name"] for c in found.get_columns(table)}:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN run_id INTEGER"))  # noqa: S608 (fixed names)
+
+
+@contextlib.contextmanager
+def _schema_lock(engine: Engine) -> Iterator[None]:
+    """Serialise migrations between processes: a PostgreSQL advisory lock (on its own
+    connection, held across the migration's transaction), or a file lock beside an SQLite file."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _LOCK_KEY})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _LOCK_KEY})
+                conn.commit()
+    elif engine.dialect.name == "sqlite" and engine.url.database and engine.url.database != ":memory:":
+        path = Path(engine.url.database + ".schema-lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+    else:
+        yield
+
+
+def upgrade(engine: Engine, force: bool = False) -> tuple[str | None, str]:
+    """Migrate ``engine``'s database to the newest schema; returns (revision before, after)."""
+    key = engine.url.render_as_string(hide_password=False)
+    with _lock:
+        if key in _done and not force:
+            return head(), head()
+        from alembic import command
+        from alembic.migration import MigrationContext
+
+        with _schema_lock(engine), engine.begin() as conn:
+            before = MigrationContext.configure(conn).get_current_revision()
+            config = _config(conn)
+            if before is None and inspect(conn).has_table("articles"):
+                _add_run_ids(conn)
+                command.stamp(config, FIRST_RELEASE)
+                before = FIRST_RELEASE
+            command.upgrade(config, "head")
+        _done.add(key)
+        return before, head()
