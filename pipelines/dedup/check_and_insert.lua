@@ -27,7 +27,7 @@
 --                   first write of a new generation drops its stale numbers and moves its
 --                   expiry two windows ahead. No sweeper process is needed.
 -- Returns {verdict, target_id, method, jaccard*1e4, contained*1e4, contains*1e4, relation,
---          merged ids, number of this article's record (0 when nothing was inserted)}
+--          merged ids, number of this article's record (new, or found for self/seen; 0 if none)}
 --   verdict: new | update (same-site version; relation updates | updated_by) | duplicate
 --            (method url | exact | near | containment) | self (re-crawl of a kept article)
 --            | seen (re-crawl of a dropped one)
@@ -239,6 +239,7 @@ end
 local own = lookup('i' .. unhex(id))
 if own and own.id ~= id then own = nil end
 if own then
+  inserted = own.num  -- the number it was indexed under (its storage may have failed before)
   if own.status == 0 then return reply('self', id, 'self') end
   return reply('seen', own.kept, 'seen')
 end

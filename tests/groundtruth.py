@@ -1,0 +1,57 @@
+"""Checks of a demo crawl's database against the demo network's ground truth."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+from crawler.urls import normalize_url
+
+
+def table(db_url: str, name: str) -> list[dict]:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(text(f"select * from {name}"))]  # noqa: S608 (fixed names)
+    finally:
+        engine.dispose()
+
+
+def ground_truth_problems(truth: list[dict[str, Any]], articles: list[dict], duplicates: list[dict]) -> list[str]:
+    """Everything that differs from the ground truth: each story stored exactly once with its
+    other pages recorded as duplicates of the kept one, every page to store stored, nothing
+    stored twice, no URL both stored and recorded as a duplicate, nothing stored unchecked."""
+    problems: list[str] = []
+    urls = [normalize_url(a["url"]) for a in articles]
+    if len(urls) != len(set(urls)):
+        problems.append(f"stored twice: {sorted({u for u in urls if urls.count(u) > 1})}")
+    stored = {normalize_url(a["url"]): a for a in articles}
+    dropped = {normalize_url(d["url"]): d for d in duplicates}
+    if set(stored) & set(dropped):
+        problems.append(f"in both tables: {sorted(set(stored) & set(dropped))}")
+    unchecked = [a["url"] for a in articles if a["dedup_method"] == "unchecked"]
+    if unchecked:
+        problems.append(f"stored unchecked: {unchecked}")
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for page in truth:
+        if page["role"] in ("original", "reprint", "url_duplicate"):
+            groups[page["story"]].append(page)
+    for story, pages in groups.items():
+        members = sorted({normalize_url(p["url"]) for p in pages})
+        kept = [u for u in members if u in stored]
+        if len(kept) != 1:
+            problems.append(f"story {story}: stored {kept} of {members}")
+            continue
+        for url in members:
+            if url == kept[0] or url == normalize_url(stored[kept[0]]["canonical_url"]):
+                continue
+            if url not in dropped:
+                problems.append(f"story {story}: copy {url} not recorded")
+            elif dropped[url]["duplicate_of"] != stored[kept[0]]["id"]:
+                problems.append(f"story {story}: {url} recorded as a copy of {dropped[url]['duplicate_of']}")
+    for page in truth:
+        if page["expect"] == "store" and normalize_url(page["url"]) not in stored:
+            problems.append(f"not stored: {page['url']}")
+    return problems
