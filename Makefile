@@ -30,7 +30,8 @@ test: install  ## the test suite (REDIS_URL unset = embedded Redis; set it to us
 lint: install
 	$(BIN)/ruff check .
 
-clean-data:  ## forget everything the demo stored (index + database)
+clean-data:  ## forget everything the demo stored (index + database); stops its embedded Redis first
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m crawler.stop_embedded_redis data; fi
 	rm -rf data
 
 eval: install  ## quality on ../shared/corpus (dedup: engine beside the datasketch reference)

