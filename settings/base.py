@@ -87,6 +87,7 @@ EXTRACT_MIN_WORDS = 40  # fewer words in sentence-length lines -> NoArticleText 
 EXTRACT_MAX_LINK_SHARE = 0.5  # more of the text than this in links/list items/teasers -> NotAnArticle
 EXTRACT_LISTING_URL_LINK_SHARE = 0.25  # the same limit for URLs shaped like /tag/, /category/, /search?q=
 EXTRACT_PAYWALL_MAX_WORDS = 350  # a paywall notice with fewer words of text than this -> PaywallTeaser
+EXTRACT_MAX_TEXT_CHARS = 200_000  # a longer extracted text (~10x a long feature) -> TextTooLong drop; 0 = no bound
 # The updated date comes from the page's meta/JSON-LD. True also searches the page with htmldate when
 # none is stated: on the dev corpus that adds a guessed date on 22 of 400 pages for ~0.1 of the cost ratio.
 EXTRACT_UPDATED_DATE_SEARCH = False
