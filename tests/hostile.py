@@ -1,9 +1,10 @@
-"""Hostile pages for tests: mislabelled charsets and a gzip bomb built without holding it in memory."""
+"""Hostile inputs for tests: mislabelled charsets, a gzip bomb built without holding it in memory, a planted pickle."""
 
 from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 
 # One sentence per page that must come out of the crawl intact (the test looks for it in articles.text).
 RUSSIAN = "Мост через реку Ладогу снова открыт после ремонта, сообщила инженер Ольга Брандт."
@@ -57,3 +58,13 @@ def gzip_stream(size: int, block: int = 1 << 20) -> Iterator[bytes]:
 def gzip_bomb(size: int) -> bytes:
     """A gzip body (about ``size``/1000 bytes) that decompresses to ``size`` zero bytes."""
     return b"".join(gzip_stream(size))
+
+
+class Planted:
+    """A pickle whose loading creates ``marker`` (what an attacker would plant in the data folder)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple:
+        return (open, (str(self.marker), "w"))
