@@ -19,7 +19,7 @@ class ArticlePage:
     site: str  # spider name of the publisher
     fetched_at: str  # ISO 8601 UTC
     html: str  # decoded HTML (see crawler.encoding)
-    charset_note: str = ""  # "" or why decoding fell back (e.g. "declared utf-8, decoded cp1252")
+    charset_note: str = ""  # "" or why the declared charset was not used ("declared utf-8 (header), detected cp1252")
 
 
 @dataclass

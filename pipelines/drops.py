@@ -31,6 +31,10 @@ class PaywallTeaser(ExtractionDrop):
     """Only a teaser is readable: the rest is behind a paywall or registration wall."""
 
 
+class TextTooLong(ExtractionDrop):
+    """The extracted text is longer than any article (``EXTRACT_MAX_TEXT_CHARS``): a dump, an archive…"""
+
+
 class ExtractionFailed(ExtractionDrop):
     """The extractor could not parse the page at all (malformed beyond repair, binary…)."""
 

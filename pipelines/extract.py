@@ -32,7 +32,8 @@ How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
    updated" dates, tags), call-to-action lines, runs of template link lines, the extra copies
    of lines the page repeats three times or more, and the lines whose source lies outside the
    article's container (the common ancestor of its longest paragraphs): sidebars, banners, footers.
-6. Classification: not an article (listing page), paywall teaser, too little text.
+6. Classification: too much text (``EXTRACT_MAX_TEXT_CHARS``), not an article (listing page),
+   paywall teaser, too little text.
 7. Metadata normalised: ISO 8601 dates (with time and zone when the page states them; the
    URL's day for a UTC timestamp one day off it), a list of authors, language subtag, canonical URL, site name.
    The updated date is the one the page states; ``EXTRACT_UPDATED_DATE_SEARCH`` also asks htmldate.
@@ -62,7 +63,14 @@ from pipelines.classify import (
     paywall_notice,
     prose_words,
 )
-from pipelines.drops import ExtractionDrop, ExtractionFailed, NoArticleText, NotAnArticle, PaywallTeaser
+from pipelines.drops import (
+    ExtractionDrop,
+    ExtractionFailed,
+    NoArticleText,
+    NotAnArticle,
+    PaywallTeaser,
+    TextTooLong,
+)
 from pipelines.extract_cleanup import (
     cut_author_bio,
     cut_closing_block,
@@ -145,6 +153,7 @@ class ArticleExtractor:
     max_link_share: float = 0.5
     listing_url_link_share: float = 0.25
     paywall_max_words: int = 350
+    max_text_chars: int = 0  # a longer text -> TextTooLong (0: no bound; from_settings: EXTRACT_MAX_TEXT_CHARS)
     trim_related: bool = True
     trim_title_bio: bool = True  # drop the headline repeated atop the text and a trailing author bio
     structured_body: bool = True  # JSON-LD articleBody when much longer and containing the text
@@ -181,6 +190,7 @@ class ArticleExtractor:
             max_link_share=settings.getfloat("EXTRACT_MAX_LINK_SHARE", 0.5),
             listing_url_link_share=settings.getfloat("EXTRACT_LISTING_URL_LINK_SHARE", 0.25),
             paywall_max_words=settings.getint("EXTRACT_PAYWALL_MAX_WORDS", 350),
+            max_text_chars=settings.getint("EXTRACT_MAX_TEXT_CHARS"),
             trim_related=settings.getbool("EXTRACT_TRIM_RELATED", True),
             trim_title_bio=settings.getbool("EXTRACT_TRIM_TITLE_BIO", True),
             structured_body=settings.getbool("EXTRACT_STRUCTURED_BODY", True),
@@ -327,6 +337,8 @@ class ArticleExtractor:
             result.updated = updated
 
     def _classify(self, tree: Any, html: str, url: str, raw: str, text: str) -> ExtractionDrop | None:
+        if self.max_text_chars and len(text) > self.max_text_chars:
+            return TextTooLong(f"Text too long ({len(text)} characters, limit {self.max_text_chars}): {url}")
         max_share = self.listing_url_link_share if looks_like_listing_url(url) else self.max_link_share
         if text and listing_share(tree, text, stop_below=max_share) >= max_share:
             return NotAnArticle(f"Mostly headlines, links and teasers (a listing page): {url}")

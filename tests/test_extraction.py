@@ -69,7 +69,7 @@ def test_wrong_charset_page_extracts_correctly(stage: ExtractionPipeline) -> Non
         url="https://courier.example/fr/eglise", body=body, headers={"Content-Type": "text/html; charset=utf-8"}
     )
     html, note = decode_body(response)
-    assert note == "declared utf-8, decoded cp1252"
+    assert note == "declared utf-8 (header), detected cp1252"
     item = ArticlePage(response.url, response.url, "courier", "2026-11-26T10:00:00+00:00", html, note)
     article = settled(stage.process_item(item))
     assert "\ufffd" not in article.text

@@ -1,1 +1,20 @@
 """Project commands (``COMMANDS_MODULE``): ``scrapy demo``, ``scrapy dedup``, …"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from crawler.datadir import UnsafeDataDir, private_data_dir
+
+EXIT_UNSAFE_DATA_DIR = 2
+
+
+def require_private_data_dir(settings: Any, command: str) -> None:
+    """Create ``DATA_DIR`` (mode 0700) or, when its group or other users may write to it, print
+    one line and exit with code 2 (called by the crawling commands before anything uses the folder)."""
+    try:
+        private_data_dir(settings.get("DATA_DIR"))
+    except UnsafeDataDir as exc:
+        print(f"{command}: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_UNSAFE_DATA_DIR) from None

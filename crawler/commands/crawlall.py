@@ -18,6 +18,7 @@ from typing import Any
 import redis
 from scrapy.commands import ScrapyCommand
 
+from crawler.commands import require_private_data_dir
 from crawler.connection import get_redis
 from crawler.runlock import AlreadyRunning, RunLock, job_dir
 from crawler.runstats import format_site_table, log_to_run_file, site_row
@@ -60,6 +61,7 @@ class Command(ScrapyCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
+        require_private_data_dir(self.settings, "crawlall")  # before the log file is created in it
         self.log_file = log_to_run_file(self.settings, opts.logfile, "crawlall")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:

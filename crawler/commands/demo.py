@@ -13,6 +13,7 @@ import sys
 
 from scrapy.commands import ScrapyCommand
 
+from crawler.commands import require_private_data_dir
 from crawler.commands.report import default_report_path, write_report
 from crawler.connection import describe, get_redis
 from crawler.index_sync import sync_problem
@@ -35,6 +36,7 @@ class Command(ScrapyCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
+        require_private_data_dir(self.settings, "demo")  # before the log file is created in it
         self.log_file = log_to_run_file(self.settings, opts.logfile, "demo")  # the table is the output
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:

@@ -4,7 +4,9 @@ HTML files (``.html`` or ``.html.gz``) or http(s) URLs and print the text and me
 For debugging a site's extraction and for measurement. The settings are the crawler's
 (``EXTRACT_*``, with ``--site NAME`` applying that site's ``EXTRACT_SITE_OVERRIDES`` and, for a
 spider of this project, the extraction options it declares).
-A dropped page prints its drop reason; the exit code is 1 only when an input cannot be read.
+A dropped page prints its drop reason; the exit code is 1 only when an input cannot be read
+(missing, corrupt, undecodable, or larger than ``DOWNLOAD_MAXSIZE`` — decompressed, for a ``.gz``
+file, which is decompressed only that far).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import gzip
 import json
 import sys
 import urllib.request
+import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -25,17 +29,33 @@ from crawler.encoding import decode_body
 from pipelines.extract import ArticleExtractor, Extraction
 
 
-def read_input(source: str, timeout: float = 20.0) -> tuple[str, str]:
-    """(html, url) of a file path or an http(s) URL, decoded like the crawler decodes pages."""
+class InputTooLarge(ValueError):
+    """An input holds more bytes (decompressed, for a .gz file) than the limit."""
+
+
+def read_bounded(stream: BinaryIO, max_bytes: int) -> bytes:
+    """At most ``max_bytes`` from ``stream`` (0: everything); ``InputTooLarge`` if it holds more.
+
+    Reads ``max_bytes + 1`` at most, so a gzip stream is decompressed only that far.
+    """
+    body = stream.read(max_bytes + 1) if max_bytes else stream.read()
+    if max_bytes and len(body) > max_bytes:
+        raise InputTooLarge(f"more than {max_bytes} bytes (DOWNLOAD_MAXSIZE)")
+    return body
+
+
+def read_input(source: str, timeout: float = 20.0, max_bytes: int = 0) -> tuple[str, str]:
+    """(html, url) of a file path (``.gz``: gzipped) or an http(s) URL, decoded like the crawler
+    decodes pages. More than ``max_bytes`` (0: no bound) raises ``InputTooLarge``."""
     if source.startswith(("http://", "https://")):
         request = urllib.request.Request(source, headers={"User-Agent": "newsdedup-extract/0.1"})
         with urllib.request.urlopen(request, timeout=timeout) as reply:  # noqa: S310 (http(s) only)
-            body, url, headers = reply.read(), reply.geturl(), {"Content-Type": reply.headers.get("Content-Type", "")}
+            body, url = read_bounded(reply, max_bytes), reply.geturl()
+            headers = {"Content-Type": reply.headers.get("Content-Type", "")}
     else:
         path = Path(source)
-        body = path.read_bytes()
-        if path.suffix == ".gz":
-            body = gzip.decompress(body)
+        with path.open("rb") as raw:
+            body = read_bounded(gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw, max_bytes)
         url, headers = path.resolve().as_uri(), {}
     response = HtmlResponse(url=url, body=body, headers=headers)
     html, _note = decode_body(response)
@@ -89,10 +109,11 @@ class Command(ScrapyCommand):
         else:
             extractor = ArticleExtractor.from_settings(self.settings, opts.site)
         failed = 0
+        max_bytes = self.settings.getint("DOWNLOAD_MAXSIZE")
         for source in args:
             try:
-                html, url = read_input(source)
-            except (OSError, ValueError, EOFError) as exc:
+                html, url = read_input(source, max_bytes=max_bytes)
+            except (OSError, ValueError, EOFError, zlib.error) as exc:  # ValueError: InputTooLarge, UndecodableBody
                 failed += 1
                 print(f"{source}: cannot read ({exc})", file=sys.stderr)
                 continue

@@ -13,6 +13,8 @@ import argparse
 import gzip
 import json
 import re
+import sys
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -98,7 +100,12 @@ class Command(ScrapyCommand):
             extractor = site_extractor(self.settings, spider)
         except KeyError:
             raise UsageError(f"no spider named {spider!r} (see `scrapy list`)") from None
-        html, final_url = read_input(opts.file or url)
+        try:
+            html, final_url = read_input(opts.file or url, max_bytes=self.settings.getint("DOWNLOAD_MAXSIZE"))
+        except (OSError, ValueError, EOFError, zlib.error) as exc:  # ValueError: InputTooLarge, UndecodableBody
+            print(f"{opts.file or url}: cannot read ({exc})", file=sys.stderr)
+            self.exitcode = 1
+            return
         final_url = url if opts.file else final_url
         result = extractor.analyse(html, final_url)
         root = Path(opts.dir or self.settings.get("SITE_FIXTURES_DIR"))

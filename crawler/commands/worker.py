@@ -21,6 +21,7 @@ import sys
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.commands import require_private_data_dir
 from crawler.commands.crawlall import error_rate, index_problem
 from crawler.distributed import news_spider_names, preflight, prepare_storage
 from crawler.runstats import format_site_table, site_row
@@ -46,6 +47,7 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None
         settings = self.crawler_process.settings
+        require_private_data_dir(settings, "worker")
         problem = preflight(settings) or index_problem(settings)
         if problem:
             print(f"worker: {problem}", file=sys.stderr)

@@ -35,8 +35,9 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 
-from crawler.encoding import decode_body
+from crawler.encoding import UndecodableBody, decode_body
 from crawler.items import ArticlePage
+from crawler.signals import page_rejected
 from crawler.urls import normalize_url
 
 
@@ -339,10 +340,18 @@ class NewsSpider(SitemapSpider):
                 ctype,
             )
             return
-        html, note = decode_body(response)
-        if note:
+        try:
+            html, note = decode_body(response)
+        except UndecodableBody as exc:  # stored, it would be garbage
             self.crawler.stats.inc_value("page/charset_mismatch")
-            self.logger.info("Charset fallback for %s: %s", response.url, note)
+            self.logger.warning("Skipping %s", exc)
+            self.crawler.signals.send_catch_log(
+                page_rejected, url=response.url, site=self.name, reason="UndecodableBody", message=str(exc),
+                evidence={"content_type": ctype, "size": len(response.body)},
+            )
+            return
+        if note:  # the label was wrong or missing and the bytes said which charset (logged at DEBUG)
+            self.crawler.stats.inc_value("page/charset_detected")
         yield ArticlePage(
             url=response.request.meta.get("redirect_urls", [response.url])[0],
             final_url=response.url,
