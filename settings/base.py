@@ -50,6 +50,7 @@ SPIDERMON_ENABLED = True  # run health checks at spider close (crawler/monitors.
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.RunHealthSuite"]  # new articles, errors, dedup rate
 MONITOR_DEDUP_RATE_DRIFT = 0.3  # dedup rate this far from the recent average fails the check
 CRAWLALL_JOBDIR = True  # a JOBDIR per run under DATA_DIR/jobs/<spider>/ (a killed run is resumed)
+PREFLIGHT_CONNECT_TIMEOUT = 5.0  # seconds the checks before a command allow the database and Redis to answer
 
 # --- incremental crawling ---------------------------------------------------------------------
 SEEN_ENABLED = True  # skip article pages already stored or deliberately dropped
@@ -124,6 +125,10 @@ DEDUP_WINDOW_DAYS = 30.0  # index entries older than this no longer match (and e
 DEDUP_INDEX_CAPACITY = 200_000  # expected articles per window; sizes the Redis band shards
 DEDUP_MAX_CANDIDATES = 64  # candidates verified per article, most band hits first
 DEDUP_SITE_BOILERPLATE = True  # learn and strip per-site repeated trailing lines (footers)
+
+# --- offline dedup command (scrapy dedup FILE.jsonl) ---------------------------------------------
+DEDUP_INPUT_MAX_LINE_BYTES = 8 * 1024 * 1024  # a longer input line is a bad line (memory stays bounded)
+DEDUP_INPUT_MAX_DEPTH = 16  # an input record nesting objects/arrays deeper than this is a bad line
 
 # --- storage ----------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(DATA_DIR) / 'newsdedup.sqlite3'}"  # SQLAlchemy URL
