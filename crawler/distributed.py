@@ -100,19 +100,6 @@ def check_distributed(settings: Any) -> None:
     require_redis_url(settings)
 
 
-def preflight(settings: Any) -> str | None:
-    """Why these settings cannot take part in a distributed crawl (profile or Redis), or None."""
-    try:
-        check_distributed(settings)
-    except DistributedConfigError as exc:
-        return str(exc)
-    try:
-        redis_from_settings(settings).ping()
-    except redis.RedisError as exc:
-        return f"Redis unreachable at {settings.get('REDIS_URL')}: {exc}"
-    return None
-
-
 def news_spider_names(loader: Any, names: list[str], group: str | None) -> list[str]:
     """``names`` (default: every ``NewsSpider``) of ``group`` (None: any); unknown names raise ``KeyError``."""
     known = sorted(loader.list())

@@ -131,7 +131,8 @@ def rebuild(store: Store, client: redis.Redis, config: DedupConfig, settings: An
         bar.close()
     source.set_index_state(store, config.key_prefix, generation, config.index_params(), rows)
     elapsed = time.perf_counter() - started
-    (logger.warning if rows else logger.info)("Dedup index %r rebuilt from %d rows of the database (%d indexed) in %.1f s (%.0f rows/s)",
+    log = logger.warning if rows else logger.info
+    log("Dedup index %r rebuilt from %d rows of the database (%d indexed) in %.1f s (%.0f rows/s)",
                    config.key_prefix, rows, replayed, elapsed, rows / elapsed if elapsed else 0.0)
     return rows
 

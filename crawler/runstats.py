@@ -10,6 +10,15 @@ from typing import Any
 DROP_PREFIX = "item_dropped_reasons_count/"
 
 
+def crawler_stats(crawler: Any) -> dict[str, Any]:
+    """The final stats of a Scrapy ``crawler``; empty (no ``finish_reason``: a failed run) when it
+    never got as far as creating them (Scrapy then raises "Crawler.stats is not set yet")."""
+    try:
+        return dict(crawler.stats.get_stats())
+    except RuntimeError:
+        return {}
+
+
 def site_row(site: str, stats: dict[str, Any]) -> dict[str, Any]:
     """One summary row: fetched, stored, dropped by reason, HTTP/page errors."""
     drops = {k[len(DROP_PREFIX):]: v for k, v in stats.items() if k.startswith(DROP_PREFIX)}

@@ -55,6 +55,7 @@ MONITOR_DEDUP_RATE_DRIFT = 0.3  # dedup rate this far from the recent average fa
 CRAWLALL_JOBDIR = True  # a JOBDIR per run under DATA_DIR/jobs/<spider>/ (a killed run is resumed)
 SCHEDULER_DISK_QUEUE = "crawler.jobqueue.JsonLifoDiskQueue"  # JOBDIR requests as JSON: never unpickle the data folder
 SCHEDULER_START_DISK_QUEUE = "crawler.jobqueue.JsonFifoDiskQueue"  # the same for start requests
+PREFLIGHT_CONNECT_TIMEOUT = 5.0  # seconds the checks before a command allow the database and Redis to answer
 
 # --- incremental crawling ---------------------------------------------------------------------
 SEEN_ENABLED = True  # skip article pages already stored or deliberately dropped
@@ -144,6 +145,10 @@ DEDUP_INDEX_REBUILD = "auto"
 # the crawl (nothing stored unchecked; the next run fetches what was missed) or "store-unchecked"
 # (articles stored flagged unchecked; the next run that reaches Redis reconciles them).
 DEDUP_ON_REDIS_DOWN = "stop"
+
+# --- offline dedup command (scrapy dedup FILE.jsonl) ---------------------------------------------
+DEDUP_INPUT_MAX_LINE_BYTES = 8 * 1024 * 1024  # a longer input line is a bad line (memory stays bounded)
+DEDUP_INPUT_MAX_DEPTH = 16  # an input record nesting objects/arrays deeper than this is a bad line
 
 # --- storage ----------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(DATA_DIR) / 'newsdedup.sqlite3'}"  # SQLAlchemy URL

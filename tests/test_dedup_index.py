@@ -86,10 +86,12 @@ def test_offline_dedup_command_streams_records(tmp_path: Path, redis_settings, k
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(json.dumps(r) for r in records) + "\nnot json\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    proc = scrapy(["dedup", str(src), "-o", str(out)], tmp_path, {**redis_settings, "DEDUP_KEY_PREFIX": key_prefix})
+    proc = scrapy(["dedup", str(src), "-o", str(out), "--skip-bad"], tmp_path,
+                  {**redis_settings, "DEDUP_KEY_PREFIX": key_prefix})
     assert proc.returncode == 0, proc.stderr[-2000:]
     rows = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
     assert rows["r1"]["duplicate_of"] is None and rows["r3"]["duplicate_of"] is None
     assert rows["r2"]["duplicate_of"] == "r1" and rows["r4"]["duplicate_of"] == "r1"
     assert rows["r4"]["method"] == "containment" and rows["r4"]["scores"]["contained"] >= 0.65
-    assert "4 records, 2 duplicates, 1 bad lines" in proc.stderr and "records/s" in proc.stderr
+    assert "line 5: skipped (invalid JSON: Expecting value at column 1)" in proc.stderr
+    assert "4 records, 2 duplicates, 1 bad lines (invalid_json=1)" in proc.stderr and "records/s" in proc.stderr

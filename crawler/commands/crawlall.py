@@ -5,6 +5,12 @@ takes a lock so overlapping runs do not collide (the second exits at once with e
 75 and a message saying who holds the lock); logs to ``DATA_DIR/logs/crawlall-<UTC>.log``;
 prints a per-site table; exits 1 when a spider did not finish or its error rate passed
 ``CRAWLALL_MAX_ERROR_RATE`` (ERROR log lines per response).
+
+Before crawling, ``crawler.preflight`` checks the database, Redis, the dedup index and each
+spider's declaration. The database or Redis unreachable (or the index built with other
+parameters): one line on stderr, exit 2, nothing crawled. A misconfigured spider is not run:
+the others are, the table is printed, each of its problems follows on a line of its own, and
+the exit code is 2 (over 1).
 """
 
 from __future__ import annotations
@@ -15,32 +21,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import redis
 from scrapy.commands import ScrapyCommand
 
+from crawler.cli import operator_errors
 from crawler.commands import require_private_data_dir
-from crawler.connection import get_redis
+from crawler.preflight import EXIT_CONFIG, Preflight, log_problems, report_problems
 from crawler.runlock import AlreadyRunning, RunLock, job_dir
-from crawler.runstats import format_site_table, log_to_run_file, site_row
-from pipelines.dedup.engine import DedupConfig, Deduper
-from pipelines.dedup.index import IndexParamsMismatch
+from crawler.runstats import crawler_stats, format_site_table, log_to_run_file, site_row
 
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
-
-
-def index_problem(settings: Any) -> str | None:
-    """Why the dedup index cannot be used with these settings (checked before any crawl), or None."""
-    if not settings.getbool("DEDUP_ENABLED"):
-        return None
-    try:
-        Deduper(get_redis(settings), DedupConfig.from_settings(settings))
-    except IndexParamsMismatch as exc:
-        return str(exc)
-    except ValueError as exc:
-        return f"invalid DEDUP_* setting: {exc}"
-    except redis.ConnectionError:
-        return None  # the dedup stage keeps articles unchecked and says so
-    return None
 
 
 def error_rate(stats: dict[str, Any]) -> float:
@@ -64,6 +53,7 @@ class Command(ScrapyCommand):
         require_private_data_dir(self.settings, "crawlall")  # before the log file is created in it
         self.log_file = log_to_run_file(self.settings, opts.logfile, "crawlall")
 
+    @operator_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None
         settings = self.crawler_process.settings
@@ -75,28 +65,31 @@ class Command(ScrapyCommand):
             self.exitcode = EXIT_LOCKED
             return
         try:
-            problem = index_problem(settings)
-            if problem:
-                print(f"crawlall: {problem}", file=sys.stderr)
-                self.exitcode = 2
-                return
             loader = self.crawler_process.spider_loader
             names = [n for n in sorted(loader.list()) if opts.group in (None, getattr(loader.load(n), "group", None))]
             if not names:
                 print(f"crawlall: no spider in group {opts.group!r}", file=sys.stderr)
-                self.exitcode = 2
+                self.exitcode = EXIT_CONFIG
                 return
-            crawlers = [self.crawler_process.create_crawler(name) for name in names]
+            preflight = Preflight.for_crawl(settings, {name: loader.load(name) for name in names})
+            preflight.run()
+            if preflight.fatal:
+                report_problems("crawlall", preflight.fatal, log=True)
+                self.exitcode = EXIT_CONFIG
+                return
+            log_problems(preflight.problems)  # spider problems: in the run log now, printed under the table
+            crawlers = [self.crawler_process.create_crawler(n) for n in names if n not in preflight.bad_spiders]
             stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
             for crawler in crawlers:
                 if settings.getbool("CRAWLALL_JOBDIR"):  # resumable: a killed run continues next time
                     jobs = Path(settings.get("DATA_DIR")) / "jobs"
                     crawler.settings.set("JOBDIR", str(job_dir(jobs, crawler.spidercls.name, stamp)), "cmdline")
                 self.crawler_process.crawl(crawler)
-            self.crawler_process.start()
+            if crawlers:
+                self.crawler_process.start()
         finally:
             lock.release()
-        stats = {c.spidercls.name: c.stats.get_stats() for c in crawlers}
+        stats = {c.spidercls.name: crawler_stats(c) for c in crawlers}
         print(format_site_table([site_row(name, s) for name, s in stats.items()]))
         print(f"\nCrawl log: {self.log_file}")
         limit = settings.getfloat("CRAWLALL_MAX_ERROR_RATE")
@@ -104,3 +97,6 @@ class Command(ScrapyCommand):
         if failed:
             print(f"crawlall: failed or too many errors (> {limit:.0%} of responses): {', '.join(failed)}")
             self.exitcode = 1
+        if preflight.bad_spiders:
+            report_problems("crawlall", preflight.problems)
+            self.exitcode = EXIT_CONFIG  # a configuration error wins over a failed crawl

@@ -4,6 +4,7 @@ Starts the demo network (stable ports from ``DEMO_PORT_BASE`` when free), runs a
 spiders in one process sharing the dedup index, prints fetched / stored / dropped by
 reason per site, says where the data is, and ends by writing the HTML dedup report
 (``DATA_DIR/reports/report-<UTC time>.html``, see ``scrapy report``) and printing its path.
+The checks before the crawl and the exit codes are ``scrapy crawlall``'s (``crawler.preflight``).
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import sys
 
 from scrapy.commands import ScrapyCommand
 
+from crawler.cli import operator_errors
 from crawler.commands import require_private_data_dir
 from crawler.commands.report import default_report_path, write_report
 from crawler.connection import describe, get_redis
-from crawler.index_sync import sync_problem
+from crawler.preflight import EXIT_CONFIG, Preflight, database_location, log_problems, report_problems
 from crawler.redis_health import FINISH_REASON
 from crawler.report.data import ReportQuery
-from crawler.runstats import format_site_table, log_to_run_file, site_row
+from crawler.runstats import crawler_stats, format_site_table, log_to_run_file, site_row
 from crawler.spiders.demo_base import DemoNewsSpider, shared_network
 
 
@@ -39,6 +41,7 @@ class Command(ScrapyCommand):
         require_private_data_dir(self.settings, "demo")  # before the log file is created in it
         self.log_file = log_to_run_file(self.settings, opts.logfile, "demo")  # the table is the output
 
+    @operator_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None
         settings = self.crawler_process.settings
@@ -46,35 +49,41 @@ class Command(ScrapyCommand):
         names = [n for n in sorted(loader.list()) if issubclass(loader.load(n), DemoNewsSpider)]
         if opts.spider:
             names = [n for n in names if n in opts.spider]
-        problem = sync_problem(settings)
-        if problem:
-            print(f"demo: {problem}", file=sys.stderr)
-            self.exitcode = 2
+        preflight = Preflight.for_crawl(settings, {name: loader.load(name) for name in names})
+        preflight.run()
+        if preflight.fatal:
+            report_problems("demo", preflight.fatal, log=True)
+            self.exitcode = EXIT_CONFIG
             return
+        log_problems(preflight.problems)  # spider problems: in the run log now, printed under the table
+        names = [n for n in names if n not in preflight.bad_spiders]
         urls = settings.getdict("DEMO_SITE_URLS")
-        if not urls:
+        if not urls and names:
             urls = shared_network(settings.getint("DEMO_PORT_BASE")).urls()
         crawlers = []
         for name in names:
             crawler = self.crawler_process.create_crawler(name)
             crawlers.append(crawler)
             self.crawler_process.crawl(crawler, base_url=urls[name])
-        self.crawler_process.start()
-        rows = [site_row(c.spidercls.name, c.stats.get_stats()) for c in crawlers]
+        if crawlers:
+            self.crawler_process.start()
+        rows = [site_row(c.spidercls.name, crawler_stats(c)) for c in crawlers]
         print(format_site_table(rows))
-        print(f"\nArticles and duplicates: {settings.get('DATABASE_URL')}")
+        print(f"\nArticles and duplicates: {database_location(settings)}")
         print(f"Dedup index:             {describe(get_redis(settings))} (prefix {settings.get('DEDUP_KEY_PREFIX')})")
         print(f"Crawl log:               {self.log_file}")
         report = default_report_path(settings.get("DATA_DIR"))
         write_report(settings, ReportQuery(), "html", report)
         print(f"Dedup report:            {report}")
-        failed = [c.spidercls.name for c in crawlers if c.stats.get_value("finish_reason") != "finished"]
-        redis_down = [c for c in crawlers if c.stats.get_value("finish_reason") == FINISH_REASON]
+        failed = [c.spidercls.name for c in crawlers if crawler_stats(c).get("finish_reason") != "finished"]
+        redis_down = [c for c in crawlers if crawler_stats(c).get("finish_reason") == FINISH_REASON]
         if redis_down:
-            print(f"demo: stopped, Redis unavailable ({redis_down[0].stats.get_value('redis/unavailable')}); "
+            print(f"demo: stopped, Redis unavailable ({crawler_stats(redis_down[0]).get('redis/unavailable')}); "
                   "the next run fetches what was missed", file=sys.stderr)
             self.exitcode = 2
         elif failed:
             print(f"Spiders that did not finish: {', '.join(failed)}")
             self.exitcode = 1
-
+        if preflight.bad_spiders:
+            report_problems("demo", preflight.problems)
+            self.exitcode = EXIT_CONFIG  # a configuration error wins over a failed crawl

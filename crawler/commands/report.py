@@ -3,6 +3,7 @@
 ``--format html`` (default) writes one self-contained HTML file (default
 ``DATA_DIR/reports/report-<UTC time>.html``) and prints its path; ``json`` (see
 ``crawler/report/schema.json``) and ``csv`` (one row per dropped copy) go to stdout unless ``-o``.
+The database unreachable: one line naming it, exit 2.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.cli import operator_errors
+from crawler.preflight import EXIT_CONFIG, Preflight, report_problems
 from crawler.report.data import ReportQuery, Thresholds, build_report, parse_since
 from crawler.report.render import FORMATS, render
 from pipelines.storage.store import open_store
@@ -55,6 +58,7 @@ class Command(ScrapyCommand):
         parser.add_argument("--format", choices=FORMATS, default="html", help="html (default), json or csv")
         parser.add_argument("-o", "--output", help="write here (html default: DATA_DIR/reports/report-<time>.html)")
 
+    @operator_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if args:
             raise UsageError("no positional arguments")
@@ -65,6 +69,11 @@ class Command(ScrapyCommand):
         except ValueError as exc:
             raise UsageError(f"--since: {exc}") from exc
         assert self.settings is not None
+        preflight = Preflight(self.settings, {"database"})
+        if preflight.run():
+            report_problems("report", preflight.problems)
+            self.exitcode = EXIT_CONFIG
+            return
         query = ReportQuery(run=opts.run, since=since, site=opts.site)
         path = Path(opts.output) if opts.output and opts.output != "-" else None
         if path is None and opts.format == "html" and opts.output != "-":

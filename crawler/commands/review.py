@@ -5,6 +5,7 @@
 as stored. ``distinct``: articles A and B (stored or dropped) are recorded as different
 stories, never merged again by the dedup stage; when one is a dropped copy of the other it
 is restored too. Each action is logged in ``reviews`` and shown in the next ``scrapy report``.
+The database, Redis or the dedup index unusable: one line naming it, exit 2, nothing changed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import Any
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.cli import operator_errors
 from crawler.connection import get_redis
+from crawler.preflight import EXIT_CONFIG, Preflight, report_problems
 from pipelines.storage.store import Store, open_store
 
 ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -72,15 +75,23 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("--note", default="", help="a note for the audit trail (shown in the report)")
 
+    @operator_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         if not args or args[0] not in ("restore", "distinct"):
             raise UsageError("give 'restore DUP_ID' or 'distinct A B'")
         action, ids = args[0], [a.strip().lower() for a in args[1:]]
+        if action == "restore" and len(ids) != 1:
+            raise UsageError("restore takes one DUP_ID (duplicates.article_id or duplicates.id)")
+        if action == "distinct" and (len(ids) != 2 or not all(ARTICLE_ID.match(i) for i in ids) or ids[0] == ids[1]):
+            raise UsageError("distinct takes two different article ids (16 hex characters)")
+        preflight = Preflight(self.settings, {"database", "index"})
+        if preflight.run():
+            report_problems("review", preflight.problems)
+            self.exitcode = EXIT_CONFIG
+            return
         store = open_store(self.settings.get("DATABASE_URL"))
         if action == "restore":
-            if len(ids) != 1:
-                raise UsageError("restore takes one DUP_ID (duplicates.article_id or duplicates.id)")
             if store.find_duplicate(ids[0]) is None:
                 print(f"No dropped copy {ids[0]!r} (it may have been restored already)")
                 self.exitcode = 1
@@ -94,8 +105,6 @@ class Command(ScrapyCommand):
             print(f"Restored {row['article_id']} ({row['site']}: {row['title']}), was a {row['method']} copy "
                   f"of {row['duplicate_of']}")
             return
-        if len(ids) != 2 or not all(ARTICLE_ID.match(i) for i in ids) or ids[0] == ids[1]:
-            raise UsageError("distinct takes two different article ids (16 hex characters)")
         for article_id in ids:
             if not store.article_exists(article_id):
                 print(f"Note: {article_id} is not in storage yet; recorded anyway")

@@ -11,7 +11,9 @@ busy — and then clears the dupefilter (see ``crawler.distributed.Frontier.star
 While a round is running the spider is skipped (exit status 75, as an overlapping
 ``crawlall``) unless ``--wait S`` sees it end within S seconds, or ``--force`` adds the
 sources to the running round. Also creates the storage tables, so workers starting together
-do not race on them. Exit status: 0 all seeded, 75 some skipped, 2 configuration errors.
+do not race on them. Exit status: 0 all seeded, 75 some skipped, 2 configuration errors (checked
+first by ``crawler.preflight``: the profile, the database, Redis; a misconfigured spider is
+named and not seeded, the others are).
 """
 
 from __future__ import annotations
@@ -27,20 +29,20 @@ from scrapy.exceptions import UsageError
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.conf import arglist_to_dict
 
+from crawler.cli import operator_errors
 from crawler.distributed import (
     Frontier,
     FrontierKeys,
     RoundResult,
     entry_from_request,
     news_spider_names,
-    preflight,
     prepare_storage,
     redis_from_settings,
 )
+from crawler.preflight import EXIT_CONFIG, Preflight, report_problems
 from crawler.spiders.demo_base import DemoNewsSpider
 
 EXIT_ROUND_RUNNING = 75  # EX_TEMPFAIL, as `scrapy crawlall` when another run holds the lock
-EXIT_CONFIG = 2
 
 
 def source_entries(crawler: Any, spargs: dict[str, str]) -> list[dict[str, Any]]:
@@ -86,24 +88,29 @@ class Command(ScrapyCommand):
         except ValueError:
             raise UsageError("Invalid -a value, use -a NAME=VALUE", print_help=False) from None
 
+    @operator_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None
         settings = self.crawler_process.settings
-        problem = preflight(settings)
-        if problem:
-            print(f"seed: {problem}", file=sys.stderr)
-            self.exitcode = EXIT_CONFIG
-            return
+        loader = self.crawler_process.spider_loader
         try:
-            names = news_spider_names(self.crawler_process.spider_loader, args, opts.group)
+            names = news_spider_names(loader, args, opts.group)
         except KeyError as exc:
             raise UsageError(exc.args[0], print_help=False) from None
-        if not names:
+        # seeding reads no index: the workers check it (and refuse other parameters)
+        preflight = Preflight(settings, {"distributed", "database", "redis"}, {n: loader.load(n) for n in names})
+        preflight.run()
+        if preflight.fatal:
+            report_problems("seed", preflight.fatal)
+            self.exitcode = EXIT_CONFIG
+            return
+        report_problems("seed", preflight.problems)  # misconfigured spiders: not seeded, exit 2 at the end
+        names = [n for n in names if n not in preflight.bad_spiders]
+        if not names and not preflight.bad_spiders:
             print(f"seed: no spider to seed (group {opts.group!r})", file=sys.stderr)
             self.exitcode = EXIT_CONFIG
             return
         demo_urls = settings.getdict("DEMO_SITE_URLS")
-        loader = self.crawler_process.spider_loader
         missing = [n for n in names if issubclass(loader.load(n), DemoNewsSpider)
                    and not demo_urls.get(n) and not opts.spargs.get("base_url")]
         if missing:
@@ -129,6 +136,8 @@ class Command(ScrapyCommand):
                 skipped.append(name)
         if skipped:
             self.exitcode = EXIT_ROUND_RUNNING
+        if preflight.bad_spiders:
+            self.exitcode = EXIT_CONFIG  # a configuration error wins over a running round
 
     @staticmethod
     def _line(name: str, result: RoundResult) -> str:

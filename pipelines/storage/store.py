@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,12 +24,19 @@ from pipelines.storage.models import articles, duplicates, pending_merges, rejec
 from pipelines.storage.schema import upgrade
 
 
-def make_engine(database_url: str) -> Engine:
-    """An engine for ``database_url``; an SQLite file's folder is created if missing."""
+def make_engine(database_url: str, connect_timeout: float | None = None) -> Engine:
+    """An engine for ``database_url``; an SQLite file's folder is created if missing.
+
+    ``connect_timeout`` (seconds) bounds the opening of a PostgreSQL connection (libpq counts
+    whole seconds); None keeps the driver's default.
+    """
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(url, future=True, pool_pre_ping=True)
+    connect_args: dict[str, Any] = {}
+    if connect_timeout is not None and url.get_backend_name() == "postgresql":
+        connect_args["connect_timeout"] = max(1, math.ceil(connect_timeout))
+    return create_engine(url, future=True, pool_pre_ping=True, connect_args=connect_args)
 
 
 def open_store(database_url: str) -> Store:

