@@ -219,6 +219,16 @@ def sync_index(settings: Any, *, progress: bool | None = None, force: bool = Fal
 __all__ = ["IndexParamsMismatch", "IndexRefused", "SyncResult", "rebuild", "stale_reason", "sync_index"]
 
 
+def current_deduper(settings: Any) -> Deduper:
+    """A ``Deduper`` on the index build ``<prefix>:meta`` names (after ``sync_index``)."""
+    from pipelines.dedup.index import STANDALONE
+
+    config = DedupConfig.from_settings(settings)
+    client = get_redis(settings)
+    generation = client.hget(f"{config.key_prefix}:meta", "gen")
+    return Deduper(client, config, generation.decode() if generation else STANDALONE)
+
+
 def sync_problem(settings: Any) -> str | None:
     """``sync_index`` for a command's preflight: None when the index is ready (rebuilt if it had
     to be), else one line saying why the run cannot start. Logs what it did."""

@@ -198,7 +198,8 @@ class Preflight:
         if "redis" not in self.needs:
             return []
         where = redis_location(self.settings)
-        probe = {**self.settings.copy_to_dict(), "REDIS_SOCKET_TIMEOUT": self.timeout}
+        probe = self.settings.copy()
+        probe.set("REDIS_SOCKET_TIMEOUT", self.timeout, priority="cmdline")
         try:
             client = get_redis(probe)
             client.ping()

@@ -7,6 +7,8 @@ demo network, and crawls it with ``scrapy demo`` in a subprocess.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import subprocess
 import time
@@ -126,3 +128,31 @@ def test_store_unchecked_is_reconciled_by_the_next_run(tmp_path: Path) -> None:
         reconciled = [r for r in table(settings["DATABASE_URL"], "reviews") if r["action"] == "reconcile"]
         moved = {d["article_id"] for d in duplicates}
         assert all(r["a"] in moved for r in reconciled)
+
+
+def test_crawler_and_embedded_redis_killed_together_then_rerun(tmp_path: Path) -> None:
+    """A container kill or power cut: the crawler and its embedded Redis die at once (the
+    append-only file may lack the last second); the rerun stores each story once."""
+    import signal
+
+    from tests.test_crash import worker_pids
+
+    with DemoNetwork() as net:
+        settings = {"DEMO_SITE_URLS": net.urls(), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                    "DEDUP_KEY_PREFIX": "faults"}  # no REDIS_URL: the embedded server under the data folder
+        slow = {**settings, "DOWNLOAD_DELAY": 0.1, "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "STORAGE_BATCH_SECONDS": 0}
+        victim = subprocess.Popen(scrapy_cmd(["demo"], slow), cwd=ROOT, env=scrapy_env(tmp_path / "data"),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while count(settings["DATABASE_URL"]) < 8 and time.monotonic() < deadline and victim.poll() is None:
+            time.sleep(0.05)
+        assert victim.poll() is None, "the crawl ended before it could be killed"
+        children = worker_pids(victim.pid)
+        for pid in [victim.pid, *children]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        victim.wait()
+        rerun = scrapy(["demo"], tmp_path, settings)
+        assert rerun.returncode == 0, run_log(rerun)[-3000:]
+        articles, duplicates = state(settings["DATABASE_URL"])
+        assert ground_truth_problems(net.ground_truth(), articles, duplicates) == []

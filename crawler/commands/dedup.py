@@ -26,10 +26,9 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.cli import OperatorError, operator_errors
-from crawler.connection import get_redis
+from crawler.index_sync import current_deduper
 from crawler.jsonl_input import BadRecord, InputLimits, UnreadableFile, records, scan
 from crawler.preflight import EXIT_CONFIG, Preflight, report_problems
-from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.records import RecordDeduper
 
 
@@ -53,10 +52,10 @@ class Command(ScrapyCommand):
     default_settings = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
-        return "[options] FILE.jsonl"
+        return "[options] FILE.jsonl | rebuild"
 
     def short_desc(self) -> str:
-        return "Run the dedup engine over a JSONL file of articles (seeds the index)"
+        return "Check a JSONL file of articles against the dedup index (seeds it), or rebuild the index"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
@@ -67,8 +66,10 @@ class Command(ScrapyCommand):
 
     @operator_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if args == ["rebuild"]:
+            return self._rebuild()
         if len(args) != 1:
-            raise UsageError("give exactly one JSONL file")
+            raise UsageError("give exactly one JSONL file, or `rebuild`")
         path = Path(args[0])
         if not path.is_file():
             raise UsageError(f"no such file: {path}")
@@ -93,7 +94,7 @@ class Command(ScrapyCommand):
                   f"or pass --skip-bad to process the {checked.good} good lines", file=sys.stderr)
             self.exitcode = 1
             return
-        deduper = RecordDeduper(Deduper(get_redis(self.settings), DedupConfig.from_settings(self.settings)))
+        deduper = RecordDeduper(current_deduper(self.settings))
         out: IO[str] = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
         progress = _progress(checked.good, sys.stderr.isatty() and not opts.no_progress)
         started, counts = time.perf_counter(), {"records": 0, "dropped": 0}
@@ -122,6 +123,21 @@ class Command(ScrapyCommand):
         )
 
 
+    def _rebuild(self) -> None:
+        """``scrapy dedup rebuild``: rebuild the index from the database now, whatever its state."""
+        from crawler.index_sync import sync_index
+
+        assert self.settings is not None
+        preflight = Preflight(self.settings, needs={"database", "redis"})
+        if preflight.run():
+            report_problems("dedup", preflight.problems)
+            self.exitcode = EXIT_CONFIG
+            return
+        result = sync_index(self.settings, force=True)
+        print(f"dedup: index {self.settings.get('DEDUP_KEY_PREFIX')!r} rebuilt from {result.rows} rows in "
+              f"{result.seconds:.1f} s", file=sys.stderr)
+
+
 def _reasons(reasons: dict[str, int]) -> str:
     return " ".join(f"{reason}={count}" for reason, count in sorted(reasons.items()))
 
@@ -132,3 +148,4 @@ def _progress(total: int, show: bool):  # noqa: ANN202 (tqdm or None)
     from tqdm import tqdm
 
     return tqdm(total=total, unit="rec", file=sys.stderr)
+

@@ -1,0 +1,61 @@
+"""Schema migrations: a database made by the first release (its tables, no ``alembic_version``)
+upgrades in place keeping every row, and the migrations build exactly the tables the code
+declares — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+
+from pipelines.storage import schema
+from pipelines.storage.models import metadata
+from pipelines.storage.store import open_store
+
+
+def first_release_database(url: str) -> None:
+    """The first release's tables with a row in each, as that release left them."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(schema._config(conn), schema.FIRST_RELEASE)
+        conn.execute(text("DROP TABLE alembic_version"))
+        conn.execute(text(
+            "INSERT INTO articles (id, url, final_url, canonical_url, site, title, author, published, language, "
+            "authors, updated, sitename, text, fetched_at, dedup_method) VALUES ('00000000000000aa', 'http://a/1', "
+            "'http://a/1', 'http://a/1', 'a', 'T', '', '', '', '[]', '', '', 'body', '2026-11-01', 'new')"))
+        conn.execute(text(
+            "INSERT INTO duplicates (article_id, url, site, title, text, author, published, fetched_at, "
+            "duplicate_of, method, jaccard, contained, contains, relation) VALUES ('00000000000000bb', "
+            "'http://b/1', 'b', 'T', 'body', '', '', '2026-11-01', '00000000000000aa', 'near', 0.9, 0.9, 0.9, '')"))
+        conn.execute(text("INSERT INTO reviews (action, a, b, note) VALUES ('distinct', 'x', 'y', '')"))
+    engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_first_release_database_upgrades_keeping_rows(backend: str, tmp_path: Path, request) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}" if backend == "sqlite" else request.getfixturevalue("pg_url")
+    first_release_database(url)
+    assert schema.current(create_engine(url)) == schema.FIRST_RELEASE
+    store = open_store(url)
+    with store.engine.connect() as conn:
+        assert conn.execute(text("select id, index_seq from articles")).all() == [("00000000000000aa", None)]
+        assert conn.execute(text("select article_id from duplicates")).scalar() == "00000000000000bb"
+        assert conn.execute(text("select count(*) from reviews")).scalar() == 1
+        assert conn.execute(text("select value from database_meta where name = 'database_id'")).scalar()
+        assert inspect(conn).has_table("rejections")
+        assert MigrationContext.configure(conn).get_current_revision() == schema.head()
+    store.engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migrations_build_the_declared_tables(backend: str, tmp_path: Path, request) -> None:
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}" if backend == "sqlite" else request.getfixturevalue("pg_url")
+    store = open_store(url)
+    with store.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), metadata)
+    store.engine.dispose()
+    assert diffs == []
