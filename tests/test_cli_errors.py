@@ -43,7 +43,9 @@ def good_lines() -> bytes:
 
 
 def keys(client: redis.Redis, prefix: str) -> list[bytes]:
-    return list(client.scan_iter(f"{prefix}:*"))
+    """Keys that hold indexed articles (records, URL/text and band entries, seen URLs); the
+    preflight may have made an empty index build (``meta``, ``seq``) before the input was read."""
+    return [k for pattern in ("d", "k", "b", "seen") for k in client.scan_iter(f"{prefix}:{pattern}:*")]
 
 
 # --- scrapy dedup FILE: every bad line found before anything is indexed or written ----------------------
