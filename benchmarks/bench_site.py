@@ -2,7 +2,7 @@
 
 Pages are the demo network's article pages (``DemoNetwork(multiply=K)``: distinct stories with
 the demo's reprint structure). Demo pages are small (≈ 7 KB, ≈ 4 ms to extract) while real
-news pages weigh ≈ 100 KB of HTML and cost ≈ 30 ms (issue 8; ``make eval`` measures the dev
+news pages weigh ≈ 100 KB of HTML and cost ≈ 30 ms (``make eval`` measures the dev
 corpus). With ``weight="real"`` each page is dressed in the chrome real pages carry — mega-menu
 navigation, inline scripts and styles, a "most read" rail, related teasers, a comment thread
 and a link-heavy footer — so extraction costs what it costs on real pages. The article body

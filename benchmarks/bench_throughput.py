@@ -6,7 +6,7 @@
     (SQLite, group commit).
 
 Prints pages/s of each, full ÷ (cores × extraction-alone) — the share of the machine's
-extraction capacity the crawl achieves (issue 8 asks ≥ 0.8 on 2 cores) — full ÷ bare, CPU
+extraction capacity the crawl achieves (the target is ≥ 0.8 on 2 cores) — full ÷ bare, CPU
 seconds and peak RSS of each crawl's process tree (crawler + extraction workers + embedded
 Redis when REDIS_URL is unset). Crawl pages/s count items finished between the first article
 response and the last item, so process start-up is left out.

@@ -35,7 +35,7 @@ seconds for 400 pages of text extraction only):
     trailing related/more-from/author block cut  about +0.0005 (tried "references"/"tags"/
       "recent posts" headings too: as many losses as wins, left out)
 
-Issue 4 (``--halves``: rules tuned on the even lines of gold.jsonl, checked on the odd ones;
+Measured on both halves (``--halves``: rules tuned on the even lines of gold.jsonl, checked on the odd ones;
 gain of each rule = full pipeline minus the pipeline without it, all / even / odd):
 
     early </body></html> dropped before parsing (libxml2 stops there; HTML5 does not)
