@@ -60,7 +60,7 @@ gain of each rule = full pipeline minus the pipeline without it, all / even / od
   of contents" lines at the top (+0.0001); repeated lines (+0.0001 adjacent, mixed otherwise);
   keeping the text after a tail heading when long prose follows (-0.0008).
 
-Issue 4, second round (where the F1 goes: with every false-positive shingle gone the mean would be
+Extraction rules, second round (where the F1 goes: with every false-positive shingle gone the mean would be
 0.980, with every missing one found 0.971; an oracle that deletes the junk lines of each text
 gains +0.024, +0.013 of it in the last block of the text, +0.009 inside it, +0.002 at its top;
 gains are leave-one-out, all / even / odd):
@@ -92,7 +92,7 @@ gains are leave-one-out, all / even / odd):
   get started" (odd -0.0000); dropping <pre> code (the gold texts keep it on 14 pages and drop
   it on 5, with no markup telling them apart).
 
-Issue 4, third round (recall at the element level: text trafilatura never reads; the missing gold
+Extraction rules, third round (recall at the element level: text trafilatura never reads; the missing gold
 lines were traced to the element holding them; with every missing shingle found the mean would be
 0.974 after this round; leave-one-out gains, all / even / odd):
 
@@ -140,7 +140,7 @@ lines were traced to the element holding them; with every missing shingle found 
   not change the text; prune_xpath only removes. The repairs cost about 1.5 ms a page (best of
   three interleaved runs: cost ratio 1.24 with them, 1.17 without).
 
-Issue 4, fourth round (precision: text we output that the gold lacks; with every extra shingle gone
+Extraction rules, fourth round (precision: text we output that the gold lacks; with every extra shingle gone
 the mean would be 0.985; of the extra lines' weight about 0.005 sits in the middle of the texts,
 0.004 in their last fifth, 0.002 in their first; gains against the third round's pipeline, all /
 even / odd):
@@ -172,7 +172,7 @@ even / odd):
   +0.0000 (8 wins, 5 losses); a trailing parenthesised bio "(Jane Roe is a …": +0.0001 / +0.0002 /
   +0.0000 (a single page).
 
-Issue 4, fifth round (tree position of the extra lines: each output line mapped back to the
+Extraction rules, fifth round (tree position of the extra lines: each output line mapped back to the
 element whose text node starts like it; the article's container = the nearest common ancestor of
 the elements holding the 8 longest lines before 80% of the words, each found once, >= 5 found;
 gains against the fourth round's pipeline, all / even / odd; nothing kept):
@@ -199,7 +199,7 @@ gains against the fourth round's pipeline, all / even / odd; nothing kept):
   ``data-promo*``/``data-sponsor*`` attributes (-0.0051, 4 losses of 1.0: such attributes wrap
   whole articles).
 
-Issue 4, sixth round (judged first by the benchmark's own F1, the F1 of mean per-page precision and
+Extraction rules, sixth round (judged first by the benchmark's own F1, the F1 of mean per-page precision and
 mean per-page recall, which this script now prints first, and by the mean per-page F1; an oracle
 deleting every output line the gold lacks gives the first 0.980 but the second only 0.965, so the
 aggregate is where precision rules show; leave-one-out gains in the final pipeline, aggregate all /
