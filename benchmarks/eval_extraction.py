@@ -257,10 +257,10 @@ even / odd, then mean per-page):
 Result of the chosen settings (sixth round): shingle-F1 0.9673 vs 0.9320 for plain extract()
 (benchmark definition; even 0.9665 vs 0.9240, odd 0.9681 vs 0.9399; mean precision 0.9608 vs 0.9151,
 mean recall 0.9738 vs 0.9495), mean per-page F1 0.9644 vs 0.9211 (even 0.9623, odd 0.9665), BoW
-0.9733 vs 0.9339, 0 empty pages vs 1, no false drops. The mean per-page F1 after issue 4's fifth
+0.9733 vs 0.9339, 0 empty pages vs 1, no false drops. The mean per-page F1 after the fifth rules
 round: 0.9604 (even 0.9561, odd 0.9647; aggregate 0.9635); after its third round: 0.9591 (even
 0.9544, odd 0.9637); after its second round: 0.9543 (even 0.9519, odd 0.9567); after its first
-round: 0.9512 (even 0.9468, odd 0.9556); before issue 4: 0.9387 (even 0.9280, odd 0.9495).
+round of extraction rules: 0.9512 (even 0.9468, odd 0.9556); before those rules: 0.9387 (even 0.9280, odd 0.9495).
 Cost: the ratio this script prints is timed page by page, each page on both sides back to back
 (the first side alternating), the fastest of three rounds per page and side, each round starting
 with the libraries' string caches emptied (``time_side_by_side``, ``clear_string_caches``): 1.24
