@@ -36,7 +36,7 @@ from benchmarks.bench_site import build_site, serve
 from crawler.items import ArticlePage
 from pipelines.drops import ExtractionDrop
 from pipelines.extract import ArticleExtractor
-from pipelines.extraction_pool import default_workers
+from pipelines.extract.pool import default_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 SPIDER = ROOT / "benchmarks" / "throughput_spider.py"

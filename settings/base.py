@@ -76,7 +76,7 @@ HTTPCACHE_IGNORE_RESPONSE_CACHE_CONTROLS = ["no-cache"]  # "revalidate each time
 
 # --- item pipelines: extract -> dedup -> store ---------------------------------------------------
 ITEM_PIPELINES = {
-    "pipelines.extract.ExtractionPipeline": 100,  # HTML -> text + metadata (html goes no further)
+    "pipelines.extract.pipeline.ExtractionPipeline": 100,  # HTML -> text + metadata (html goes no further)
     "pipelines.dedup.DedupPipeline": 300,  # drops reprints / near duplicates, records why
     "pipelines.storage.StoragePipeline": 500,  # articles + duplicates tables via SQLAlchemy
 }
@@ -103,7 +103,7 @@ EXTRACT_MAX_TEXT_CHARS = 200_000  # a longer extracted text (~10x a long feature
 # The updated date comes from the page's meta/JSON-LD. True also searches the page with htmldate when
 # none is stated: on the dev corpus that adds a guessed date on 22 of 400 pages for ~0.1 of the cost ratio.
 EXTRACT_UPDATED_DATE_SEARCH = False
-# Extraction runs in worker processes (pipelines/extraction_pool.py) so it neither blocks the
+# Extraction runs in worker processes (pipelines/extract/pool.py) so it neither blocks the
 # reactor nor leaves cores idle: None = one worker per core (in-process on a 1-core machine),
 # 0 = in the crawler's process, N = N workers. At most EXTRACT_POOL_MAX_PENDING pages are in the
 # pool at once (0 = 2 per worker); beyond that pages wait in Scrapy's scraper slot (bounded memory).

@@ -1,5 +1,5 @@
-"""Generic repairs and clean-ups around trafilatura (``pipelines.extract_repair``,
-``pipelines.extract_cleanup``) and their use by the extraction stage: early end tags, tree
+"""Generic repairs and clean-ups around trafilatura (``pipelines.extract.repair``,
+``pipelines.extract.cleanup``) and their use by the extraction stage: early end tags, tree
 repairs, JSON-LD ``articleBody``, the jusText rescue, the headline, author bio, reference list,
 closing chrome and cookie panel cut from the text, the URL-day date rule."""
 
@@ -10,7 +10,7 @@ import json
 import trafilatura
 
 from pipelines.extract import ArticleExtractor
-from pipelines.extract_cleanup import (
+from pipelines.extract.cleanup import (
     containment,
     cut_author_bio,
     cut_closing_block,
@@ -27,7 +27,8 @@ from pipelines.extract_cleanup import (
     rescue_text,
     structured_body,
 )
-from pipelines.extract_repair import (
+from pipelines.extract.metadata import local_publication_day
+from pipelines.extract.repair import (
     drop_streaming_fallbacks,
     label_disclosure_controls,
     number_ordered_items,
@@ -41,7 +42,6 @@ from pipelines.extract_repair import (
     unlink_article_link_lists,
     wrap_prose_tails,
 )
-from pipelines.metadata import local_publication_day
 
 SENTENCES = [
     "The harbour board met on Tuesday evening to discuss the replacement of the north quay cranes.",

@@ -1,4 +1,4 @@
-"""Extraction in worker processes (``pipelines.extraction_pool``): same results as in-process,
+"""Extraction in worker processes (``pipelines.extract.pool``): same results as in-process,
 drops travel back with their reason, a dying worker costs one page (not the crawl), and at
 most ``max_pending`` pages are inside the pool."""
 
@@ -15,7 +15,7 @@ from twisted.python.failure import Failure
 from crawler.items import Article, ArticlePage
 from pipelines.drops import ExtractionFailed, NotAnArticle
 from pipelines.extract import ArticleExtractor
-from pipelines.extraction_pool import ExtractionPool
+from pipelines.extract.pool import ExtractionPool
 from tests.test_pipelines import BODY, page, page_html
 
 

@@ -112,7 +112,7 @@ def render(report: dict[str, Any]) -> str:
 
 # Forced over the project's settings (a health check writes nothing: no index, database, cache or seen-store)
 CHECK_SETTINGS = {
-    "ITEM_PIPELINES": {"pipelines.extract.ExtractionPipeline": 100},  # extraction only
+    "ITEM_PIPELINES": {"pipelines.extract.pipeline.ExtractionPipeline": 100},  # extraction only
     "EXTENSIONS": {},  # no run records, seen-store, monitors or job dirs
     "SPIDERMON_ENABLED": False,
     "SEEN_ENABLED": False,

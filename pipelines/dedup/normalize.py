@@ -14,7 +14,7 @@ import html
 import re
 import unicodedata
 
-from pipelines.boilerplate import MAX_WORDS, is_boilerplate
+from pipelines.extract.boilerplate import MAX_WORDS, is_boilerplate
 
 NORMALIZATION_VERSION = 4  # 4: a first line ending with a full stop is not a headline
 

@@ -14,8 +14,8 @@
 * ``drop_foreign_lines``: lines whose source lies outside the article's container in the page
   (sidebars, related-post boxes, footers, site banners that trafilatura read along).
 
-Page repairs before extraction live in ``pipelines.extract_repair``; the URL-day date rule in
-``pipelines.metadata``.
+Page repairs before extraction live in ``pipelines.extract.repair``; the URL-day date rule in
+``pipelines.extract.metadata``.
 
 Each rule was measured on the dev corpus (``benchmarks/eval_extraction.py``), tuned on the
 even pages and confirmed on the odd ones; none of them uses a string of a particular site.

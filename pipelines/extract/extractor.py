@@ -21,10 +21,10 @@ How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
 3. Second pass only when the first returned too little: fewer than
    ``EXTRACT_SECOND_PASS_MIN_WORDS`` words or less than ``EXTRACT_SECOND_PASS_SHARE`` of the
    words in the page's ``<p>`` elements. The longer of the two texts wins.
-4. Rescues (``pipelines.extract_cleanup``): the page's JSON-LD ``articleBody`` when it is much
+4. Rescues (``pipelines.extract.cleanup``): the page's JSON-LD ``articleBody`` when it is much
    longer than the text and contains it; jusText when the text is a sliver of the page's prose.
 5. Subheadings trafilatura dropped above paragraphs it kept are put back. Generic boilerplate
-   lines are stripped (``pipelines.boilerplate``), a trailing
+   lines are stripped (``pipelines.extract.boilerplate``), a trailing
    "related / more from / about the author / references" block is cut (an inline box under
    such a heading, with the article going on after it, only loses the box), and so are the
    headline repeated atop the text, a trailing bio of the article's author (by full or first
@@ -49,20 +49,10 @@ from typing import Any
 
 import trafilatura
 from htmldate import find_date
-from scrapy.crawler import Crawler
 from scrapy.settings import Settings
-from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.items import Article, ArticlePage
 from crawler.urls import article_id, normalize_url
-from pipelines.boilerplate import strip_boilerplate
-from pipelines.classify import (
-    listing_share,
-    looks_like_listing_url,
-    paywall_in_tree,
-    paywall_notice,
-    prose_words,
-)
 from pipelines.drops import (
     ExtractionDrop,
     ExtractionFailed,
@@ -71,7 +61,15 @@ from pipelines.drops import (
     PaywallTeaser,
     TextTooLong,
 )
-from pipelines.extract_cleanup import (
+from pipelines.extract.boilerplate import strip_boilerplate
+from pipelines.extract.classify import (
+    listing_share,
+    looks_like_listing_url,
+    paywall_in_tree,
+    paywall_notice,
+    prose_words,
+)
+from pipelines.extract.cleanup import (
     cut_author_bio,
     cut_closing_block,
     cut_closing_lines,
@@ -87,10 +85,7 @@ from pipelines.extract_cleanup import (
     rescue_text,
     structured_body,
 )
-from pipelines.extract_repair import drop_streaming_fallbacks, repair_end_tags, repair_tree, restore_headings
-from pipelines.extraction_pool import ExtractionPool, acquire_shared, default_workers, release_shared
-from pipelines.extraction_pool import describe as describe_pool
-from pipelines.metadata import (
+from pipelines.extract.metadata import (
     HTMLDATE_FORMAT,
     best_timestamp,
     language_of,
@@ -101,6 +96,7 @@ from pipelines.metadata import (
     stated_dates,
     today,
 )
+from pipelines.extract.repair import drop_streaming_fallbacks, repair_end_tags, repair_tree, restore_headings
 
 logger = logging.getLogger(__name__)
 
@@ -374,74 +370,3 @@ class ArticleExtractor:
             language=result.language,
             sitename=result.sitename,
         )
-
-
-class ExtractionPipeline:
-    """Scrapy component wrapping ``ArticleExtractor``; passes non-page items through.
-
-    ``EXTRACT_SITE_OVERRIDES`` ({site: {EXTRACT_…: value}}) gives a site its own extractor;
-    a spider's ``custom_settings`` can also set ``EXTRACT_*`` for its crawl.
-    ``EXTRACT_WORKERS`` > 0 runs extraction in that many worker processes
-    (``pipelines.extraction_pool``) so the reactor keeps downloading and every core is used;
-    0 runs it in the crawler's process; None picks one worker per core.
-    """
-
-    def __init__(self, extractor: ArticleExtractor, crawler: Crawler, pool: ExtractionPool | None = None) -> None:
-        self.extractor = extractor
-        self.settings = crawler.settings
-        self.stats = crawler.stats
-        self.pool = pool
-        self._per_site: dict[str, ArticleExtractor] = {}
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
-        workers = crawler.settings.get("EXTRACT_WORKERS")
-        workers = default_workers() if workers in (None, "", "None") else int(workers)
-        pending = crawler.settings.getint("EXTRACT_POOL_MAX_PENDING") or None
-        pool = acquire_shared(workers, pending) if workers > 0 else None
-        return cls(ArticleExtractor.from_settings(crawler.settings), crawler, pool)
-
-    async def open_spider(self) -> None:
-        logger.info("Extraction runs %s", describe_pool(self.pool))
-        if self.pool is not None:  # Scrapy waits: no page meets a cold worker
-            ready = await maybe_deferred_to_future(self.pool.start())
-            logger.info("Extraction workers ready (%d processes)", ready)
-
-    def close_spider(self) -> None:
-        if self.pool is not None:
-            release_shared(self.pool)
-            if self.pool.restarts:
-                self.stats.set_value("extract/pool_restarts", self.pool.restarts)
-
-    def extractor_for(self, site: str) -> ArticleExtractor:
-        if site not in self._per_site:
-            overrides = self.settings.getdict("EXTRACT_SITE_OVERRIDES") or {}
-            self._per_site[site] = (
-                ArticleExtractor.from_settings(self.settings, site) if site in overrides else self.extractor
-            )
-        return self._per_site[site]
-
-    async def process_item(self, item: Any) -> Any:
-        if not isinstance(item, ArticlePage):
-            return item
-        extractor = self.extractor_for(item.site)
-        try:
-            if self.pool is None:
-                article = extractor.extract(item)
-            else:
-                article = await maybe_deferred_to_future(self.pool.extract(extractor, item))
-        except ExtractionDrop:
-            raise
-        except Exception as exc:
-            raise self._failure(item, exc) from exc
-        return self._extracted(article)
-
-    def _extracted(self, article: Article) -> Article:
-        self.stats.inc_value("extract/articles")
-        return article
-
-    @staticmethod
-    def _failure(item: ArticlePage, exc: BaseException) -> ExtractionDrop:
-        """``ExtractionFailed`` for a crash: a parser bug on one page must not stop the crawl."""
-        logger.error("Extraction crashed on %s: %r", item.url, exc)
-        return ExtractionFailed(f"Extraction error ({exc.__class__.__name__}): {item.url}")

@@ -27,7 +27,7 @@ from typing import Any
 
 from lxml import etree
 
-from pipelines.extract_cleanup import line_key
+from pipelines.extract.cleanup import line_key
 
 _END_TAG = re.compile(r"</(body|html)\s*>", re.IGNORECASE)
 

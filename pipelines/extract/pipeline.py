@@ -1,0 +1,89 @@
+"""The extraction stage as a Scrapy item pipeline: ``ArticlePage`` in, ``Article`` out, or an
+``ExtractionDrop`` (see ``pipelines.drops``)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
+
+from crawler.items import Article, ArticlePage
+from pipelines.drops import ExtractionDrop, ExtractionFailed
+from pipelines.extract.extractor import ArticleExtractor
+from pipelines.extract.pool import ExtractionPool, acquire_shared, default_workers, release_shared
+from pipelines.extract.pool import describe as describe_pool
+
+logger = logging.getLogger(__name__)
+
+
+class ExtractionPipeline:
+    """Scrapy component wrapping ``ArticleExtractor``; passes non-page items through.
+
+    ``EXTRACT_SITE_OVERRIDES`` ({site: {EXTRACT_…: value}}) gives a site its own extractor;
+    a spider's ``custom_settings`` can also set ``EXTRACT_*`` for its crawl.
+    ``EXTRACT_WORKERS`` > 0 runs extraction in that many worker processes
+    (``pipelines.extract.pool``) so the reactor keeps downloading and every core is used;
+    0 runs it in the crawler's process; None picks one worker per core.
+    """
+
+    def __init__(self, extractor: ArticleExtractor, crawler: Crawler, pool: ExtractionPool | None = None) -> None:
+        self.extractor = extractor
+        self.settings = crawler.settings
+        self.stats = crawler.stats
+        self.pool = pool
+        self._per_site: dict[str, ArticleExtractor] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
+        workers = crawler.settings.get("EXTRACT_WORKERS")
+        workers = default_workers() if workers in (None, "", "None") else int(workers)
+        pending = crawler.settings.getint("EXTRACT_POOL_MAX_PENDING") or None
+        pool = acquire_shared(workers, pending) if workers > 0 else None
+        return cls(ArticleExtractor.from_settings(crawler.settings), crawler, pool)
+
+    async def open_spider(self) -> None:
+        logger.info("Extraction runs %s", describe_pool(self.pool))
+        if self.pool is not None:  # Scrapy waits: no page meets a cold worker
+            ready = await maybe_deferred_to_future(self.pool.start())
+            logger.info("Extraction workers ready (%d processes)", ready)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            release_shared(self.pool)
+            if self.pool.restarts:
+                self.stats.set_value("extract/pool_restarts", self.pool.restarts)
+
+    def extractor_for(self, site: str) -> ArticleExtractor:
+        if site not in self._per_site:
+            overrides = self.settings.getdict("EXTRACT_SITE_OVERRIDES") or {}
+            self._per_site[site] = (
+                ArticleExtractor.from_settings(self.settings, site) if site in overrides else self.extractor
+            )
+        return self._per_site[site]
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticlePage):
+            return item
+        extractor = self.extractor_for(item.site)
+        try:
+            if self.pool is None:
+                article = extractor.extract(item)
+            else:
+                article = await maybe_deferred_to_future(self.pool.extract(extractor, item))
+        except ExtractionDrop:
+            raise
+        except Exception as exc:
+            raise self._failure(item, exc) from exc
+        return self._extracted(article)
+
+    def _extracted(self, article: Article) -> Article:
+        self.stats.inc_value("extract/articles")
+        return article
+
+    @staticmethod
+    def _failure(item: ArticlePage, exc: BaseException) -> ExtractionDrop:
+        """``ExtractionFailed`` for a crash: a parser bug on one page must not stop the crawl."""
+        logger.error("Extraction crashed on %s: %r", item.url, exc)
+        return ExtractionFailed(f"Extraction error ({exc.__class__.__name__}): {item.url}")
