@@ -166,3 +166,30 @@ def test_old_rejections_lose_their_html(tmp_path: Path) -> None:
     kept = {r["url"]: r["html"] for r in rows(f"sqlite:///{tmp_path / 'p.sqlite3'}", "rejections")}
     assert kept["https://x.example/40"] is None and kept["https://x.example/1"] is not None
     assert store.prune_rejection_html(now - timedelta(days=30)) == 0
+
+
+def test_report_lists_rejections_per_site_and_reason_escaped(tmp_path: Path) -> None:
+    from crawler.report.data import ReportQuery, Thresholds, build_report
+    from crawler.report.render import render_html
+    from tests.test_report import validate
+
+    db = f"sqlite:///{tmp_path / 'rep.sqlite3'}"
+    store = open_store(db)
+    hostile = "<script>alert(1)</script>"
+    with store.engine.begin() as conn:
+        for i, (site, reason) in enumerate([("a", "NoArticleText"), ("a", "NoArticleText"), ("a", "PaywallTeaser"),
+                                            ("b", "NotAnArticle")]):
+            conn.execute(rejections.insert().values(
+                url=f"https://{site}.example/{i}", final_url="", site=site, reason=reason, message=hostile,
+                evidence=json.dumps({"words": i, "marker": hostile}), text=hostile, html=zlib.compress(b"x")))
+    model = build_report(store, ReportQuery(), Thresholds())
+    validate(model)
+    section = model["rejections"]
+    assert section["total"] == 4
+    assert [(r["site"], r["reason"], r["count"]) for r in section["by_site"]] == [
+        ("a", "NoArticleText", 2), ("a", "PaywallTeaser", 1), ("b", "NotAnArticle", 1)]
+    assert section["pages"][0]["evidence"] == {"words": 3, "marker": hostile}
+    assert build_report(store, ReportQuery(site="b"), Thresholds())["rejections"]["total"] == 1
+    html = render_html(model)
+    assert hostile not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "scrapy review accept 4" in html and "PaywallTeaser" in html
