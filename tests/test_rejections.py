@@ -193,3 +193,30 @@ def test_report_lists_rejections_per_site_and_reason_escaped(tmp_path: Path) -> 
     html = render_html(model)
     assert hostile not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "scrapy review accept 4" in html and "PaywallTeaser" in html
+
+
+def test_every_refusal_rule_states_its_evidence() -> None:
+    import pytest
+
+    from crawler.items import ArticlePage
+    from pipelines.drops import ExtractionFailed, NoArticleText, NotAnArticle, PaywallTeaser, TextTooLong
+    from pipelines.extract.extractor import ArticleExtractor
+    from tests.test_extraction import page
+
+    def refused(extractor: ArticleExtractor, item: ArticlePage, kind: type) -> dict:
+        with pytest.raises(kind) as caught:
+            extractor.extract(item)
+        return caught.value.evidence
+
+    article = ArticlePage("https://x.example/a/1", "https://x.example/a/1", "x", "2026-11-26T10:00:00+00:00",
+                          ARTICLE.decode())
+    assert refused(ArticleExtractor(max_text_chars=100), article, TextTooLong)["max_text_chars"] == 100
+    evidence = refused(ArticleExtractor(min_words=1000), article, NoArticleText)
+    assert evidence["min_words"] == 1000 and 100 < evidence["words"] < 1000
+    listing = refused(ArticleExtractor(), page("section.html", "https://courier.example/news/"), NotAnArticle)
+    assert listing["listing_share"] >= listing["max_share"] > 0
+    paywall = refused(ArticleExtractor(), page("paywall_teaser.html", "https://courier.example/business/osterby"),
+                      PaywallTeaser)
+    assert paywall["marker"] and paywall["words"] < paywall["paywall_max_words"]
+    empty = ArticlePage("https://x.example/a/2", "https://x.example/a/2", "x", "2026-11-26T10:00:00+00:00", " ")
+    assert refused(ArticleExtractor(), empty, ExtractionFailed) == {"html_chars": 1}
