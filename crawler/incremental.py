@@ -8,9 +8,13 @@ fetched again; listing pages (feeds, sitemaps, sections) are revalidated every r
   with ``DEDUP_ON_REDIS_DOWN = "stop"`` the crawl stops and article requests are dropped
   (``incremental/redis_unavailable``); with ``"store-unchecked"`` they go through.
 - ``SeenRecorder`` (extension): marks a URL seen only once its article or dropped copy was
-  committed to storage (``crawler.signals.article_recorded``) or the page was deliberately
-  dropped before dedup (``item_dropped``: already stored, not an article, no text…), so a
-  crash before that point never loses an article.
+  committed to storage (``crawler.signals.article_recorded``) or it was already stored
+  (``AlreadyStored``), so a crash before that point never loses an article.
+- A page refused by extraction (``rejections`` row committed: ``crawler.signals.rejection_recorded``)
+  is marked *rejected*: its key holds ``r:<declaration hash>`` (``pipelines.extract.declaration``)
+  and expires after ``REJECTION_RETRY_HOURS``, and ``SeenFilterMiddleware`` treats it as not seen
+  when the site's extraction declaration hash is another one. A rejected mark never replaces a
+  stored or dropped-copy mark.
 
 Listing pages carry ``Cache-Control: max-age=0``: Scrapy's own HTTP cache with the RFC 2616
 policy (``HTTPCACHE_*`` settings) then revalidates them with If-None-Match /
@@ -31,10 +35,11 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from crawler.connection import get_redis
 from crawler.items import Article, ArticlePage
 from crawler.redis_health import REDIS_DOWN_ERRORS, STOP, RedisOutage, down_policy, outage_for, stop_crawl
-from crawler.signals import article_recorded
+from crawler.signals import article_recorded, rejection_recorded
 from crawler.urls import normalize_url
 from pipelines.dedup.index import url_key
-from pipelines.drops import AlreadyStored, ExtractionDrop
+from pipelines.drops import AlreadyStored
+from pipelines.extract.declaration import declaration_hash
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +60,18 @@ class SeenStore:
     def seen(self, url: str) -> bool:
         return bool(self.client.exists(self._key(url)))
 
+    def state(self, url: str) -> bytes | None:
+        """The value of ``url``'s key: ``b"1"`` stored or dropped copy, ``b"r:<hash>"`` rejected, None unseen."""
+        return self.client.get(self._key(url))
+
+    def mark_rejected(self, declaration: str, ttl_seconds: float, *urls: str) -> None:
+        """Mark ``urls`` rejected under extraction declaration ``declaration`` for ``ttl_seconds``;
+        a key already marked stored / dropped copy keeps its mark and expiry."""
+        keys = [f"{self.prefix}:seen:{k}" for k in set(seen_keys_of(urls))]
+        if keys:
+            self.client.eval(_MARK_REJECTED, len(keys), *keys, f"{REJECTED}{declaration}",
+                             max(1, int(ttl_seconds)))
+
     def mark(self, *urls: str) -> None:
         self.mark_keys(*seen_keys_of(urls))
 
@@ -66,6 +83,20 @@ class SeenStore:
         for key in set(keys):
             pipe.set(f"{self.prefix}:seen:{key}", 1, ex=self.ttl)
         pipe.execute()
+
+
+REJECTED = "r:"  # prefix of a rejected URL's seen value; the rest is the declaration hash
+
+# KEYS: seen keys; ARGV: the rejected value, its TTL. Only unseen or rejected keys are (re)written.
+_MARK_REJECTED = """
+for _, key in ipairs(KEYS) do
+  local value = redis.call('GET', key)
+  if (not value) or string.sub(value, 1, 2) == 'r:' then
+    redis.call('SET', key, ARGV[1], 'EX', tonumber(ARGV[2]))
+  end
+end
+return 0
+"""
 
 
 def seen_keys_of(urls: Iterable[str], first_key: str | None = None) -> list[str]:
@@ -85,6 +116,13 @@ class SeenFilterMiddleware:
         self.store, self.stats = store, stats
         self.policy, self.outage, self.crawler = policy, outage, crawler
         self._down_logged = False
+        self._declarations: dict[str, str] = {}
+
+    def declaration(self, site: str) -> str:
+        """``site``'s extraction declaration hash under the crawl's settings (cached)."""
+        if site not in self._declarations:
+            self._declarations[site] = declaration_hash(self.crawler.settings, site) if self.crawler else ""
+        return self._declarations[site]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SeenFilterMiddleware:
@@ -111,12 +149,18 @@ class SeenFilterMiddleware:
             self._redis_down(request, None)
             return None
         try:
-            seen = self.store.seen(request.url)
+            state = self.store.state(request.url)
         except REDIS_DOWN_ERRORS as exc:
             self.outage.trip(exc)
             self._redis_down(request, exc)
             return None
-        if seen:
+        if state is not None and state.startswith(REJECTED.encode()):
+            site = getattr(spider or getattr(self.crawler, "spider", None), "name", "") or ""
+            if state[len(REJECTED):].decode() != self.declaration(site):
+                self.stats.inc_value("incremental/refetch_declaration_changed")
+                return None
+            self.stats.inc_value("incremental/skipped_rejected")
+        if state is not None:
             self.stats.inc_value("incremental/skipped_seen")
             raise IgnoreRequest(f"already stored or dropped: {request.url}")
         return None
@@ -125,22 +169,30 @@ class SeenFilterMiddleware:
 class SeenRecorder:
     """Extension: mark URLs seen once their article is stored or deliberately dropped."""
 
-    DELIBERATE = (AlreadyStored, ExtractionDrop)  # duplicates: marked when their record is committed
+    DELIBERATE = (AlreadyStored,)  # duplicates and rejections: marked when their record is committed
 
-    def __init__(self, store: SeenStore, stats: Any, outage: RedisOutage | None = None) -> None:
+    def __init__(self, store: SeenStore, stats: Any, outage: RedisOutage | None = None, settings: Any = None,
+                 retry_hours: float = 24.0) -> None:
+        """``settings``: the crawl's (declaration hashes of rejected pages); ``retry_hours``: how long a
+        rejected URL stays seen (``REJECTION_RETRY_HOURS``)."""
         self.store, self.stats = store, stats
         self.outage = outage or RedisOutage()
+        self.settings, self.retry_hours = settings, retry_hours
+        self._declarations: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SeenRecorder:
         if not crawler.settings.getbool("SEEN_ENABLED"):
             raise NotConfigured
-        ext = cls(SeenStore.from_settings(crawler.settings), crawler.stats, outage_for(crawler.settings))
+        settings = crawler.settings
+        ext = cls(SeenStore.from_settings(settings), crawler.stats, outage_for(settings), settings,
+                  settings.getfloat("REJECTION_RETRY_HOURS"))
         crawler.signals.connect(ext.article_recorded, signal=article_recorded)
+        crawler.signals.connect(ext.rejection_recorded, signal=rejection_recorded)
         crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
         return ext
 
-    def _mark(self, item: Any) -> None:
+    def _mark(self, item: Any, rejected: bool = False) -> None:
         urls = [item.url, item.final_url]
         if isinstance(item, Article):
             urls.append(item.canonical_url)
@@ -148,11 +200,24 @@ class SeenRecorder:
             self.stats.inc_value("incremental/seen_store_unavailable")
             return
         try:
+            if rejected:
+                self.store.mark_rejected(self._declaration(item.site), self.retry_hours * 3600, *urls)
+                self.stats.inc_value("incremental/marked_rejected")
+                return
             self.store.mark(*urls)
             self.stats.inc_value("incremental/marked_seen")
         except REDIS_DOWN_ERRORS as exc:
             self.outage.trip(exc)
             self.stats.inc_value("incremental/seen_store_unavailable")
+
+    def _declaration(self, site: str) -> str:
+        if site not in self._declarations:
+            self._declarations[site] = declaration_hash(self.settings, site) if self.settings is not None else ""
+        return self._declarations[site]
+
+    def rejection_recorded(self, item: Any, reason: str = "") -> None:
+        if isinstance(item, ArticlePage):
+            self._mark(item, rejected=True)
 
     def article_recorded(self, item: Any) -> None:
         if isinstance(item, Article):

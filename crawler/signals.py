@@ -10,3 +10,9 @@ article_recorded = object()
 # ``PageTooLarge``), ``message`` (str, one line) and ``evidence`` (dict of JSON values: sizes, limits).
 # The storage stage records it in the ``rejections`` table.
 page_rejected = object()
+
+# Sent by the storage stage once the transaction holding the ``rejections`` row of a page refused
+# by extraction committed. Arguments: ``item`` (the ArticlePage) and ``reason`` (the drop's class
+# name). The seen-store marks the URL rejected (fetched again after REJECTION_RETRY_HOURS, or when
+# the site's extraction declaration changes).
+rejection_recorded = object()

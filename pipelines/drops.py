@@ -13,10 +13,18 @@ if TYPE_CHECKING:
 
 
 class ExtractionDrop(DropItem):
-    """The page did not yield a usable article."""
+    """The page did not yield a usable article.
 
-    def __init__(self, message: str) -> None:
+    ``evidence``: what the rule decided on (counts, shares, limits, the marker it found), JSON
+    values only; ``text``: the text extracted before the page was refused ("" when none). The
+    storage stage records every ``ExtractionDrop`` (any subclass) in ``rejections`` with both.
+    Both travel with the exception when it is pickled back from an extraction worker.
+    """
+
+    def __init__(self, message: str, *, evidence: dict[str, Any] | None = None, text: str = "") -> None:
         super().__init__(message, log_level="INFO")
+        self.evidence: dict[str, Any] = dict(evidence or {})
+        self.text = text
 
 
 class NoArticleText(ExtractionDrop):

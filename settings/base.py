@@ -60,6 +60,11 @@ PREFLIGHT_CONNECT_TIMEOUT = 5.0  # seconds the checks before a command allow the
 # --- incremental crawling ---------------------------------------------------------------------
 SEEN_ENABLED = True  # skip article pages already stored or deliberately dropped
 SEEN_TTL_DAYS = 30.0  # how long a URL stays seen
+# A page refused by extraction (NoArticleText, NotAnArticle, …: a ``rejections`` row) is not seen for
+# SEEN_TTL_DAYS: it is fetched again after REJECTION_RETRY_HOURS, and at once when its site's extraction
+# declaration (EXTRACT_* settings, overrides, body_selector, boilerplate_lines) changes.
+REJECTION_RETRY_HOURS = 24.0
+REJECTION_KEEP_HTML_DAYS = 30.0  # a rejection keeps its page's html this long (for review accept/reextract)
 ENTRY_MAX_AGE_DAYS = 7.0  # feed / sitemap (lastmod) entries older than this are not fetched; 0 = no limit
 DOWNLOADER_MIDDLEWARES = {
     "crawler.incremental.SeenFilterMiddleware": 560,  # before the HTTP cache (900)

@@ -3,7 +3,8 @@
 Sections: ``runs`` and ``sites`` (counts from each run's final Scrapy stats), ``clusters``
 (each kept article with its dropped copies, their scores and a word diff), ``borderline``
 (drops whose deciding score is within a margin above its threshold, closest first),
-``reprints`` (site pairs by count) and ``reviews`` (the restore / distinct audit trail).
+``reprints`` (site pairs by count), ``reviews`` (the review audit trail) and ``rejections``
+(pages refused before dedup, per site and reason, with evidence: ``crawler.report.rejections``).
 The shape is documented in ``schema.json``.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from crawler.report.rejections import rejection_section
 from crawler.runstats import DROP_PREFIX
 from pipelines.storage.models import articles, duplicates, reviews, runs
 from pipelines.storage.store import Store
@@ -290,7 +292,8 @@ def reprint_pairs(clusters: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def review_entries(store: Store, query: ReportQuery) -> list[dict[str, Any]]:
-    """The review audit trail (restore / distinct), oldest first, with the titles of the articles named."""
+    """The review audit trail (restore / distinct / accept / reextract), oldest first, with the titles
+    of the articles named."""
     stmt = select(reviews).order_by(reviews.c.id)
     if query.since:
         stmt = stmt.where(reviews.c.at >= query.since.astimezone(UTC).replace(tzinfo=None))
@@ -336,4 +339,5 @@ def build_report(store: Store, query: ReportQuery, thresholds: Thresholds, now: 
         "clusters": clusters,
         "reprints": reprint_pairs(clusters),
         "reviews": review_entries(store, query),
+        "rejections": rejection_section(store, query.since, query.site, run_ids),
     }

@@ -283,7 +283,8 @@ class ArticleExtractor:
         html = drop_streaming_fallbacks(repair_end_tags(html)) if html else html
         tree = trafilatura.load_html(html) if html and html.strip() else None
         if tree is None:
-            return Extraction(drop=ExtractionFailed(f"Unparsable HTML: {url}"))
+            return Extraction(drop=ExtractionFailed(f"Unparsable HTML: {url}",
+                                                    evidence={"html_chars": len(html or "")}))
         if self.repair_tree:
             repair_tree(tree, html)
         doc, raw, passes = self._body_text(html, tree, url)
@@ -334,19 +335,26 @@ class ArticleExtractor:
 
     def _classify(self, tree: Any, html: str, url: str, raw: str, text: str) -> ExtractionDrop | None:
         if self.max_text_chars and len(text) > self.max_text_chars:
-            return TextTooLong(f"Text too long ({len(text)} characters, limit {self.max_text_chars}): {url}")
+            return TextTooLong(f"Text too long ({len(text)} characters, limit {self.max_text_chars}): {url}",
+                               evidence={"chars": len(text), "max_text_chars": self.max_text_chars}, text=text)
         max_share = self.listing_url_link_share if looks_like_listing_url(url) else self.max_link_share
-        if text and listing_share(tree, text, stop_below=max_share) >= max_share:
-            return NotAnArticle(f"Mostly headlines, links and teasers (a listing page): {url}")
+        if text and (share := listing_share(tree, text, stop_below=max_share)) >= max_share:
+            return NotAnArticle(f"Mostly headlines, links and teasers (a listing page): {url}",
+                                evidence={"listing_share": round(share, 3), "max_share": max_share,
+                                          "listing_url": looks_like_listing_url(url)}, text=text)
         words = prose_words(text)
         if words < self.paywall_max_words:
             notice = paywall_notice(raw) or paywall_in_tree(tree, html)
             if notice:
-                return PaywallTeaser(f"Paywall or teaser-only text ({words} words, {notice!r}): {url}")
+                return PaywallTeaser(f"Paywall or teaser-only text ({words} words, {notice!r}): {url}",
+                                     evidence={"words": words, "paywall_max_words": self.paywall_max_words,
+                                               "marker": str(notice)}, text=text)
         if words == 0:
-            return NoArticleText(f"No article text: {url}")
+            return NoArticleText(f"No article text: {url}", evidence={"words": 0, "min_words": self.min_words},
+                                 text=text)
         if words < self.min_words:
-            return NoArticleText(f"Too little article text ({words} words in sentences): {url}")
+            return NoArticleText(f"Too little article text ({words} words in sentences): {url}",
+                                 evidence={"words": words, "min_words": self.min_words}, text=text)
         return None
 
     def extract(self, page: ArticlePage) -> Article:

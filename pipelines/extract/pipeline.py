@@ -72,11 +72,18 @@ class ExtractionPipeline:
                 article = extractor.extract(item)
             else:
                 article = await maybe_deferred_to_future(self.pool.extract(extractor, item))
-        except ExtractionDrop:
+        except ExtractionDrop as drop:
+            self._rejected(drop)
             raise
         except Exception as exc:
-            raise self._failure(item, exc) from exc
+            failure = self._failure(item, exc)
+            self._rejected(failure)
+            raise failure from exc
         return self._extracted(article)
+
+    def _rejected(self, drop: ExtractionDrop) -> None:
+        """Count the drop per reason (``extract/rejected/<class name>``); the storage stage records it."""
+        self.stats.inc_value(f"extract/rejected/{drop.__class__.__name__}")
 
     def _extracted(self, article: Article) -> Article:
         self.stats.inc_value("extract/articles")
@@ -86,4 +93,5 @@ class ExtractionPipeline:
     def _failure(item: ArticlePage, exc: BaseException) -> ExtractionDrop:
         """``ExtractionFailed`` for a crash: a parser bug on one page must not stop the crawl."""
         logger.error("Extraction crashed on %s: %r", item.url, exc)
-        return ExtractionFailed(f"Extraction error ({exc.__class__.__name__}): {item.url}")
+        return ExtractionFailed(f"Extraction error ({exc.__class__.__name__}): {item.url}",
+                                evidence={"error": exc.__class__.__name__, "detail": str(exc)[:200]})

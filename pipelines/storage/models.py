@@ -93,7 +93,7 @@ reviews = Table(
     "reviews",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("action", String(20), nullable=False),  # restore | distinct
+    Column("action", String(20), nullable=False),  # restore | distinct | accept | reextract (b: rejection id)
     Column("a", String(16), nullable=False),  # restore: the restored copy; distinct: first article
     Column("b", String(16), nullable=False, default=""),  # restore: the article it was a copy of; distinct: second
     Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
@@ -116,6 +116,10 @@ rejections = Table(
     Column("text", Text, nullable=False, default=""),  # extracted text, if any
     Column("html", LargeBinary, nullable=True),  # raw response body, zlib-compressed, if kept
     Column("rejected_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # "" (still refused) | accepted (review accept) | reextracted (passed review reextract)
+    Column("resolution", String(20), nullable=False, default="", server_default=""),
+    Column("resolved_at", DateTime(timezone=True), nullable=True),
+    Column("article_id", String(16), nullable=True),  # the article (or dropped copy) it became
 )
 
 # Which build of the Redis index (per key prefix) the rows were decided against.

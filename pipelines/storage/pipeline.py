@@ -1,5 +1,8 @@
 """Storage stage as a Scrapy component: kept articles into ``articles``; every dedup drop
-(caught through the ``item_dropped`` signal) into ``duplicates``. Rows carry the id of the
+(caught through the ``item_dropped`` signal) into ``duplicates``; every extraction drop (any
+``ExtractionDrop`` subclass) into ``rejections`` with its evidence, its text and the page's
+html (zlib), after which ``crawler.signals.rejection_recorded`` is sent for it. Kept html older
+than ``REJECTION_KEEP_HTML_DAYS`` is dropped when a spider opens. Rows carry the id of the
 current run (stat ``run/id``, set by ``crawler.extensions.RunRecorder``).
 
 Writes are group-committed (``pipelines.storage.batch``: ``STORAGE_BATCH_SIZE`` writes or
@@ -12,15 +15,17 @@ from __future__ import annotations
 
 import json
 import logging
+import zlib
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from crawler.items import Article
-from crawler.signals import article_recorded, page_rejected
-from pipelines.drops import AlreadyDropped, AlreadyStored, DuplicateDrop
+from crawler.items import Article, ArticlePage
+from crawler.signals import article_recorded, page_rejected, rejection_recorded
+from pipelines.drops import AlreadyDropped, AlreadyStored, DuplicateDrop, ExtractionDrop
 from pipelines.storage.batch import WriteBatcher, acquire_shared, release_shared
 from pipelines.storage.store import Write
 
@@ -30,21 +35,29 @@ logger = logging.getLogger(__name__)
 class StoragePipeline:
     """Stores kept articles and records dropped duplicates; both idempotent."""
 
-    def __init__(self, batcher: WriteBatcher, stats: Any, signals_: Any = None) -> None:
+    def __init__(self, batcher: WriteBatcher, stats: Any, signals_: Any = None, keep_html_days: float = 0.0) -> None:
+        """``keep_html_days``: rejections older than this lose their html at spider open (0: never pruned)."""
         self.batcher = batcher
         self.store = batcher.store
         self.stats = stats
         self.signals = signals_
+        self.keep_html_days = keep_html_days
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
         settings = crawler.settings
         batcher = acquire_shared(settings.get("DATABASE_URL"), settings.getint("STORAGE_BATCH_SIZE", 50),
                                  settings.getfloat("STORAGE_BATCH_SECONDS", 0.25))
-        pipeline = cls(batcher, crawler.stats, crawler.signals)
+        pipeline = cls(batcher, crawler.stats, crawler.signals, settings.getfloat("REJECTION_KEEP_HTML_DAYS"))
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.page_rejected, signal=page_rejected)
         return pipeline
+
+    def open_spider(self) -> None:
+        if self.keep_html_days > 0:
+            pruned = self.store.prune_rejection_html(datetime.now(UTC) - timedelta(days=self.keep_html_days))
+            if pruned:
+                self.stats.set_value("storage/rejection_html_pruned", pruned)
 
     def close_spider(self) -> None:
         release_shared(self.batcher)
@@ -77,6 +90,9 @@ class StoragePipeline:
         return int(value) if value is not None else None
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any = None) -> None:
+        if isinstance(exception, ExtractionDrop) and isinstance(item, ArticlePage):
+            self._record_rejection(item, exception)
+            return
         if not isinstance(exception, DuplicateDrop):
             return
         run_id = self._run_id()
@@ -96,6 +112,24 @@ class StoragePipeline:
         added = self.batcher.add(Write("rejection", (row,)))
         added.addCallback(lambda _: self.stats.inc_value("storage/rejections"))
         added.addErrback(lambda _: None)  # logged by the batcher
+
+    def _record_rejection(self, page: ArticlePage, drop: ExtractionDrop) -> None:
+        """A ``rejections`` row for a page extraction refused (any ``ExtractionDrop``): reason = its
+        class name, its message, evidence and text, the html zlib-compressed."""
+        reason = drop.__class__.__name__
+        row = {"url": page.url, "final_url": page.final_url or page.url, "site": page.site, "run_id": self._run_id(),
+               "reason": reason, "message": str(drop), "text": getattr(drop, "text", "") or "",
+               "evidence": json.dumps({"fetched_at": page.fetched_at, **(getattr(drop, "evidence", None) or {})},
+                                      default=str),
+               "html": zlib.compress((page.html or "").encode("utf-8", "surrogatepass")) if page.html else None}
+        added = self.batcher.add(Write("rejection", (row,)))
+        added.addCallback(self._rejection_added, page, reason)
+        added.addErrback(lambda _: None)  # logged by the batcher; the URL stays unseen
+
+    def _rejection_added(self, _: Any, page: ArticlePage, reason: str) -> None:
+        self.stats.inc_value("storage/rejections")
+        if self.signals is not None:
+            self.signals.send_catch_log(rejection_recorded, item=page, reason=reason)
 
     def _merged(self, moved: bool, stored_id: str, into: str) -> None:
         if moved:

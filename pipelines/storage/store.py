@@ -11,7 +11,7 @@ import itertools
 import json
 import math
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +126,8 @@ class Store:
                 elif kind == "merge":
                     results += [self._merge(conn, *a) for a in args]
                 elif kind == "rejection":
-                    conn.execute(rejections.insert(), [a[0] for a in args])
+                    # one executemany needs the same keys in every row (page_rejected rows carry no html)
+                    conn.execute(rejections.insert(), [{"html": None, "text": "", **a[0]} for a in args])
                     results += [True] * len(args)
                 else:
                     raise ValueError(f"unknown write kind {kind!r}")
@@ -270,6 +271,50 @@ class Store:
                 if conn.execute(select(column).where(column == article_id)).first() is not None:
                     return True
         return False
+
+    # --- rejections: pages refused by extraction, kept for review -----------------------------------
+
+    def prune_rejection_html(self, before: datetime) -> int:
+        """Drop the kept html of rejections older than ``before`` (one UPDATE); the rows stay."""
+        cutoff = before.astimezone(UTC).replace(tzinfo=None) if before.tzinfo else before
+        with self.engine.begin() as conn:
+            result = conn.execute(rejections.update().where(rejections.c.html.is_not(None),
+                                                            rejections.c.rejected_at < cutoff).values(html=None))
+            return int(result.rowcount or 0)
+
+    def find_rejection(self, rejection_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(rejections).where(rejections.c.id == rejection_id)).mappings().first()
+        return dict(row) if row is not None else None
+
+    def open_rejections(self, site: str, since: datetime | None = None) -> list[dict[str, Any]]:
+        """``site``'s rejections not resolved yet whose html is still kept, oldest first."""
+        query = select(rejections).where(rejections.c.site == site, rejections.c.html.is_not(None),
+                                         rejections.c.resolution == "")
+        if since is not None:
+            query = query.where(rejections.c.rejected_at >= since.astimezone(UTC).replace(tzinfo=None))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query.order_by(rejections.c.id)).mappings()]
+
+    def has_rejections(self, site: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(rejections.c.id).where(rejections.c.site == site).limit(1)).first() is not None
+
+    def resolve_rejection(self, rejection_id: int, resolution: str, article_id: str, note: str = "") -> None:
+        """Mark rejection ``rejection_id`` resolved (``accepted`` | ``reextracted``) as ``article_id``
+        and log the action in ``reviews`` (a = the article id, b = the rejection id); one transaction."""
+        with self.engine.begin() as conn:
+            conn.execute(rejections.update().where(rejections.c.id == rejection_id).values(
+                resolution=resolution, resolved_at=datetime.now(UTC), article_id=article_id))
+            action = {"accepted": "accept", "reextracted": "reextract"}[resolution]
+            conn.execute(reviews.insert().values(action=action, a=article_id, b=str(rejection_id), note=note))
+
+    def update_rejection(self, rejection_id: int, reason: str, message: str, evidence: dict[str, Any],
+                         text: str) -> None:
+        """A re-extraction refused the page again: the row gets the new reason and evidence."""
+        with self.engine.begin() as conn:
+            conn.execute(rejections.update().where(rejections.c.id == rejection_id).values(
+                reason=reason, message=message, evidence=json.dumps(evidence, default=str), text=text))
 
     # --- readers ----------------------------------------------------------------------------------------
 
