@@ -480,6 +480,28 @@ def print_halves(ours: list[str], plain: list[str], pages: list[dict]) -> None:
               f" (mean per page {mine_mean:.4f} vs {theirs_mean:.4f})")
 
 
+def pages_below_plain(
+    ours: list[str], plain: list[str], pages: list[dict], margins: tuple[float, ...] = (0.1, 0.2),
+) -> dict[float, list[tuple[str, float]]]:
+    """For each margin, the pages (id, our F1 minus plain's) where our per-page shingle-F1 is more
+    than that margin below plain trafilatura's, worst first."""
+    gaps = [
+        (p["id"], shingle_f1(o, p["gold_text"]) - shingle_f1(t, p["gold_text"]))
+        for o, t, p in zip(ours, plain, pages, strict=True)
+    ]
+    return {m: sorted((g for g in gaps if g[1] < -m), key=lambda g: g[1]) for m in margins}
+
+
+def print_below_plain(ours: list[str], plain: list[str], pages: list[dict], cost_ratio: float) -> None:
+    """Per half (even / odd lines of gold.jsonl): pages more than 0.1 and 0.2 below plain, with ids."""
+    for name, start in (("even", 0), ("odd", 1)):
+        below = pages_below_plain(ours[start::2], plain[start::2], pages[start::2])
+        for margin, found in below.items():
+            ids = ", ".join(f"{pid} ({gap:+.3f})" for pid, gap in found) or "none"
+            print(f"  {name} pages > {margin} below plain: {len(found)}: {ids}")
+    print(f"  cost ratio ours/plain: {cost_ratio:.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -516,6 +538,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nsecond passes: {second}; fallbacks run: {dict(rescues)}; "
           f"pages dropped by the classifier (false drops here): {sum(drops.values())} {dict(drops) if drops else ''}")
     print("(plain dates: trafilatura.extract_metadata, not timed)")
+    print_below_plain([r.text for r in results], plain_texts, pages, ours_time / plain_time)
     if args.halves:
         print_halves([r.text for r in results], plain_texts, pages)
     if args.worst:
