@@ -185,3 +185,23 @@ def test_an_empty_result_falls_back_to_the_reference() -> None:
     result = extractor.analyse(html, URL)
     assert result.drop is None and "empty" in result.guarded
     assert SENTENCES[0] in result.text
+
+
+def test_the_pipeline_counts_what_the_guard_undid() -> None:
+    from scrapy.utils.misc import build_from_crawler
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import ArticlePage
+    from pipelines.extract import ExtractionPipeline
+    from tests.conftest import project_settings, settled
+
+    settings = {**project_settings(), "EXTRACT_WORKERS": 0, "EXTRACT_BOILERPLATE_LINES": [r".*"]}
+    crawler = get_crawler(settings_dict=settings)
+    crawler.stats.open_spider()
+    stage = build_from_crawler(ExtractionPipeline, crawler)
+    html = (f"<html><head><title>{TITLE}</title></head><body><article>"
+            + "".join(f"<p>{s}</p>" for s in SENTENCES * 2) + "</article></body></html>")
+    item = ArticlePage(url=URL, final_url=URL, site="courier", fetched_at="2026-11-26T10:00:00+00:00", html=html)
+    article = settled(stage.process_item(item))
+    assert SENTENCES[0] in article.text
+    assert crawler.stats.get_value("extract/guard/empty") == 1

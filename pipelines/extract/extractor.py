@@ -5,7 +5,9 @@ and pages with no text are dropped with their own ``DropItem`` subclass; nothing
 raises anything else.
 
 How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
-``benchmarks/eval_extraction.py``):
+``benchmarks/eval_extraction.py``). Every rule below is an entry of the registry
+``pipelines.extract.rules`` (its name, phase, switching setting and reason; evidence in
+``docs/extraction-rules.md``), and ``analyse`` runs the registry:
 
 1. Parse once (``trafilatura.load_html``, after dropping early ``</body>``/``</html>`` tags);
    every pass works on a copy of that tree. Text a browser shows but trafilatura never sees is
@@ -21,7 +23,10 @@ How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
 3. Second pass only when the first returned too little: fewer than
    ``EXTRACT_SECOND_PASS_MIN_WORDS`` words or less than ``EXTRACT_SECOND_PASS_SHARE`` of the
    words in the page's ``<p>`` elements. The longer of the two texts wins.
-4. Rescues (``pipelines.extract.cleanup``): the page's JSON-LD ``articleBody`` when it is much
+4. Text rules, guarded: trafilatura's text of step 3 is the reference; a rule removing more than
+   ``EXTRACT_GUARD_MAX_LOSS`` of its words is undone for the page (unless the registry marks it
+   strong), and a text the rules emptied falls back to the reference.
+   Rescues (``pipelines.extract.cleanup``): the page's JSON-LD ``articleBody`` when it is much
    longer than the text and contains it; jusText when the text is a sliver of the page's prose.
 5. Subheadings trafilatura dropped above paragraphs it kept are put back. Generic boilerplate
    lines are stripped (``pipelines.extract.boilerplate``), a trailing
@@ -32,8 +37,10 @@ How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
    updated" dates, tags), call-to-action lines, runs of template link lines, the extra copies
    of lines the page repeats three times or more, and the lines whose source lies outside the
    article's container (the common ancestor of its longest paragraphs): sidebars, banners, footers.
-6. Classification: too much text (``EXTRACT_MAX_TEXT_CHARS``), not an article (listing page),
-   paywall teaser, too little text.
+6. Classification: too much text (``EXTRACT_MAX_TEXT_CHARS``), not an article (listing page: the
+   link share limit rises with the prose outside the links), paywall teaser (a notice in the text,
+   a paywall element, or ``isAccessibleForFree: false`` on this page's own JSON-LD object), too
+   little text. Each drop carries ``evidence`` (the numbers behind it).
 7. Metadata normalised: ISO 8601 dates (with time and zone when the page states them; the
    URL's day for a UTC timestamp one day off it), a list of authors, language subtag, canonical URL, site name.
    The updated date is the one the page states; ``EXTRACT_UPDATED_DATE_SEARCH`` also asks htmldate.

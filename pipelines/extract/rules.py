@@ -8,8 +8,10 @@ the ``EXTRACT_*`` setting that switches its family, and a one-line reason.
 ``ArticleExtractor.analyse`` runs the registry: ``run_tree_rules`` before trafilatura,
 ``run_text_rules`` after it.
 
-The guard: trafilatura's own text of the page (before any text rule) is the reference. A text rule
-that removes more than ``max_loss`` of the reference's words is undone for that page unless it is
+The guard: trafilatura's own text of the page (before any text rule) is the reference; a rescue
+that replaces it with a longer text (JSON-LD ``articleBody``, jusText) raises the reference's word
+count to its own. A text rule that removes more than ``max_loss`` of the reference's words is undone
+for that page unless it is
 ``strong`` (its signal is explicit enough to remove a large block: a "Related stories" heading,
 a cookie-consent sentence); the undone rules are listed in ``RuleRun.guarded``.
 """
@@ -221,16 +223,20 @@ def run_text_rules(
     0 or less turns the guard off."""
     run = RuleRun(text=text)
     reference_words = len(reference.split())
+    words = len(text.split()) if text is not reference else reference_words
     for rule in RULES:
         if rule.phase != "text" or not enabled(rule):
             continue
-        before = run.text
-        after = rule.apply(before, page)
-        removed = len(before.split()) - len(after.split())
+        after = rule.apply(run.text, page)
+        if after == run.text:  # most rules change nothing on most pages: no word count
+            continue
+        after_words = len(after.split())
+        removed = words - after_words
         if max_loss > 0 and not rule.strong and reference_words and removed > max_loss * reference_words:
             run.guarded.append(rule.name)
             run.evidence[rule.name] = {"removed_words": removed, "reference_words": reference_words,
                                        "max_loss": max_loss}
             continue
-        run.text = after
+        run.text, words = after, after_words
+        reference_words = max(reference_words, words)  # a rescue's longer text is the reference from here
     return run
