@@ -94,20 +94,37 @@ EXTRACT_FIRST_PASS = "recall"  # recall | balanced | precision (recall: same F1 
 EXTRACT_SECOND_PASS = True  # second pass in the other mode when the first returns too little
 EXTRACT_SECOND_PASS_MIN_WORDS = 100  # "too little": fewer words than this…
 EXTRACT_SECOND_PASS_SHARE = 0.3  # …or less than this share of the words in the page's <p> elements
-EXTRACT_TRIM_RELATED = True  # cut a trailing "Related stories / More from / About the author / References" block
-EXTRACT_TRIM_TITLE_BIO = True  # drop the headline repeated atop the text and a trailing bio of the author
+# Rule families (pipelines/extract/rules.py registers each rule under one of these switches;
+# docs/extraction-rules.md holds each rule's measured evidence):
+EXTRACT_STRIP_BOILERPLATE = True  # generic share/subscribe/advertisement lines and EXTRACT_BOILERPLATE_LINES
+EXTRACT_TRIM_RELATED = True  # cut a trailing "Related stories / More from / References" block (inline: the box)
+EXTRACT_TRIM_CONSENT = True  # cut a trailing cookie-consent panel trafilatura kept
+EXTRACT_TRIM_TITLE = True  # drop the headline repeated atop the text
+EXTRACT_TRIM_BIO = True  # cut a trailing bio of the author (full name or first name)
+EXTRACT_TRIM_CLOSING = True  # calls to action, closing appeals/credits block, trailing dates/tags/disclaimers
+EXTRACT_TRIM_REPEATS = True  # template link runs and the extra copies of lines printed 3 times or more
+EXTRACT_TRIM_FOREIGN = True  # lines from outside the container of the article's longest paragraphs
 EXTRACT_REPAIR_TREE = True  # show trafilatura text a browser shows: streamed segments, quote figures, FAQ panels…
+# Reference guard: trafilatura's own text of the page is the reference; a rule (other than the explicit
+# "related" heading and consent cuts) removing more than this share of its words is undone for the page
+# (stat extract/guard/<rule>); an empty result where the reference has EXTRACT_MIN_WORDS falls back to it.
+EXTRACT_GUARD_MAX_LOSS = 0.4  # 0 = guard off
 EXTRACT_STRUCTURED_BODY = True  # JSON-LD articleBody when >= 1.5x the text's words and containing >= 60% of it
 EXTRACT_RESCUE_MAX_WORDS = 150  # jusText rescue when the text has fewer prose words than this…
 EXTRACT_RESCUE_SHARE = 0.1  # …and under this share of the page's sentence-length <p> words (0 = never)
 EXTRACT_MIN_WORDS = 40  # fewer words in sentence-length lines -> NoArticleText drop
 EXTRACT_MAX_LINK_SHARE = 0.5  # more of the text than this in links/list items/teasers -> NotAnArticle
 EXTRACT_LISTING_URL_LINK_SHARE = 0.25  # the same limit for URLs shaped like /tag/, /category/, /search?q=
+EXTRACT_LISTING_PROSE_MARGIN = 0.25  # prose outside the listed lines raises either limit by up to this…
+EXTRACT_LISTING_PROSE_WORDS = 600  # …in proportion, the whole margin at this many words of such prose
 EXTRACT_PAYWALL_MAX_WORDS = 350  # a paywall notice with fewer words of text than this -> PaywallTeaser
 EXTRACT_MAX_TEXT_CHARS = 200_000  # a longer extracted text (~10x a long feature) -> TextTooLong drop; 0 = no bound
 # The updated date comes from the page's meta/JSON-LD. True also searches the page with htmldate when
 # none is stated: on the dev corpus that adds a guessed date on 22 of 400 pages for ~0.1 of the cost ratio.
 EXTRACT_UPDATED_DATE_SEARCH = False
+EXTRACT_DATE_EXTENSIVE = True  # htmldate's extensive search when no tag states the published date
+EXTRACT_BODY_SELECTOR = ""  # a site's article body (CSS, or XPath when it starts with "/" or "("); "" = whole page
+EXTRACT_BOILERPLATE_LINES = []  # a site's lines to strip (regexes, full-line match)
 # Extraction runs in worker processes (pipelines/extract/pool.py) so it neither blocks the
 # reactor nor leaves cores idle: None = one worker per core (in-process on a 1-core machine),
 # 0 = in the crawler's process, N = N workers. At most EXTRACT_POOL_MAX_PENDING pages are in the

@@ -10,36 +10,36 @@ import json
 import trafilatura
 
 from pipelines.extract import ArticleExtractor
+from pipelines.extract.blocks import number_ordered_items, restore_headings, unlink_article_link_lists
 from pipelines.extract.cleanup import (
     containment,
     cut_author_bio,
-    cut_closing_block,
-    cut_closing_lines,
     cut_consent_notice,
     cut_first_name_bio,
-    cut_related_block,
-    drop_call_to_action_lines,
-    drop_foreign_lines,
     drop_repeated_lines,
-    drop_template_runs,
     drop_title_line,
     jsonld_article_body,
     rescue_text,
     structured_body,
 )
+from pipelines.extract.closing import (
+    cut_closing_block,
+    cut_closing_lines,
+    cut_related_block,
+    drop_call_to_action_lines,
+    drop_template_runs,
+)
+from pipelines.extract.container import drop_foreign_lines
 from pipelines.extract.metadata import local_publication_day
 from pipelines.extract.repair import (
     drop_streaming_fallbacks,
     label_disclosure_controls,
-    number_ordered_items,
     open_disclosure_panels,
     open_misplaced_navigation,
     open_quotation_figures,
     place_streamed_segments,
     read_prose_divisions,
     repair_end_tags,
-    restore_headings,
-    unlink_article_link_lists,
     wrap_prose_tails,
 )
 

@@ -57,7 +57,7 @@ def test_rejection_recorded_skipped_then_refetched_when_declaration_changes(
         assert first["extract/rejected/NoArticleText"] == 1 and first["storage/rejections"] == 1
         assert row["reason"] == "NoArticleText" and row["site"] == "feed_site" and row["run_id"]
         evidence = json.loads(row["evidence"])
-        assert evidence["min_words"] == 1000 and 100 < evidence["words"] < 1000 and evidence["fetched_at"]
+        assert evidence["min_words"] == 1000 and 100 < evidence["prose_words"] < 1000 and evidence["fetched_at"]
         assert "Larkin bridge reopened" in row["text"]
         assert zlib.decompress(row["html"]).decode() == ARTICLE.decode()
         # marked rejected, for REJECTION_RETRY_HOURS (24 h by default), not SEEN_TTL_DAYS
@@ -212,7 +212,7 @@ def test_every_refusal_rule_states_its_evidence() -> None:
                           ARTICLE.decode())
     assert refused(ArticleExtractor(max_text_chars=100), article, TextTooLong)["max_text_chars"] == 100
     evidence = refused(ArticleExtractor(min_words=1000), article, NoArticleText)
-    assert evidence["min_words"] == 1000 and 100 < evidence["words"] < 1000
+    assert evidence["min_words"] == 1000 and 100 < evidence["prose_words"] < 1000
     listing = refused(ArticleExtractor(), page("section.html", "https://courier.example/news/"), NotAnArticle)
     assert listing["listing_share"] >= listing["max_share"] > 0
     paywall = refused(ArticleExtractor(), page("paywall_teaser.html", "https://courier.example/business/osterby"),

@@ -6,6 +6,7 @@ turns their verdicts into drop reasons (``NotAnArticle``, ``PaywallTeaser``, ``N
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -52,6 +53,18 @@ def listing_share(tree: Any, text: str, stop_below: float = 0.0) -> float:
     return listed / total
 
 
+def listing_limit(base: float, prose: int, share: float, margin: float, full_at: int) -> float:
+    """The listing-share limit for a text with ``prose`` words in sentence-length lines, ``share`` of
+    its words listed: ``base`` raised by up to ``margin``, in proportion to the prose outside the
+    listed lines (``prose * (1 - share)``) up to ``full_at`` words. A page with hundreds of words of
+    paragraph prose (a "10 things to know today" roundup under linked headings) is not a listing by
+    link share alone; a tag page of linked headlines has next to no prose outside its links."""
+    if margin <= 0 or full_at <= 0:
+        return base
+    outside = max(0.0, prose * (1.0 - share))
+    return base + margin * min(1.0, outside / full_at)
+
+
 def prose_words(text: str, min_line_words: int = 8) -> int:
     """Words in lines long enough to be sentences (menus, labels and buttons are not)."""
     return sum(n for n in (len(line.split()) for line in text.splitlines()) if n >= min_line_words)
@@ -91,6 +104,8 @@ _PAYWALL = re.compile(
 )
 _PAYWALL_CLASS = re.compile(r"paywall|regwall|piano-|premium-(wall|content|banner)|subscriber-only|meter-", re.I)
 _NOT_FREE = re.compile(r'"isAccessibleForFree"\s*:\s*"?(false|False|no)"?')
+_JSONLD = re.compile(r"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+_WORDS = re.compile(r"\w+")
 
 
 def paywall_notice(text: str, tail_words: int = 80) -> str:
@@ -100,11 +115,70 @@ def paywall_notice(text: str, tail_words: int = 80) -> str:
     return match.group(0) if match else ""
 
 
-def paywall_in_tree(tree: Any, html: str) -> str:
-    """A paywall marker of the page itself: schema.org ``isAccessibleForFree: false`` or a
-    visible element of a paywall class whose text is a paywall notice."""
+def _url_key(value: Any) -> str:
+    """A URL without scheme, ``www.``, query, fragment and trailing slash ("" for a non-string)."""
+    if isinstance(value, dict):
+        value = value.get("@id") or value.get("url") or ""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    parts = urlsplit(value.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" if host else ""
+
+
+def _title_key(value: Any) -> str:
+    return " ".join(_WORDS.findall(value.lower())) if isinstance(value, str) else ""
+
+
+def _not_free(value: Any) -> bool:
+    return value is False or (isinstance(value, str) and value.strip().lower() in ("false", "no"))
+
+
+def _owns(node: dict, page_url: str, title: str) -> bool:
+    """Whether a JSON-LD object describes this page's article: its url, @id or mainEntityOfPage is
+    the page's URL, or its headline/name is the page's title (one starting the other)."""
+    urls = {_url_key(node.get(k)) for k in ("url", "@id", "mainEntityOfPage")} - {""}
+    if page_url and page_url in urls:
+        return True
+    for key in ("headline", "name"):
+        head = _title_key(node.get(key))
+        if head and title and len(head.split()) >= 3 and (title.startswith(head) or head.startswith(title)):
+            return True
+    return False
+
+
+def _owned_not_free(data: Any, page_url: str, title: str) -> bool:
+    """Whether some object with ``isAccessibleForFree: false`` in ``data`` belongs to this page's
+    article: it, or an object holding it (a ``hasPart`` paywalled section), is the page's own."""
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        value, owned = stack.pop()
+        if isinstance(value, dict):
+            owned = owned or _owns(value, page_url, title)
+            if owned and _not_free(value.get("isAccessibleForFree")):
+                return True
+            stack.extend((v, owned) for v in value.values() if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((v, owned) for v in value)
+    return False
+
+
+def paywall_in_tree(tree: Any, html: str, url: str = "", title: str = "") -> str:
+    """A paywall marker of the page's own article: a schema.org ``isAccessibleForFree: false`` on
+    the JSON-LD object whose url or headline is this page's (``url``, ``title``), not a template's
+    leftover about another article or about no article; or a visible element of a paywall class
+    whose text is a paywall notice."""
     if _NOT_FREE.search(html):
-        return "isAccessibleForFree: false"
+        page_url, wanted = _url_key(url), _title_key(title)
+        for block in _JSONLD.findall(html):
+            if not _NOT_FREE.search(block):
+                continue
+            try:
+                data = json.loads(block.strip())
+            except ValueError:
+                continue
+            if _owned_not_free(data, page_url, wanted):
+                return "isAccessibleForFree: false"
     for element in tree.xpath("//*[@class or @id]"):
         marker = f"{element.get('class', '')} {element.get('id', '')}"
         if _PAYWALL_CLASS.search(marker):

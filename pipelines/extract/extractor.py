@@ -5,7 +5,9 @@ and pages with no text are dropped with their own ``DropItem`` subclass; nothing
 raises anything else.
 
 How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
-``benchmarks/eval_extraction.py``):
+``benchmarks/eval_extraction.py``). Every rule below is an entry of the registry
+``pipelines.extract.rules`` (its name, phase, switching setting and reason; evidence in
+``docs/extraction-rules.md``), and ``analyse`` runs the registry:
 
 1. Parse once (``trafilatura.load_html``, after dropping early ``</body>``/``</html>`` tags);
    every pass works on a copy of that tree. Text a browser shows but trafilatura never sees is
@@ -21,7 +23,10 @@ How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
 3. Second pass only when the first returned too little: fewer than
    ``EXTRACT_SECOND_PASS_MIN_WORDS`` words or less than ``EXTRACT_SECOND_PASS_SHARE`` of the
    words in the page's ``<p>`` elements. The longer of the two texts wins.
-4. Rescues (``pipelines.extract.cleanup``): the page's JSON-LD ``articleBody`` when it is much
+4. Text rules, guarded: trafilatura's text of step 3 is the reference; a rule removing more than
+   ``EXTRACT_GUARD_MAX_LOSS`` of its words is undone for the page (unless the registry marks it
+   strong), and a text the rules emptied falls back to the reference.
+   Rescues (``pipelines.extract.cleanup``): the page's JSON-LD ``articleBody`` when it is much
    longer than the text and contains it; jusText when the text is a sliver of the page's prose.
 5. Subheadings trafilatura dropped above paragraphs it kept are put back. Generic boilerplate
    lines are stripped (``pipelines.extract.boilerplate``), a trailing
@@ -32,8 +37,10 @@ How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
    updated" dates, tags), call-to-action lines, runs of template link lines, the extra copies
    of lines the page repeats three times or more, and the lines whose source lies outside the
    article's container (the common ancestor of its longest paragraphs): sidebars, banners, footers.
-6. Classification: too much text (``EXTRACT_MAX_TEXT_CHARS``), not an article (listing page),
-   paywall teaser, too little text.
+6. Classification: too much text (``EXTRACT_MAX_TEXT_CHARS``), not an article (listing page: the
+   link share limit rises with the prose outside the links), paywall teaser (a notice in the text,
+   a paywall element, or ``isAccessibleForFree: false`` on this page's own JSON-LD object), too
+   little text. Each drop carries ``evidence`` (the numbers behind it).
 7. Metadata normalised: ISO 8601 dates (with time and zone when the page states them; the
    URL's day for a UTC timestamp one day off it), a list of authors, language subtag, canonical URL, site name.
    The updated date is the one the page states; ``EXTRACT_UPDATED_DATE_SEARCH`` also asks htmldate.
@@ -61,30 +68,15 @@ from pipelines.drops import (
     PaywallTeaser,
     TextTooLong,
 )
-from pipelines.extract.boilerplate import strip_boilerplate
 from pipelines.extract.classify import (
+    listing_limit,
     listing_share,
     looks_like_listing_url,
     paywall_in_tree,
     paywall_notice,
     prose_words,
 )
-from pipelines.extract.cleanup import (
-    cut_author_bio,
-    cut_closing_block,
-    cut_closing_lines,
-    cut_consent_notice,
-    cut_first_name_bio,
-    cut_related_block,
-    drop_call_to_action_lines,
-    drop_foreign_lines,
-    drop_repeated_lines,
-    drop_template_runs,
-    drop_title_line,
-    paragraph_words,
-    rescue_text,
-    structured_body,
-)
+from pipelines.extract.cleanup import paragraph_words, rescue_text
 from pipelines.extract.metadata import (
     HTMLDATE_FORMAT,
     best_timestamp,
@@ -96,7 +88,7 @@ from pipelines.extract.metadata import (
     stated_dates,
     today,
 )
-from pipelines.extract.repair import drop_streaming_fallbacks, repair_end_tags, repair_tree, restore_headings
+from pipelines.extract.rules import Page, Rule, run_html_rules, run_text_rules, run_tree_rules
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +110,8 @@ class Extraction:
     sitename: str = ""
     passes: list[str] = field(default_factory=list)  # modes run, in order, then "articleBody" / "justext"
     drop: ExtractionDrop | None = None  # why the page is not kept, or None
+    guarded: list[str] = field(default_factory=list)  # rules the reference guard undid ("empty": all of them)
+    guard_evidence: dict[str, Any] = field(default_factory=dict)  # per undone rule: the words behind it
 
     @property
     def drop_reason(self) -> str:
@@ -127,7 +121,7 @@ class Extraction:
         return {
             "title": self.title, "authors": self.authors, "published": self.published, "updated": self.updated,
             "language": self.language, "canonical_url": self.canonical_url, "sitename": self.sitename,
-            "passes": self.passes, "dropped": self.drop_reason or None,
+            "passes": self.passes, "guarded": self.guarded, "dropped": self.drop_reason or None,
             "drop_message": str(self.drop) if self.drop is not None else None, "text": self.text,
         }
 
@@ -150,10 +144,20 @@ class ArticleExtractor:
     listing_url_link_share: float = 0.25
     paywall_max_words: int = 350
     max_text_chars: int = 0  # a longer text -> TextTooLong (0: no bound; from_settings: EXTRACT_MAX_TEXT_CHARS)
-    trim_related: bool = True
-    trim_title_bio: bool = True  # drop the headline repeated atop the text and a trailing author bio
-    structured_body: bool = True  # JSON-LD articleBody when much longer and containing the text
-    repair_tree: bool = True  # streamed segments placed, quotation figures and disclosure panels opened
+    # rule families (pipelines.extract.rules): each switches the rules registered under its setting
+    repair_tree: bool = True  # EXTRACT_REPAIR_TREE: text a browser shows that trafilatura misses
+    structured_body: bool = True  # EXTRACT_STRUCTURED_BODY: JSON-LD articleBody when much longer, containing the text
+    strip_boilerplate: bool = True  # EXTRACT_STRIP_BOILERPLATE: generic and site boilerplate lines
+    trim_related: bool = True  # EXTRACT_TRIM_RELATED: "related / more from / references" blocks
+    trim_consent: bool = True  # EXTRACT_TRIM_CONSENT: a trailing cookie-consent panel
+    trim_title: bool = True  # EXTRACT_TRIM_TITLE: the headline repeated atop the text
+    trim_bio: bool = True  # EXTRACT_TRIM_BIO: a trailing bio of the author
+    trim_closing: bool = True  # EXTRACT_TRIM_CLOSING: calls to action, closing appeals, credits, dates, tags
+    trim_repeats: bool = True  # EXTRACT_TRIM_REPEATS: template link runs, lines printed three times or more
+    trim_foreign: bool = True  # EXTRACT_TRIM_FOREIGN: lines from outside the article's container
+    guard_max_loss: float = 0.4  # a rule removing more of trafilatura's own words than this is undone (0: off)
+    listing_prose_margin: float = 0.25  # most a page's prose raises the listing limit…
+    listing_prose_words: int = 600  # …reached with this many words of prose outside links
     rescue_max_words: int = 150  # jusText when the text has fewer words than this…
     rescue_share: float = 0.1  # …and less than this share of the sentence-length <p> words (0: never)
     updated_date_search: bool = False
@@ -177,27 +181,40 @@ class ArticleExtractor:
             settings = merged
         return cls(
             include_comments=settings.getbool("EXTRACT_INCLUDE_COMMENTS"),
-            include_tables=settings.getbool("EXTRACT_INCLUDE_TABLES", True),
-            first_pass=settings.get("EXTRACT_FIRST_PASS", "recall"),
-            second_pass=settings.getbool("EXTRACT_SECOND_PASS", True),
-            second_pass_min_words=settings.getint("EXTRACT_SECOND_PASS_MIN_WORDS", 100),
-            second_pass_share=settings.getfloat("EXTRACT_SECOND_PASS_SHARE", 0.3),
-            min_words=settings.getint("EXTRACT_MIN_WORDS", 40),
-            max_link_share=settings.getfloat("EXTRACT_MAX_LINK_SHARE", 0.5),
-            listing_url_link_share=settings.getfloat("EXTRACT_LISTING_URL_LINK_SHARE", 0.25),
-            paywall_max_words=settings.getint("EXTRACT_PAYWALL_MAX_WORDS", 350),
+            include_tables=settings.getbool("EXTRACT_INCLUDE_TABLES"),
+            first_pass=settings.get("EXTRACT_FIRST_PASS"),
+            second_pass=settings.getbool("EXTRACT_SECOND_PASS"),
+            second_pass_min_words=settings.getint("EXTRACT_SECOND_PASS_MIN_WORDS"),
+            second_pass_share=settings.getfloat("EXTRACT_SECOND_PASS_SHARE"),
+            min_words=settings.getint("EXTRACT_MIN_WORDS"),
+            max_link_share=settings.getfloat("EXTRACT_MAX_LINK_SHARE"),
+            listing_url_link_share=settings.getfloat("EXTRACT_LISTING_URL_LINK_SHARE"),
+            listing_prose_margin=settings.getfloat("EXTRACT_LISTING_PROSE_MARGIN"),
+            listing_prose_words=settings.getint("EXTRACT_LISTING_PROSE_WORDS"),
+            paywall_max_words=settings.getint("EXTRACT_PAYWALL_MAX_WORDS"),
             max_text_chars=settings.getint("EXTRACT_MAX_TEXT_CHARS"),
-            trim_related=settings.getbool("EXTRACT_TRIM_RELATED", True),
-            trim_title_bio=settings.getbool("EXTRACT_TRIM_TITLE_BIO", True),
-            structured_body=settings.getbool("EXTRACT_STRUCTURED_BODY", True),
-            repair_tree=settings.getbool("EXTRACT_REPAIR_TREE", True),
-            rescue_max_words=settings.getint("EXTRACT_RESCUE_MAX_WORDS", 150),
-            rescue_share=settings.getfloat("EXTRACT_RESCUE_SHARE", 0.1),
-            updated_date_search=settings.getbool("EXTRACT_UPDATED_DATE_SEARCH", False),
-            date_extensive=settings.getbool("EXTRACT_DATE_EXTENSIVE", True),
+            repair_tree=settings.getbool("EXTRACT_REPAIR_TREE"),
+            structured_body=settings.getbool("EXTRACT_STRUCTURED_BODY"),
+            strip_boilerplate=settings.getbool("EXTRACT_STRIP_BOILERPLATE"),
+            trim_related=settings.getbool("EXTRACT_TRIM_RELATED"),
+            trim_consent=settings.getbool("EXTRACT_TRIM_CONSENT"),
+            trim_title=settings.getbool("EXTRACT_TRIM_TITLE"),
+            trim_bio=settings.getbool("EXTRACT_TRIM_BIO"),
+            trim_closing=settings.getbool("EXTRACT_TRIM_CLOSING"),
+            trim_repeats=settings.getbool("EXTRACT_TRIM_REPEATS"),
+            trim_foreign=settings.getbool("EXTRACT_TRIM_FOREIGN"),
+            guard_max_loss=settings.getfloat("EXTRACT_GUARD_MAX_LOSS"),
+            rescue_max_words=settings.getint("EXTRACT_RESCUE_MAX_WORDS"),
+            rescue_share=settings.getfloat("EXTRACT_RESCUE_SHARE"),
+            updated_date_search=settings.getbool("EXTRACT_UPDATED_DATE_SEARCH"),
+            date_extensive=settings.getbool("EXTRACT_DATE_EXTENSIVE"),
             body_selector=settings.get("EXTRACT_BODY_SELECTOR") or "",
             boilerplate_lines=settings.getlist("EXTRACT_BOILERPLATE_LINES"),
         )
+
+    def enabled(self, rule: Rule) -> bool:
+        """Whether ``rule``'s family is switched on (its setting, lower-cased without ``EXTRACT_``)."""
+        return bool(getattr(self, rule.setting.removeprefix("EXTRACT_").lower()))
 
     def _body_tree(self, html: str, tree: Any) -> Any:
         """The tree text is extracted from: the ``body_selector`` elements when set and found, else the page."""
@@ -215,13 +232,6 @@ class ArticleExtractor:
         title = "".join(page.css("head title").getall())
         body = trafilatura.load_html(f"<html><head>{title}</head><body>{''.join(parts)}</body></html>")
         return body if body is not None else tree
-
-    def _strip_site_lines(self, text: str) -> str:
-        if not self.boilerplate_lines:
-            return text
-        return "\n".join(
-            line for line in text.splitlines() if not any(r.fullmatch(line.strip()) for r in self.boilerplate_lines)
-        )
 
     def _run(self, tree: Any, url: str, mode: str) -> Any:
         return trafilatura.bare_extraction(
@@ -266,49 +276,33 @@ class ArticleExtractor:
         rescued = rescue_text(tree, url, language_of(tree, None))
         return rescued if prose_words(rescued) > 2 * words else text
 
-    def _body_text(self, html: str, tree: Any, url: str) -> tuple[Any, str, list[str]]:
-        """(document, raw text, passes): trafilatura's passes, then the structured-data body or
-        the jusText rescue when they apply."""
-        body_tree = self._body_tree(html, tree)
-        doc, raw, passes = self._passes(body_tree, url)
-        if self.structured_body:
-            body = structured_body(html, raw)
-            if body:
-                passes.append("articleBody")
-                return doc, body, passes
-        return doc, self._rescue(body_tree, url, raw, passes), passes
-
     def analyse(self, html: str, url: str) -> Extraction:
-        """Text, metadata and the drop decision of one page (never raises a drop)."""
-        html = drop_streaming_fallbacks(repair_end_tags(html)) if html else html
+        """Text, metadata and the drop decision of one page (never raises a drop). Runs the rule
+        registry (``pipelines.extract.rules``) around trafilatura's passes, guarded by trafilatura's
+        own text of the page (the reference)."""
+        html = run_html_rules(html, self.enabled) if html else html
         tree = trafilatura.load_html(html) if html and html.strip() else None
         if tree is None:
             return Extraction(drop=ExtractionFailed(f"Unparsable HTML: {url}",
                                                     evidence={"html_chars": len(html or "")}))
-        if self.repair_tree:
-            repair_tree(tree, html)
-        doc, raw, passes = self._body_text(html, tree, url)
-        if self.repair_tree:
-            raw = restore_headings(tree, raw)
-        text = self._strip_site_lines(strip_boilerplate(raw))
-        if self.trim_related:
-            text = cut_consent_notice(cut_related_block(text))
-        result = Extraction(text=text.strip(), passes=passes, language=language_of(tree, doc))
+        run_tree_rules(tree, html, self.enabled)
+        body_tree = self._body_tree(html, tree)
+        doc, raw, passes = self._passes(body_tree, url)
+        result = Extraction(passes=passes, language=language_of(tree, doc))
         self._metadata(result, tree, html, url)
-        if self.trim_title_bio:
-            text = cut_author_bio(drop_title_line(result.text, result.title), result.authors)
-            result.text = cut_first_name_bio(text, result.authors).strip()
-        if self.trim_related:
-            result.text = drop_foreign_lines(self._cut_closing(result.text), tree).strip()
-        result.drop = self._classify(tree, html, url, raw, result.text)
+        page = Page(tree=tree, html=html, url=url, title=result.title, authors=result.authors,
+                    site_lines=self.boilerplate_lines, passes=passes,
+                    rescue=lambda text: self._rescue(body_tree, url, text, passes))
+        run = run_text_rules(raw, raw, page, self.enabled, self.guard_max_loss)
+        result.text, result.guarded, result.guard_evidence = run.text.strip(), run.guarded, run.evidence
+        reference_prose = prose_words(raw)
+        if self.guard_max_loss > 0 and prose_words(result.text) < self.min_words <= reference_prose:
+            result.guarded.append("empty")  # the rules left nothing of a page trafilatura read: its text stands
+            result.guard_evidence["empty"] = {"kept_prose_words": prose_words(result.text),
+                                              "reference_prose_words": reference_prose}
+            result.text = raw.strip()
+        result.drop = self._classify(tree, html, url, raw, result)
         return result
-
-    @staticmethod
-    def _cut_closing(text: str) -> str:
-        """``text`` without call-to-action lines, its closing chrome (appeals, credits, dates, tags),
-        template link lists and the extra copies of lines repeated three times or more."""
-        text = drop_template_runs(cut_closing_lines(cut_closing_block(drop_call_to_action_lines(text))))
-        return drop_repeated_lines(text).strip()
 
     def _metadata(self, result: Extraction, tree: Any, html: str, url: str) -> None:
         doc = read_metadata(tree, url)
@@ -333,28 +327,40 @@ class ArticleExtractor:
         if updated and updated[:10] >= (result.published[:10] or "0") and updated != result.published:
             result.updated = updated
 
-    def _classify(self, tree: Any, html: str, url: str, raw: str, text: str) -> ExtractionDrop | None:
+    def _classify(self, tree: Any, html: str, url: str, raw: str, result: Extraction) -> ExtractionDrop | None:
+        """The drop reason of the page, or None. Each drop carries ``evidence``: the numbers behind it."""
+        text = result.text
         if self.max_text_chars and len(text) > self.max_text_chars:
-            return TextTooLong(f"Text too long ({len(text)} characters, limit {self.max_text_chars}): {url}",
-                               evidence={"chars": len(text), "max_text_chars": self.max_text_chars}, text=text)
-        max_share = self.listing_url_link_share if looks_like_listing_url(url) else self.max_link_share
-        if text and (share := listing_share(tree, text, stop_below=max_share)) >= max_share:
-            return NotAnArticle(f"Mostly headlines, links and teasers (a listing page): {url}",
-                                evidence={"listing_share": round(share, 3), "max_share": max_share,
-                                          "listing_url": looks_like_listing_url(url)}, text=text)
+            evidence = {"chars": len(text), "limit": self.max_text_chars}
+            return TextTooLong(
+                f"Text too long ({len(text)} characters, limit {self.max_text_chars}): {url}",
+                evidence=evidence, text=text)
+        base = self.listing_url_link_share if looks_like_listing_url(url) else self.max_link_share
+        share = listing_share(tree, text, stop_below=base) if text else 0.0
+        if share >= base:  # exact from here (listing_share stops early only below ``base``)
+            prose = prose_words(text)
+            limit = listing_limit(base, prose, share, self.listing_prose_margin, self.listing_prose_words)
+            if share >= limit:
+                evidence = {"listing_share": round(share, 3), "base_limit": base, "limit": round(limit, 3),
+                            "prose_words": prose}
+                return NotAnArticle(
+                    f"Mostly headlines, links and teasers (a listing page, share {share:.2f} >= {limit:.2f}): {url}",
+                    evidence=evidence, text=text)
         words = prose_words(text)
         if words < self.paywall_max_words:
-            notice = paywall_notice(raw) or paywall_in_tree(tree, html)
+            notice = paywall_notice(raw) or paywall_in_tree(tree, html, url=url, title=result.title)
             if notice:
+                evidence = {"prose_words": words, "limit": self.paywall_max_words, "marker": notice}
                 return PaywallTeaser(f"Paywall or teaser-only text ({words} words, {notice!r}): {url}",
-                                     evidence={"words": words, "paywall_max_words": self.paywall_max_words,
-                                               "marker": str(notice)}, text=text)
-        if words == 0:
-            return NoArticleText(f"No article text: {url}", evidence={"words": 0, "min_words": self.min_words},
-                                 text=text)
+                                     evidence=evidence, text=text)
         if words < self.min_words:
-            return NoArticleText(f"Too little article text ({words} words in sentences): {url}",
-                                 evidence={"words": words, "min_words": self.min_words}, text=text)
+            evidence = {"prose_words": words, "min_words": self.min_words,
+                        "reference_prose_words": prose_words(raw)}
+            message = f"No article text: {url}" if words == 0 else \
+                f"Too little article text ({words} words in sentences): {url}"
+            return NoArticleText(
+                message,
+                evidence=evidence, text=text)
         return None
 
     def extract(self, page: ArticlePage) -> Article:
@@ -362,7 +368,7 @@ class ArticleExtractor:
         result = self.analyse(page.html, page.final_url)
         if result.drop is not None:
             raise result.drop
-        return Article(
+        article = Article(
             id=article_id(page.url),
             url=normalize_url(page.url),
             final_url=normalize_url(page.final_url),
@@ -378,3 +384,5 @@ class ArticleExtractor:
             language=result.language,
             sitename=result.sitename,
         )
+        article.guards = list(result.guarded)  # type: ignore[attr-defined]  # -> stats extract/guard/<rule>
+        return article

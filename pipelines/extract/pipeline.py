@@ -87,6 +87,8 @@ class ExtractionPipeline:
 
     def _extracted(self, article: Article) -> Article:
         self.stats.inc_value("extract/articles")
+        for rule in getattr(article, "guards", ()):  # rules the reference guard undid on this page
+            self.stats.inc_value(f"extract/guard/{rule}")
         return article
 
     @staticmethod
