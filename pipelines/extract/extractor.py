@@ -97,6 +97,7 @@ from pipelines.extract.metadata import (
     today,
 )
 from pipelines.extract.repair import drop_streaming_fallbacks, repair_end_tags, repair_tree, restore_headings
+from pipelines.textunits import count_units
 
 logger = logging.getLogger(__name__)
 
@@ -240,7 +241,7 @@ class ArticleExtractor:
         passes = [self.first_pass]
         if not self.second_pass:
             return doc, text, passes
-        words = len(text.split())
+        words = count_units(text)
         wanted = self.second_pass_min_words
         if words >= wanted and self.second_pass_share > 0:
             wanted = max(wanted, int(self.second_pass_share * paragraph_words(tree)))
@@ -249,7 +250,7 @@ class ArticleExtractor:
             retry = self._run(tree, url, mode)
             passes.append(mode)
             retry_text = (retry.text or "") if retry is not None else ""
-            if len(retry_text.split()) > words:
+            if count_units(retry_text) > words:
                 text = retry_text
                 doc = doc if doc is not None else retry
         return doc, text, passes
