@@ -85,6 +85,7 @@ from pipelines.extract.cleanup import (
     rescue_text,
     structured_body,
 )
+from pipelines.extract.language import allowed_languages, check_language, detect_language, normalize_language
 from pipelines.extract.metadata import (
     HTMLDATE_FORMAT,
     best_timestamp,
@@ -115,6 +116,8 @@ class Extraction:
     published: str = ""
     updated: str = ""
     language: str = ""
+    detected_language: str = ""  # py3langid's answer on the text (pipelines.extract.language)
+    language_probability: float = 0.0
     canonical_url: str = ""
     sitename: str = ""
     passes: list[str] = field(default_factory=list)  # modes run, in order, then "articleBody" / "justext"
@@ -127,7 +130,9 @@ class Extraction:
     def as_dict(self) -> dict[str, Any]:
         return {
             "title": self.title, "authors": self.authors, "published": self.published, "updated": self.updated,
-            "language": self.language, "canonical_url": self.canonical_url, "sitename": self.sitename,
+            "language": self.language, "detected_language": self.detected_language,
+            "language_probability": round(self.language_probability, 3),
+            "canonical_url": self.canonical_url, "sitename": self.sitename,
             "passes": self.passes, "dropped": self.drop_reason or None,
             "drop_message": str(self.drop) if self.drop is not None else None, "text": self.text,
         }
@@ -162,6 +167,7 @@ class ArticleExtractor:
     date_search: str = "fallback"  # "fallback": htmldate only when no tag states the date
     body_selector: str = ""  # a site's body: CSS, or XPath when it starts with "/" or "("
     boilerplate_lines: Any = ()  # a site's lines to strip (regexes; compiled here)
+    languages: tuple[str, ...] = ()  # ISO 639-1 codes to keep (WrongLanguage otherwise); empty: all
 
     def __post_init__(self) -> None:
         if self.first_pass not in _MODES:
@@ -198,6 +204,7 @@ class ArticleExtractor:
             date_extensive=settings.getbool("EXTRACT_DATE_EXTENSIVE", True),
             body_selector=settings.get("EXTRACT_BODY_SELECTOR") or "",
             boilerplate_lines=settings.getlist("EXTRACT_BOILERPLATE_LINES"),
+            languages=allowed_languages(settings.getlist("LANGUAGES")),
         )
 
     def _body_tree(self, html: str, tree: Any) -> Any:
@@ -301,6 +308,12 @@ class ArticleExtractor:
         if self.trim_related:
             result.text = drop_foreign_lines(self._cut_closing(result.text), tree).strip()
         result.drop = self._classify(tree, html, url, raw, result.text)
+        if result.drop is None:
+            declared = normalize_language(result.language)
+            result.detected_language, result.language_probability = detect_language(result.text)
+            result.language = declared or result.detected_language
+            result.drop = check_language(declared, result.detected_language, result.language_probability,
+                                         self.languages, url)
         return result
 
     @staticmethod
