@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.settings import Settings
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.items import Article, ArticlePage
@@ -23,7 +24,7 @@ def spider_settings(crawler: Crawler) -> Any:
     languages = getattr(crawler.spider, "languages", None)
     if languages is None:
         return crawler.settings
-    settings = crawler.settings.copy()
+    settings = Settings(dict(crawler.settings))  # the crawl's are frozen
     settings.set("LANGUAGES", [languages] if isinstance(languages, str) else list(languages), priority="spider")
     return settings
 
