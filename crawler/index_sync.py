@@ -4,7 +4,8 @@
 that use the index. It compares what Redis holds (``<prefix>:meta``: params, generation,
 database id; ``<prefix>:seq``) with what the database recorded (``index_state``, its
 ``database_id`` and the highest index number of its rows). An index that is empty while the
-database has rows, belongs to another database (or to an earlier release), is not the build
+database has rows, belongs to another database (or to an earlier release), was built with
+another text normalisation (``norm=v<N>`` of its parameters), is not the build
 the database recorded, or counted less far than the database has seen (restarted from an
 older copy) is **rebuilt from the database**: the articles and recorded duplicates inside
 the window, in arrival order, with their sites, times and the site footers they taught; the
@@ -75,6 +76,18 @@ def stale_reason(state: dict[str, Any], recorded: dict[str, Any] | None, databas
     if int(state["seq"] or 0) < mark:
         return f"the index is older than the database (it counted to {state['seq']}, the database has seen {mark})"
     return None
+
+
+def normalization_change(stored: str, current: str) -> str | None:
+    """Why an index whose recorded parameters ``stored`` differ from ``current`` only in the
+    normalisation version (``norm=v<N>``, a release that changed normalisation) must be
+    rebuilt; None when they differ otherwise (other ``DEDUP_*`` settings: refused) or not at all."""
+    old, new = stored.split(";"), current.split(";")
+    if not stored or len(old) != len(new) or old[0] == new[0] or old[1:] != new[1:]:
+        return None
+    if not (old[0].startswith("norm=") and new[0].startswith("norm=")):
+        return None
+    return f"the index was built with text normalisation {old[0][5:]}, this release uses {new[0][5:]}"
 
 
 def _progress(total: int, show: bool) -> Any:
@@ -212,12 +225,13 @@ def sync_index(settings: Any, *, progress: bool | None = None, force: bool = Fal
         index = RedisIndex(client, config.key_prefix, config.index_params(), config.window_days * 86400,
                            config.shards, config.key_shards)
         state = index.state()
-        if state["params"] and state["params"] != config.index_params():
+        renormalized = normalization_change(str(state["params"] or ""), config.index_params())
+        if state["params"] and state["params"] != config.index_params() and not renormalized:
             index.verify_params()  # raises IndexParamsMismatch with the full explanation
         database = source.database_id(store)
         mark = source.high_water_mark(store)
         rows = source.count_rows(store, source.window_start(store, config.window_days * 86400))
-        reason = "a rebuild was asked for" if force else stale_reason(
+        reason = "a rebuild was asked for" if force else renormalized or stale_reason(
             state, source.get_index_state(store, config.key_prefix), database, mark, rows)
         if reason is None and not state["params"]:  # a new index for a database with no rows in it yet
             rebuild(store, client, config, settings, False)

@@ -43,6 +43,10 @@ class TextTooLong(ExtractionDrop):
     """The extracted text is longer than any article (``EXTRACT_MAX_TEXT_CHARS``): a dump, an archive…"""
 
 
+class WrongLanguage(ExtractionDrop):
+    """The article is not in a language the crawl allows (``LANGUAGES`` or the spider's ``languages``)."""
+
+
 class ExtractionFailed(ExtractionDrop):
     """The extractor could not parse the page at all (malformed beyond repair, binary…)."""
 

@@ -113,6 +113,11 @@ EXTRACT_STRUCTURED_BODY = True  # JSON-LD articleBody when >= 1.5x the text's wo
 EXTRACT_RESCUE_MAX_WORDS = 150  # jusText rescue when the text has fewer prose words than this…
 EXTRACT_RESCUE_SHARE = 0.1  # …and under this share of the page's sentence-length <p> words (0 = never)
 EXTRACT_MIN_WORDS = 40  # fewer words in sentence-length lines -> NoArticleText drop
+# Word counts and minimums are in word-sized units (pipelines/textunits.py): words for spaced scripts,
+# letters / 1.5 (Han), / 3 (kana), / 4 (Thai, Lao, Khmer, Myanmar) for scripts written without spaces.
+# Languages to keep (ISO 639-1, e.g. ["en", "fr"]); an article in another one -> WrongLanguage drop.
+# Empty = all. A spider's `languages` attribute overrides it for that spider's crawl.
+LANGUAGES: list[str] = []
 EXTRACT_MAX_LINK_SHARE = 0.5  # more of the text than this in links/list items/teasers -> NotAnArticle
 EXTRACT_LISTING_URL_LINK_SHARE = 0.25  # the same limit for URLs shaped like /tag/, /category/, /search?q=
 EXTRACT_LISTING_PROSE_MARGIN = 0.25  # prose outside the listed lines raises either limit by up to this…

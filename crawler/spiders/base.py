@@ -10,6 +10,7 @@ A site is a small declarative subclass::
         article_patterns = [r"/news/\\d{4}/\\d{2}/\\d{2}/[^/]+\\.html$"]
         body_selector = "div.story-body"          # optional extraction overrides
         boilerplate_lines = [r"Advertisement", r"Read more: .*"]
+        languages = ["en"]                        # optional: keep only articles in these languages
 
 The configuration is checked when the spider starts: no sources, no or invalid article
 patterns, an invalid ``body_selector`` or boilerplate regex, a bad date window or an
@@ -79,6 +80,7 @@ class NewsSpider(SitemapSpider):
     max_entry_age_days: float | None = None  # feed/sitemap entries older than this are skipped (None: setting)
     body_selector: str = ""  # extraction override: CSS (or XPath, starting with "/") of the article body
     boilerplate_lines: Sequence[str] = ()  # extraction override: regexes of whole lines stripped from the text
+    languages: Sequence[str] | None = None  # ISO 639-1 codes kept (others: WrongLanguage); None: LANGUAGES setting
 
     custom_settings: dict[str, Any] | None = None
     _urlset_locs: int = 0  # URLs of the urlset being parsed (tells "no articles" from "broken")
@@ -122,7 +124,7 @@ class NewsSpider(SitemapSpider):
         if not (cls.feeds or cls.sitemaps or cls.sections):
             problems.append("no sources: set feeds, sitemaps or sections")
         for option in ("feeds", "sitemaps", "sections", "article_patterns", "deny_patterns", "section_pagination",
-                       "boilerplate_lines"):
+                       "boilerplate_lines", "languages"):
             if isinstance(getattr(cls, option), str):
                 problems.append(f"{option} must be a list of strings, not one string")
         if not cls.article_patterns:

@@ -14,9 +14,14 @@ import html
 import re
 import unicodedata
 
-from pipelines.extract.boilerplate import MAX_WORDS, is_boilerplate
+from pipelines.dedup.boilerplate_v5 import is_boilerplate
+from pipelines.textunits import count_units
 
-NORMALIZATION_VERSION = 4  # 4: a first line ending with a full stop is not a headline
+# 4: a first line ending with a full stop is not a headline
+# 5: unspaced scripts (CJK, Thai, …): code-point shingles, lengths in units (pipelines.textunits),
+#    "。" and "।" end a sentence; boilerplate rules frozen in boilerplate_v5
+NORMALIZATION_VERSION = 5
+_SENTENCE_END = (".", "\u3002", "\u0964")  # full stop, ideographic full stop, Devanagari danda
 
 # Mojibake (UTF-8 read as cp1252, e.g. "â€™" for "’"). ftfy does this and more but costs
 # ~1.7 ms per article here against ~0.2 ms for this whole function, so we undo only that
@@ -81,21 +86,21 @@ def body_lines(normalized: str) -> list[str]:
     """Paragraphs (single-spaced, see ``split_paragraphs``) of ``normalize_chars`` output that
     carry the story: no headline, boilerplate or dateline.
 
-    The first line is taken for a headline when it does not end with a full stop and at least
-    two more lines with 40+ words follow (reprints change headlines; an extractor that already
-    dropped the headline leaves the lead paragraph first, which is kept). If everything would
-    be dropped, all lines are kept.
+    The first line is taken for a headline when it does not end with a full stop ("." or "。")
+    and at least two more lines with 40+ words (units, ``pipelines.textunits``) follow
+    (reprints change headlines; an extractor that already dropped the headline leaves the lead
+    paragraph first, which is kept). If everything would be dropped, all lines are kept.
     """
     raw = split_paragraphs(normalized)
-    headline = len(raw) >= 3 and not raw[0].endswith(".") and sum(line.count(" ") + 1 for line in raw[1:]) >= 40
+    headline = len(raw) >= 3 and not raw[0].endswith(_SENTENCE_END) and sum(map(count_units, raw[1:])) >= 40
     lines = raw[1:] if headline else raw
     out: list[str] = []
     for line in lines:
-        if line.count(" ") < MAX_WORDS and is_boilerplate(line):  # single-spaced: words = spaces + 1
+        if is_boilerplate(line):
             continue
         if len(out) < 2:  # datelines open the body
             match = _DATELINE.match(line)
-            if match and len(line.split()) > len(match.group(0).split()) + 3:
+            if match and count_units(line) > len(match.group(0).split()) + 3:
                 line = line[match.end():]
         out.append(line)
     return out or raw

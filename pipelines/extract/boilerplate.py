@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from pipelines.textunits import count_units
+
 _SHARE_WORDS = frozenset(
     "share shares sharing facebook twitter x linkedin email e mail print copy link whatsapp reddit "
     "pinterest tweet on via this article story save comment comments messenger telegram flipboard "
@@ -77,8 +79,7 @@ def _contains_any(text: str, needles: tuple[str, ...] | frozenset[str]) -> bool:
 
 def is_boilerplate(line: str) -> bool:
     """True when the whole (stripped) line is generic news chrome rather than article text."""
-    words = line.split()
-    n = len(words)
+    n = count_units(line)
     if n == 0:
         return True
     if n > MAX_WORDS:

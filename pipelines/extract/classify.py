@@ -11,6 +11,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from pipelines.textunits import count_units
+
 _TEASER_END = ("…", "...")
 
 
@@ -29,16 +31,16 @@ def listing_share(tree: Any, text: str, stop_below: float = 0.0) -> float:
     paragraphs; testing every line against every anchor text was ~1 ms a page.
     """
     lines = [line for line in (" ".join(raw.split()) for raw in text.splitlines()) if line]
-    total = sum(len(line.split()) for line in lines)
+    total = sum(count_units(line) for line in lines)
     if not total:
         return 0.0
     anchors = {" ".join(" ".join(a.itertext()).split()).lower() for a in tree.iter("a")}
-    anchors = {a for a in anchors if len(a.split()) >= 2}
+    anchors = {a for a in anchors if count_units(a) >= 2}
     if stop_below > 0:
         lines.sort(key=len, reverse=True)
     listed, remaining = 0, total
     for line in lines:
-        words = len(line.split())
+        words = count_units(line)
         remaining -= words
         lowered = line.lower()
         if lowered.startswith(("- ", "* ", "• ")):
@@ -46,7 +48,7 @@ def listing_share(tree: Any, text: str, stop_below: float = 0.0) -> float:
         if line.endswith(_TEASER_END) or lowered in anchors:
             listed += words
         else:  # headlines glued into one line, or a link inside a list item: count the anchor texts
-            in_links = min(words, sum(len(a.split()) for a in anchors if a in lowered))
+            in_links = min(words, sum(count_units(a) for a in anchors if a in lowered))
             listed += words if line[:2] in ("- ", "* ", "• ") and in_links * 2 >= words else in_links
         if listed + remaining < stop_below * total:
             return (listed + remaining) / total
@@ -67,7 +69,7 @@ def listing_limit(base: float, prose: int, share: float, margin: float, full_at:
 
 def prose_words(text: str, min_line_words: int = 8) -> int:
     """Words in lines long enough to be sentences (menus, labels and buttons are not)."""
-    return sum(n for n in (len(line.split()) for line in text.splitlines()) if n >= min_line_words)
+    return sum(n for n in (count_units(line) for line in text.splitlines()) if n >= min_line_words)
 
 
 # --- page classification ----------------------------------------------------------------------

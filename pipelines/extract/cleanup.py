@@ -28,6 +28,8 @@ import re
 from collections import Counter
 from typing import Any
 
+from pipelines.textunits import count_units
+
 logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+")
@@ -86,14 +88,14 @@ def structured_body(html: str, text: str, min_ratio: float = 1.5, min_containmen
     """The page's JSON-LD ``articleBody`` when it has ``min_ratio`` times the words of ``text``
     and contains at least ``min_containment`` of it (same article, more of it), else ""."""
     body = jsonld_article_body(html)
-    if not body or len(body.split()) < min_ratio * max(1, len(text.split())):
+    if not body or count_units(body) < min_ratio * max(1, count_units(text)):
         return ""
     return body if containment(text, body) >= min_containment else ""
 
 
 def paragraph_words(tree: Any, min_words: int = 0) -> int:
     """Words in the page's ``<p>`` elements of at least ``min_words`` words (8: sentence-length)."""
-    counts = (len(" ".join(p.itertext()).split()) for p in tree.iter("p"))
+    counts = (count_units(" ".join(p.itertext())) for p in tree.iter("p"))
     return sum(n for n in counts if n >= min_words)
 
 

@@ -77,6 +77,7 @@ from pipelines.extract.classify import (
     prose_words,
 )
 from pipelines.extract.cleanup import paragraph_words, rescue_text
+from pipelines.extract.language import allowed_languages, check_language, detect_language, normalize_language
 from pipelines.extract.metadata import (
     HTMLDATE_FORMAT,
     best_timestamp,
@@ -89,6 +90,7 @@ from pipelines.extract.metadata import (
     today,
 )
 from pipelines.extract.rules import Page, Rule, run_html_rules, run_text_rules, run_tree_rules
+from pipelines.textunits import count_units
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +108,8 @@ class Extraction:
     published: str = ""
     updated: str = ""
     language: str = ""
+    detected_language: str = ""  # py3langid's answer on the text (pipelines.extract.language)
+    language_probability: float = 0.0
     canonical_url: str = ""
     sitename: str = ""
     passes: list[str] = field(default_factory=list)  # modes run, in order, then "articleBody" / "justext"
@@ -120,7 +124,9 @@ class Extraction:
     def as_dict(self) -> dict[str, Any]:
         return {
             "title": self.title, "authors": self.authors, "published": self.published, "updated": self.updated,
-            "language": self.language, "canonical_url": self.canonical_url, "sitename": self.sitename,
+            "language": self.language, "detected_language": self.detected_language,
+            "language_probability": round(self.language_probability, 3),
+            "canonical_url": self.canonical_url, "sitename": self.sitename,
             "passes": self.passes, "guarded": self.guarded, "dropped": self.drop_reason or None,
             "drop_message": str(self.drop) if self.drop is not None else None, "text": self.text,
         }
@@ -165,6 +171,7 @@ class ArticleExtractor:
     date_search: str = "fallback"  # "fallback": htmldate only when no tag states the date
     body_selector: str = ""  # a site's body: CSS, or XPath when it starts with "/" or "("
     boilerplate_lines: Any = ()  # a site's lines to strip (regexes; compiled here)
+    languages: tuple[str, ...] = ()  # ISO 639-1 codes to keep (WrongLanguage otherwise); empty: all
 
     def __post_init__(self) -> None:
         if self.first_pass not in _MODES:
@@ -210,6 +217,7 @@ class ArticleExtractor:
             date_extensive=settings.getbool("EXTRACT_DATE_EXTENSIVE"),
             body_selector=settings.get("EXTRACT_BODY_SELECTOR") or "",
             boilerplate_lines=settings.getlist("EXTRACT_BOILERPLATE_LINES"),
+            languages=allowed_languages(settings.getlist("LANGUAGES")),
         )
 
     def enabled(self, rule: Rule) -> bool:
@@ -250,7 +258,7 @@ class ArticleExtractor:
         passes = [self.first_pass]
         if not self.second_pass:
             return doc, text, passes
-        words = len(text.split())
+        words = count_units(text)
         wanted = self.second_pass_min_words
         if words >= wanted and self.second_pass_share > 0:
             wanted = max(wanted, int(self.second_pass_share * paragraph_words(tree)))
@@ -259,7 +267,7 @@ class ArticleExtractor:
             retry = self._run(tree, url, mode)
             passes.append(mode)
             retry_text = (retry.text or "") if retry is not None else ""
-            if len(retry_text.split()) > words:
+            if count_units(retry_text) > words:
                 text = retry_text
                 doc = doc if doc is not None else retry
         return doc, text, passes
@@ -302,6 +310,12 @@ class ArticleExtractor:
                                               "reference_prose_words": reference_prose}
             result.text = raw.strip()
         result.drop = self._classify(tree, html, url, raw, result)
+        if result.drop is None:
+            declared = normalize_language(result.language)
+            result.detected_language, result.language_probability = detect_language(result.text)
+            result.language = declared or result.detected_language
+            result.drop = check_language(declared, result.detected_language, result.language_probability,
+                                         self.languages, url)
         return result
 
     def _metadata(self, result: Extraction, tree: Any, html: str, url: str) -> None:

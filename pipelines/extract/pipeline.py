@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.settings import Settings
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.items import Article, ArticlePage
@@ -18,6 +19,16 @@ from pipelines.extract.pool import describe as describe_pool
 logger = logging.getLogger(__name__)
 
 
+def spider_settings(crawler: Crawler) -> Any:
+    """The crawl's settings, with ``LANGUAGES`` replaced by the spider's ``languages`` attribute when it has one."""
+    languages = getattr(crawler.spider, "languages", None)
+    if languages is None:
+        return crawler.settings
+    settings = Settings(dict(crawler.settings))  # the crawl's are frozen
+    settings.set("LANGUAGES", [languages] if isinstance(languages, str) else list(languages), priority="spider")
+    return settings
+
+
 class ExtractionPipeline:
     """Scrapy component wrapping ``ArticleExtractor``; passes non-page items through.
 
@@ -26,11 +37,12 @@ class ExtractionPipeline:
     ``EXTRACT_WORKERS`` > 0 runs extraction in that many worker processes
     (``pipelines.extract.pool``) so the reactor keeps downloading and every core is used;
     0 runs it in the crawler's process; None picks one worker per core.
+    A spider's ``languages`` attribute (ISO 639-1 codes) replaces ``LANGUAGES`` for its crawl.
     """
 
     def __init__(self, extractor: ArticleExtractor, crawler: Crawler, pool: ExtractionPool | None = None) -> None:
         self.extractor = extractor
-        self.settings = crawler.settings
+        self.settings = spider_settings(crawler)
         self.stats = crawler.stats
         self.pool = pool
         self._per_site: dict[str, ArticleExtractor] = {}
@@ -41,7 +53,7 @@ class ExtractionPipeline:
         workers = default_workers() if workers in (None, "", "None") else int(workers)
         pending = crawler.settings.getint("EXTRACT_POOL_MAX_PENDING") or None
         pool = acquire_shared(workers, pending) if workers > 0 else None
-        return cls(ArticleExtractor.from_settings(crawler.settings), crawler, pool)
+        return cls(ArticleExtractor.from_settings(spider_settings(crawler)), crawler, pool)
 
     async def open_spider(self) -> None:
         logger.info("Extraction runs %s", describe_pool(self.pool))
