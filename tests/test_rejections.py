@@ -210,13 +210,13 @@ def test_every_refusal_rule_states_its_evidence() -> None:
 
     article = ArticlePage("https://x.example/a/1", "https://x.example/a/1", "x", "2026-11-26T10:00:00+00:00",
                           ARTICLE.decode())
-    assert refused(ArticleExtractor(max_text_chars=100), article, TextTooLong)["max_text_chars"] == 100
+    assert refused(ArticleExtractor(max_text_chars=100), article, TextTooLong)["limit"] == 100
     evidence = refused(ArticleExtractor(min_words=1000), article, NoArticleText)
     assert evidence["min_words"] == 1000 and 100 < evidence["prose_words"] < 1000
     listing = refused(ArticleExtractor(), page("section.html", "https://courier.example/news/"), NotAnArticle)
-    assert listing["listing_share"] >= listing["max_share"] > 0
+    assert listing["listing_share"] >= listing["limit"] > 0 and "prose_words" in listing
     paywall = refused(ArticleExtractor(), page("paywall_teaser.html", "https://courier.example/business/osterby"),
                       PaywallTeaser)
-    assert paywall["marker"] and paywall["words"] < paywall["paywall_max_words"]
+    assert paywall["marker"] and paywall["prose_words"] < paywall["limit"]
     empty = ArticlePage("https://x.example/a/2", "https://x.example/a/2", "x", "2026-11-26T10:00:00+00:00", " ")
     assert refused(ArticleExtractor(), empty, ExtractionFailed) == {"html_chars": 1}
