@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from demo.model import Block, BrokenSpec, Page, Reprint, Story
+from demo.model import Block, BrokenSpec, Page, Reprint, Story, parse_block
 from demo.multiply import scramble
 from demo.publishers import NUM_SCHEME, publisher
 from demo.stories import BROKEN, HELD_ORDER, REPRINTS, STORIES, curly, slugify, story_by_id
@@ -44,12 +44,21 @@ def _local(site: str, when: str) -> datetime:
     return datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=publisher(site).tz)
 
 
+def _story_blocks(s: Story) -> tuple[Block, ...]:
+    """The story's paragraphs as blocks; in-text links point at page keys of its publisher."""
+    out = []
+    for paragraph in s.paragraphs:
+        b = parse_block(paragraph)
+        out.append(b._replace(links=tuple((text, f"{s.site}/{sid}") for text, sid in b.links)))
+    return tuple(out)
+
+
 def _story_pages(s: Story) -> list[Page]:
     role = _ROLE[s.kind]
     page = Page(
-        key=f"{s.site}/{s.id}", site=s.site, slug=slugify(s.headline), num=0, path="",
-        headline=s.headline, author=s.author, published=_local(s.site, s.published),
-        blocks=tuple(Block("p", t) for t in s.paragraphs), story=s.id, role=role, family=s.id,
+        key=f"{s.site}/{s.id}", site=s.site, slug=s.slug or slugify(s.headline), num=0, path="",
+        headline=s.headline, author=s.author, published=_local(s.site, s.published), layout=s.layout, lang=s.lang,
+        blocks=_story_blocks(s), story=s.id, role=role, family=s.id,
         base_family=s.id, broken=s.kind if role == "broken" else None, event=s.event,
         updates=f"{s.site}/{s.updates}" if s.updates else None, held=s.held,
     )
@@ -62,7 +71,7 @@ def _story_pages(s: Story) -> list[Page]:
 
 
 def _reprint_page(r: Reprint, src: Story) -> Page:
-    paras = list(src.paragraphs[: r.keep] if r.keep else src.paragraphs)
+    paras = list(src.prose[: r.keep] if r.keep else src.prose)
     if r.local:
         paras.insert(r.local[0], r.local[1])
     if r.dateline:
@@ -81,7 +90,8 @@ def _reprint_page(r: Reprint, src: Story) -> Page:
         blocks.append(Block("p", text))
     headline = r.headline or src.headline
     return Page(
-        key=f"{r.site}/{src.id}", site=r.site, slug=slugify(headline), num=0, path="",
+        key=f"{r.site}/{src.id}", site=r.site, slug=r.slug or slugify(headline), num=0, path="",
+        layout=r.layout, lang=src.lang,
         headline=curly(headline) if r.curly else headline, author=r.author or src.author,
         published=(_local(src.site, src.published) + timedelta(minutes=r.delay_minutes)).astimezone(
             publisher(r.site).tz
@@ -136,7 +146,7 @@ def _resolve_readmore(pages: list[Page]) -> list[Page]:
         if not any(b.kind == "readmore" for b in p.blocks):
             out.append(p)
             continue
-        cands = [q for q in pages if q.site == p.site and _is_plain(q) and q.family != p.family]
+        cands = [q for q in pages if q.site == p.site and q.lang == p.lang and _is_plain(q) and q.family != p.family]
         earlier = [q for q in cands if q.published < p.published]
         target = max(earlier, key=lambda q: q.published) if earlier else min(cands, key=lambda q: q.published)
         blocks = tuple(
@@ -151,7 +161,8 @@ def _copy(p: Page, k: int) -> Page:
         return f"{key}~k{k}" if key else None
 
     blocks = tuple(
-        Block(b.kind, scramble(b.text, k) if b.kind in ("p", "readmore") else b.text, sk(b.ref))
+        Block(b.kind, scramble(b.text, k) if b.kind in ("p", "readmore", "h", "figure", "pullquote") else b.text,
+              sk(b.ref), tuple((scramble(text, k), f"{key}~k{k}") for text, key in b.links))
         for b in p.blocks
     )
     return dataclasses.replace(
@@ -184,9 +195,10 @@ def _multiply(pages: list[Page], k_max: int) -> list[Page]:
 
 
 def _with_related(pages: list[Page], n: int = 3) -> list[Page]:
+    """Each page's "Related stories": the ``n`` nearest in time of its publisher and language."""
     out = []
     for p in pages:
-        cands = [q for q in pages if q.site == p.site and _is_plain(q) and q.family != p.family]
+        cands = [q for q in pages if q.site == p.site and q.lang == p.lang and _is_plain(q) and q.family != p.family]
         cands.sort(key=lambda q: (abs((q.published - p.published).total_seconds()), q.key))
         out.append(dataclasses.replace(p, related=tuple(q.key for q in cands[:n])))
     return out

@@ -18,9 +18,24 @@ broken pages), with keys:
 ``text``           the body paragraphs joined by "\n" (None for story-less pages, "" for the
                    empty page). In-body boilerplate lines are NOT part of it; they are listed
                    in ``boilerplate`` (an extractor will usually return them too).
+``furniture``      roundup headings, photo captions and pull quotes of the page (not part of
+                   ``text``: whether an extractor keeps them is not checked).
+``lang``           the page's ``<html lang>`` ("en", "zh", "ja", "ko", "ar", "ru").
+``layout``         "standard" | "table" | "feature" | "roundup" | "paywall_template" (see
+                   ``demo.model.LAYOUTS``): pages whose markup is itself the trap. All of them
+                   are complete, free articles and keep their role's expectation: a ``table``
+                   page must be stored with its whole text although the extractor sees one long
+                   line starting with the headline; a ``feature`` whole, with its photos and pull
+                   quotes; a ``roundup`` although its prose sits under list headings with links;
+                   a ``paywall_template`` page (a short reprint whose sitewide Organization
+                   JSON-LD says ``"isAccessibleForFree": false``) recorded as a duplicate of its
+                   story (or stored once, if it arrives first), never dropped as a paywall teaser.
 ``headline``, ``author``, ``published`` (ISO 8601 with offset), ``event`` (independent
 reports of one event share it), ``canonical`` (absolute canonical URL), ``held`` (True
 when the page only appeared through ``publish_more``).
+
+Pages in other languages follow the same expectations: the Chinese story and its reprint
+(new headline, trimmed end) are one story, stored once.
 """
 
 from __future__ import annotations
@@ -94,6 +109,9 @@ def build(catalog: Catalog, families: set[str], base_urls: dict[str, str]) -> li
             "expect": expectation(p),
             "text": text,
             "boilerplate": _boilerplate(p),
+            "furniture": p.furniture,
+            "lang": p.lang,
+            "layout": p.layout,
             "headline": p.headline,
             "author": p.author or None,
             "published": p.published.isoformat(),

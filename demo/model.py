@@ -7,6 +7,7 @@ broken pages, become :class:`Page` objects (one per article-like URL) in ``demo.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -18,6 +19,22 @@ STORY_KINDS = ("original", "independent", "update", "malformed", "wrong_charset"
 
 #: Kinds of broken pages (``Page.broken``).
 BROKEN_KINDS = ("404", "500", "malformed", "not_article", "empty", "wrong_charset", "binary")
+
+#: Article page layouts (``Story.layout``): ``standard`` is one ``<p>`` per paragraph;
+#: ``table`` puts the headline and the body into one ``<table><tr><td>`` cell with ``<br>``
+#: between paragraphs (no ``<p>``); ``feature`` interleaves ``<figure>`` photos with long
+#: captions and ``<blockquote class="pullquote">`` quotes; ``roundup`` is a numbered
+#: ``<ol><li><h3>`` list of items with prose and links; ``paywall_template`` is a standard
+#: page whose template carries a sitewide Organization JSON-LD block marked
+#: ``"isAccessibleForFree": false`` (the article itself is complete and free).
+LAYOUTS = ("standard", "table", "feature", "roundup", "paywall_template")
+
+#: Paragraph prefixes in story bodies that make non-prose blocks: a heading of a roundup
+#: item, a photo caption, a pull quote. ``[link text](@story-id)`` inside a paragraph links
+#: "link text" to another story of the same publisher.
+BLOCK_PREFIXES = {"## ": "h", "[fig] ": "figure", "[pq] ": "pullquote"}
+_CJK = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+_LINK = re.compile(r"\[([^\]]+)\]\(@([a-z0-9-]+)\)")
 
 
 @dataclass(frozen=True)
@@ -43,6 +60,14 @@ class Story:
     updates: str | None = None
     held: bool = False
     url_duplicate: bool = False
+    layout: str = "standard"
+    lang: str = "en"
+    slug: str | None = None
+
+    @property
+    def prose(self) -> tuple[str, ...]:
+        """The real prose paragraphs with link markup removed (what a reprint can copy)."""
+        return tuple(b.text for b in (parse_block(p) for p in self.paragraphs) if b.kind == "p")
 
 
 @dataclass(frozen=True)
@@ -69,6 +94,8 @@ class Reprint:
     local: tuple[int, str] | None = None
     boilerplate: tuple[tuple[int, str], ...] = ()
     curly: bool = False
+    layout: str = "standard"
+    slug: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,12 +110,27 @@ class BrokenSpec:
 
 
 class Block(NamedTuple):
-    """One line of an article body: ``kind`` is ``p`` (real prose) or boilerplate
-    (``share``, ``ad``, ``readmore``). ``ref`` is the page key a ``readmore`` links to."""
+    """One line of an article body: ``kind`` is ``p`` (real prose), boilerplate (``share``,
+    ``ad``, ``readmore``) or furniture (``h`` roundup heading, ``figure`` photo caption,
+    ``pullquote``). ``ref`` is the page key a ``readmore`` links to; ``links`` are
+    (anchor text, story id) pairs linked inside the text (story ids become page keys of
+    the same publisher in ``demo.catalog``)."""
 
     kind: str
     text: str = ""
     ref: str | None = None
+    links: tuple[tuple[str, str], ...] = ()
+
+
+def parse_block(paragraph: str) -> Block:
+    """A story paragraph as a :class:`Block` (see ``BLOCK_PREFIXES``; links stripped)."""
+    kind = "p"
+    for prefix, name in BLOCK_PREFIXES.items():
+        if paragraph.startswith(prefix):
+            kind, paragraph = name, paragraph[len(prefix):]
+            break
+    links = tuple((m.group(1), m.group(2)) for m in _LINK.finditer(paragraph))
+    return Block(kind, _LINK.sub(r"\1", paragraph), None, links)
 
 
 @dataclass(frozen=True)
@@ -122,11 +164,18 @@ class Page:
     listed: bool = True
     held: bool = False
     related: tuple[str, ...] = ()
+    layout: str = "standard"
+    lang: str = "en"
 
     @property
     def paragraphs(self) -> list[str]:
         """The real prose paragraphs (no boilerplate lines)."""
         return [b.text for b in self.blocks if b.kind == "p"]
+
+    @property
+    def furniture(self) -> list[str]:
+        """Roundup headings, photo captions and pull quotes, in page order."""
+        return [b.text for b in self.blocks if b.kind in ("h", "figure", "pullquote")]
 
     @property
     def summary(self) -> str:
@@ -135,7 +184,7 @@ class Page:
         if not paras:
             return self.headline
         first = paras[0]
-        for stop in (". ", "? ", "! "):
+        for stop in (". ", "? ", "! ", "。", "？", "！"):
             if stop in first:
                 first = first.split(stop, 1)[0] + stop.strip()
                 break
@@ -144,10 +193,14 @@ class Page:
 
 
 def paragraphs(body: str) -> tuple[str, ...]:
-    """Split a triple-quoted body into paragraphs: blank lines separate, newlines join."""
+    """Split a triple-quoted body into paragraphs: blank lines separate, newlines join (with a
+    space, except between two Chinese/Japanese characters)."""
     out = []
     for chunk in body.strip().split("\n\n"):
-        text = " ".join(line.strip() for line in chunk.strip().splitlines() if line.strip())
+        text = ""
+        for line in (line.strip() for line in chunk.strip().splitlines()):
+            if line:
+                text += ("" if not text or (_CJK.match(text[-1]) and _CJK.match(line[0])) else " ") + line
         if text:
             out.append(text)
     return tuple(out)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from demo.model import Page
 from demo.publishers import Publisher
@@ -39,7 +40,8 @@ def _common(pub: Publisher, base_url: str, **ctx: Any) -> dict[str, Any]:
         "pub": pub, "base_url": base_url, "og_type": "website", "description": None, "author": None,
         "published_iso": None, "jsonld": None, "body_class": "", "amphtml": None, "slugline": "",
         "intro": None, "sections": [], "trending": [], "archive": [], "prev_href": None,
-        "next_href": None, "page_no": 1, "links": [], "paragraphs": [],
+        "next_href": None, "page_no": 1, "links": [], "paragraphs": [], "lang": "en", "rtl": False,
+        "layout": "standard", "site_jsonld": None, "roundup": [],
     }
     out.update(ctx)
     out.setdefault("og_title", out.get("title", pub.name))
@@ -61,20 +63,63 @@ def _jsonld(pub: Publisher, page: Page, url: str, base_url: str) -> str:
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
+def _site_jsonld(pub: Publisher, base_url: str) -> str:
+    """A sitewide Organization block of a subscription publisher: the paywall flag belongs to
+    the publisher's offer, not to the article on the page."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": pub.name,
+        "url": base_url + "/",
+        "isAccessibleForFree": False,
+        "subjectOf": {"@type": "WebPage", "name": f"{pub.name} Insider membership", "isAccessibleForFree": False},
+    }
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+
+
+def _linked(text: str, links: tuple[tuple[str, str], ...], pages: dict[str, Page]) -> Markup:
+    """``text`` escaped, with the first occurrence of each anchor text linked to its page."""
+    html = str(escape(text))
+    for anchor, key in links:
+        target = str(escape(anchor))
+        html = html.replace(target, f'<a href="{escape(pages[key].path)}">{target}</a>', 1)
+    return Markup(html)  # noqa: S704 (built from escaped parts)
+
+
+def _roundup(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Blocks grouped under their ``h`` headings (blocks before the first heading are dropped:
+    the template renders them as the introduction)."""
+    items: list[dict[str, Any]] = []
+    for b in blocks:
+        if b["kind"] == "h":
+            items.append({"heading": b["text"], "blocks": []})
+        elif items:
+            items[-1]["blocks"].append(b)
+    return items
+
+
 def render_article(pub: Publisher, page: Page, base_url: str, pages: dict[str, Page]) -> str:
-    """The article HTML of ``page``; ``pages`` resolves related and read-more keys."""
+    """The article HTML of ``page``; ``pages`` resolves related, read-more and in-text link keys."""
     canonical_page = pages[page.canonical] if page.canonical else page
     canonical = base_url + canonical_page.path
     blocks = [
-        {"kind": b.kind, "text": b.text, "href": pages[b.ref].path if b.ref else None} for b in page.blocks
+        {"kind": b.kind, "text": b.text, "href": pages[b.ref].path if b.ref else None,
+         "html": _linked(b.text, b.links, pages)} for b in page.blocks
     ]
+    intro = blocks
+    if page.layout == "roundup":
+        first = next((i for i, b in enumerate(blocks) if b["kind"] == "h"), len(blocks))
+        intro = blocks[:first]
     related = [{"href": pages[k].path, "headline": pages[k].headline} for k in page.related]
     ctx = _common(
         pub, base_url,
         title=page.headline, og_title=page.headline, og_type="article", canonical=canonical,
         description=page.summary if page.paragraphs else None, author=page.author,
         published_iso=page.published.isoformat(), published_display=pub.format_date(page.published),
-        headline=page.headline, blocks=blocks, related=related, kicker=KICKERS[pub.slug],
+        headline=page.headline, blocks=intro, related=related, kicker=KICKERS[pub.slug],
+        lang=page.lang, rtl=page.lang in ("ar", "he", "fa", "ur"), layout=page.layout,
+        roundup=_roundup(blocks) if page.layout == "roundup" else [],
+        site_jsonld=_site_jsonld(pub, base_url) if page.layout == "paywall_template" else None,
         num=page.num, body_class="single single-post article-page",
         slugline=re.sub(r"[^A-Z0-9]+", "-", page.headline.upper())[:32].strip("-"),
         jsonld=_jsonld(pub, page, canonical, base_url) if pub.slug in JSONLD_PUBLISHERS else None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from demo.content import harbor, lakeside, metro, valley, wire
+from demo.content import formats, harbor, lakeside, languages, metro, valley, wire
 from demo.model import BrokenSpec, Reprint, Story
 
 NW_CREDIT = "This story was originally published by Northern Wire Service."
@@ -17,6 +17,7 @@ NW_STAFF = "By Northern Wire Service staff"
 
 STORIES: tuple[Story, ...] = tuple(
     wire.STORIES + harbor.STORIES + valley.STORIES + metro.STORIES + lakeside.STORIES
+    + formats.STORIES + languages.STORIES
 )
 
 #: Held-back stories in the order ``DemoNetwork.publish_more`` releases them.
@@ -153,6 +154,16 @@ REPRINTS: tuple[Reprint, ...] = (
         local=(2, "Here in Harborton, city officials said the rail yard site was rezoned for industrial use "
                   "in 2021 and that no residential streets would be used by trucks entering the "
                   "warehouse."),
+    ),
+    # --- a short reprint on a page whose template marks the publisher "not free" ----------
+    Reprint(
+        "nw-wildfire-cost", "valley_courier", 150, headline="Wildfires cost Norland a record $212 million",
+        keep=3, credit_bottom=NW_CREDIT, layout="paywall_template",
+    ),
+    # --- a Chinese story reprinted with a new headline and a trimmed end ---------------------
+    Reprint(
+        "md-zh-night-market", "harbor_gazette", 900, headline="红隼市东岸夜市回来了：一百二十六个摊位迎客",
+        keep=4, slug="kestrel-city-night-market-is-back",
     ),
     # --- held back: released with its source by publish_more --------------------------------
     Reprint(

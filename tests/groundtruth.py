@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -54,4 +55,39 @@ def ground_truth_problems(truth: list[dict[str, Any]], articles: list[dict], dup
     for page in truth:
         if page["expect"] == "store" and normalize_url(page["url"]) not in stored:
             problems.append(f"not stored: {page['url']}")
+    return problems
+
+
+#: Expectations of pages that reach the pipeline and are refused by extraction: each must
+#: leave a ``rejections`` row (HTTP errors and non-HTML responses never become items).
+EXTRACTION_DROPS = ("drop_not_article", "drop_empty")
+
+
+def rejection_problems(truth: list[dict[str, Any]], rejections: list[dict]) -> list[str]:
+    """Nothing dropped only in the log: every page the ground truth expects extraction to
+    refuse has a ``rejections`` row with a reason and non-empty JSON evidence, and no page
+    the ground truth expects to be stored (or recorded as a duplicate) was rejected."""
+    problems: list[str] = []
+    by_url: dict[str, list[dict]] = defaultdict(list)
+    for row in rejections:
+        by_url[normalize_url(row["url"])].append(row)
+    for page in truth:
+        rows = by_url.get(normalize_url(page["url"]), [])
+        if page["expect"] in EXTRACTION_DROPS:
+            if not rows:
+                problems.append(f"no rejection recorded ({page['expect']}): {page['url']}")
+                continue
+            for row in rows:
+                if not row["reason"]:
+                    problems.append(f"rejection without a reason: {page['url']}")
+                try:
+                    evidence = json.loads(row["evidence"] or "{}")
+                except ValueError:
+                    evidence = None
+                if not isinstance(evidence, dict) or not evidence:
+                    problems.append(f"rejection without evidence ({row['reason']}): {page['url']}")
+        elif page["expect"].startswith("store") and rows:
+            reasons = sorted({row["reason"] for row in rows})
+            problems.append(f"rejected {reasons} but expected {page['expect']} "
+                            f"({page['layout']}, {page['lang']}): {page['url']}")
     return problems

@@ -14,6 +14,7 @@ from crawler.urls import article_id, normalize_url
 from demo.publishers import PUBLISHERS
 from tests.conftest import demo_network_settings
 from tests.crawl import scrapy
+from tests.groundtruth import ground_truth_problems, rejection_problems
 
 SPIDERS = tuple(sorted(p.slug for p in PUBLISHERS))  # one demo spider per publisher, same name
 
@@ -39,11 +40,12 @@ def demo_runs(tmp_path_factory: pytest.TempPathFactory, redis_client):
         db_url = settings["DATABASE_URL"]
         first_stats, first_log = run_demo(tmp, settings)
         first = (table(db_url, "articles"), table(db_url, "duplicates"))
+        rejections = table(db_url, "rejections")
         second_stats, second_log = run_demo(tmp, settings)
         second = (table(db_url, "articles"), table(db_url, "duplicates"))
         truth = net.ground_truth()
     yield {"truth": truth, "first": first, "second": second, "stats": (first_stats, second_stats),
-           "logs": (first_log, second_log)}
+           "logs": (first_log, second_log), "rejections": rejections}
 
 
 def by_url(rows: list[dict]) -> dict[str, dict]:
@@ -128,6 +130,33 @@ def test_second_run_stores_nothing_new_and_redrops_nothing_stored(demo_runs) -> 
     skipped = sum(s.get("incremental/skipped_seen", 0) for s in second_stats.values())
     refetched = sum(s.get("storage/already_stored", 0) for s in second_stats.values())
     assert skipped >= len(articles1) + len(duplicates1) and refetched == 0
+
+
+def test_matches_the_ground_truth_and_every_refused_page_is_recorded(demo_runs) -> None:
+    truth = demo_runs["truth"]
+    articles, duplicates = demo_runs["first"]
+    problems = ground_truth_problems(truth, articles, duplicates) + rejection_problems(truth, demo_runs["rejections"])
+    assert problems == []
+
+
+def test_trap_layouts_and_languages_are_kept(demo_runs) -> None:
+    # table layout, long feature, roundup, paywall-marked template, other scripts: each story
+    # stored once with (nearly) all of its paragraphs, whichever of its pages was kept
+    truth = demo_runs["truth"]
+    articles, duplicates = demo_runs["first"]
+    stored, dropped = by_url(articles), by_url(duplicates)
+    special = [g for g in truth if g["layout"] != "standard" or g["lang"] != "en"]
+    assert {g["layout"] for g in special} >= {"table", "feature", "roundup", "paywall_template"}
+    assert {g["lang"] for g in special} >= {"zh", "ja", "ko", "ar", "ru"}
+    for g in special:
+        url = normalize_url(g["url"])
+        assert url in stored or url in dropped, f"{g['layout']}/{g['lang']} page neither stored nor a duplicate: {url}"
+        if url in stored:
+            norm = str.maketrans("“”’", "\"\"'")
+            text = " ".join(stored[url]["text"].translate(norm).split())
+            paragraphs = g["text"].translate(norm).split("\n")
+            kept = sum(" ".join(p.split()) in text for p in paragraphs)
+            assert kept >= 0.9 * len(paragraphs), (url, kept, len(paragraphs))
 
 
 def test_article_ids_follow_urls(demo_runs) -> None:

@@ -234,19 +234,24 @@ def test_article_pages_follow_the_template_contract(net: DemoNetwork, truth: dic
         if g["broken"] in ("404", "500", "binary", "not_article"):
             continue
         html = fetch(url).body.decode("cp1252" if g["broken"] == "wrong_charset" else "utf-8")
-        assert '<html lang="en"' in html, url
+        assert f'<html lang="{g["lang"]}"' in html, url
         canonical = re.search(r'<link rel="canonical" href="([^"]+)"', html)
         assert canonical and canonical.group(1) == g["canonical"], url
         published = re.search(r'<meta property="article:published_time" content="([^"]+)"', html)
         assert published and datetime.fromisoformat(published.group(1)).tzinfo is not None
-        for needle in ('property="og:title"', 'name="author"', "<article", "<h1", "We use cookies", "Accept all",
+        for needle in ('property="og:title"', 'name="author"', "<article", "We use cookies", "Accept all",
                        "Related stories", "Advertisement", "Leave a Reply", "No votes yet.", "©"):
             assert needle in html, (url, needle)
+        assert ("<h1" in html) != (g["layout"] == "table"), url  # a table page's headline is in its cell
         if '"@type": "NewsArticle"' in html:
             jsonld_sites.add(g["site"])
         if g["broken"] in ("empty", "malformed"):
             continue
         paragraphs = parse_html(html).paragraphs
+        if g["layout"] == "table":  # no <p>: headline, byline and paragraphs in one cell, <br> between
+            cell = unescape(re.search(r'<td class="wire-copy-cell"[^>]*>(.*?)</td>', html, re.S).group(1))
+            paragraphs = [p.strip() for p in re.split(r"<br>\s*<br>", re.sub(r"<(?!br>)[^>]+>", "", cell))]
+            assert paragraphs[0].startswith(g["headline"]), url
         for para in g["text"].split("\n"):
             assert unescape(para) in paragraphs, (url, para[:60])
     assert len(jsonld_sites) >= 2
@@ -325,6 +330,44 @@ def test_ground_truth_counts_and_shape(truth: dict[str, dict]) -> None:
             assert g["expect"] == "store_one_of_story"
         if g["role"] == "independent":
             assert g["same_story_as"] == []
+
+
+def test_trap_layouts_and_languages(net: DemoNetwork, truth: dict[str, dict]) -> None:
+    by_layout = defaultdict(list)
+    for g in truth.values():
+        by_layout[g["layout"]].append(g)
+        assert g["expect"] in ("store_one_of_story", "store", "drop_url_duplicate", "drop_error", "drop_not_article",
+                               "drop_empty"), g["url"]
+    (feature,) = by_layout["feature"]
+    html = fetch(feature["url"]).text
+    captions = re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", html)
+    quotes = [unescape(q) for q in re.findall(r'<blockquote class="pullquote[^"]*">(.*?)</blockquote>', html)]
+    assert 1500 <= len(feature["text"].split()) + sum(len(f.split()) for f in feature["furniture"]) <= 2200
+    assert len(captions) >= 3 and all(40 <= len(c.split()) <= 80 for c in captions)
+    assert len(quotes) >= 2 and all(q in feature["text"] for q in quotes)
+    (roundup,) = by_layout["roundup"]
+    html = fetch(roundup["url"]).text
+    items = re.findall(r"<li[^>]*><h3[^>]*>(.*?)</h3>(.*?)</li>", html, re.S)
+    assert len(roundup["text"].split()) >= 400 and len(items) >= 5
+    assert all(1 <= body.count("<a href=") <= 2 for _, body in items)
+    (reprint,) = by_layout["paywall_template"]
+    html = fetch(reprint["url"]).text
+    blocks = [json.loads(b) for b in re.findall(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html)]
+    marked = [b for b in blocks if b.get("isAccessibleForFree") is False]
+    assert marked and all(b["@type"] != "NewsArticle" for b in marked)
+    assert 80 <= len(reprint["text"].split()) <= 130 and reprint["role"] == "reprint"
+    assert reprint["expect"] == "store_one_of_story"
+    langs = defaultdict(list)
+    for g in truth.values():
+        langs[g["lang"]].append(g)
+    assert set(langs) >= {"en", "zh", "ja", "ko", "ar", "ru"}
+    for lang, pages in langs.items():
+        assert all(len(g["text"].split("\n")) >= 4 for g in pages if g["text"]), lang
+    (original,) = [g for g in langs["zh"] if g["role"] == "original"]
+    (copy,) = [g for g in langs["zh"] if g["role"] == "reprint"]
+    assert len(original["text"]) >= 350 and len(original["text"].split("\n")) >= 5
+    assert copy["headline"] != original["headline"] and copy["site"] != original["site"]
+    assert copy["same_story_as"] == [original["url"]] and original["text"].startswith(copy["text"])
 
 
 def test_wire_stories_and_their_reprints(truth: dict[str, dict]) -> None:
