@@ -226,7 +226,7 @@ STORIES = [
 
         If your children walk to school, the school board reminds parents that buses will not be
         cancelled for wet snow alone, and that any closures will be announced on its website by
-        6:30 a.m. Transit officials say trains on the Blue Line will run normally.
+        6:30 a.m. Transit officials say [trains on the Blue Line](@md-blue-line-signals) will run normally.
 
         ## 2. The new food truck spots are on the map
 
