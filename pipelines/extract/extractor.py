@@ -77,7 +77,7 @@ from pipelines.extract.classify import (
     prose_words,
 )
 from pipelines.extract.cleanup import paragraph_words, rescue_text
-from pipelines.extract.language import allowed_languages, check_language, detect_language, normalize_language
+from pipelines.extract.language import allowed_languages, settle_language
 from pipelines.extract.metadata import (
     HTMLDATE_FORMAT,
     best_timestamp,
@@ -311,11 +311,7 @@ class ArticleExtractor:
             result.text = raw.strip()
         result.drop = self._classify(tree, html, url, raw, result)
         if result.drop is None:
-            declared = normalize_language(result.language)
-            result.detected_language, result.language_probability = detect_language(result.text)
-            result.language = declared or result.detected_language
-            result.drop = check_language(declared, result.detected_language, result.language_probability,
-                                         self.languages, url)
+            result.drop = settle_language(result, self.languages, url)
         return result
 
     def _metadata(self, result: Extraction, tree: Any, html: str, url: str) -> None:

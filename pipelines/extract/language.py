@@ -84,6 +84,15 @@ def check_language(
     )
 
 
+def settle_language(result: Any, allowed: tuple[str, ...], url: str) -> WrongLanguage | None:
+    """Fill ``result``'s (an ``Extraction``) language: the page's declared one, else the detected
+    one (``detected_language``/``language_probability`` always set); ``check_language`` on it."""
+    declared = normalize_language(result.language)
+    result.detected_language, result.language_probability = detect_language(result.text)
+    result.language = declared or result.detected_language
+    return check_language(declared, result.detected_language, result.language_probability, allowed, url)
+
+
 def allowed_languages(value: Any) -> tuple[str, ...]:
     """The allow-list of a ``LANGUAGES`` setting or a spider's ``languages`` attribute (a list or a
     comma-separated string), normalised to ISO 639-1."""
