@@ -56,8 +56,12 @@ def test_too_little_chinese_text_is_still_no_article_text() -> None:
 
 
 def test_declared_language_is_normalised_and_wins_for_storage() -> None:
-    result = ArticleExtractor().analyse(article_html("Набережную перестроят", RU_A, lang="RU-ru"), "https://n.example/a")
-    assert result.drop is None and result.language == "ru" and result.detected_language == "ru"
+    html = article_html("Набережную перестроят", RU_A, lang="RU-ru")
+    result = ArticleExtractor().analyse(html, "https://n.example/a")
+    assert result.drop is None and result.language == "ru"
+    assert result.detected_language == ""  # a declared language and no allow-list: detection is not run
+    checked = ArticleExtractor(languages=("ru",)).analyse(html, "https://n.example/a")
+    assert checked.drop is None and checked.language == "ru" and checked.detected_language == "ru"
     assert [normalize_language(c) for c in ("en-US", "zh_Hans", "ENG", "iw", "zxx", "", "x1")] == [
         "en", "zh", "en", "he", "", "", ""]
     assert allowed_languages("en, FR") == ("en", "fr") and allowed_languages(["de", "deu"]) == ("de",)

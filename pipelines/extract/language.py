@@ -86,8 +86,13 @@ def check_language(
 
 def settle_language(result: Any, allowed: tuple[str, ...], url: str) -> WrongLanguage | None:
     """Fill ``result``'s (an ``Extraction``) language: the page's declared one, else the detected
-    one (``detected_language``/``language_probability`` always set); ``check_language`` on it."""
+    one; ``check_language`` on it. Detection runs only when its answer is used (no declared
+    language, or an allow-list to check): on the dev corpus, detecting on every page (with the
+    model's 0.6 s load) took the extraction's cost from 1.29x plain trafilatura to 1.38x."""
     declared = normalize_language(result.language)
+    if declared and not allowed:
+        result.language = declared
+        return None
     result.detected_language, result.language_probability = detect_language(result.text)
     result.language = declared or result.detected_language
     return check_language(declared, result.detected_language, result.language_probability, allowed, url)
