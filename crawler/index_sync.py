@@ -31,6 +31,7 @@ import redis
 
 from crawler.connection import get_redis
 from crawler.incremental import SeenStore, seen_keys_of
+from crawler.index_lock import index_lock
 from pipelines.dedup.bulkload import BulkLoader, LoadRow
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.entry import IndexEntry
@@ -41,7 +42,6 @@ from pipelines.storage.store import Store, open_store
 logger = logging.getLogger(__name__)
 
 BATCH = 2000  # rows per pipelined round trip of the rebuild
-LOCK_SECONDS = 3600  # the rebuild lock expires by itself if its holder dies
 
 
 class IndexRefused(RuntimeError):
@@ -218,39 +218,42 @@ def sync_index(settings: Any, *, progress: bool | None = None, force: bool = Fal
     store = open_store(settings.get("DATABASE_URL"))
     show = sys.stderr.isatty() if progress is None else progress
     started = time.perf_counter()
-    lock_key, token = f"{config.key_prefix}:rebuild-lock", uuid.uuid4().hex
-    while not client.set(lock_key, token, nx=True, ex=LOCK_SECONDS):  # another process is rebuilding
-        time.sleep(0.2)
     try:
-        index = RedisIndex(client, config.key_prefix, config.index_params(), config.window_days * 86400,
-                           config.shards, config.key_shards)
-        state = index.state()
-        renormalized = normalization_change(str(state["params"] or ""), config.index_params())
-        if state["params"] and state["params"] != config.index_params() and not renormalized:
-            index.verify_params()  # raises IndexParamsMismatch with the full explanation
-        database = source.database_id(store)
-        mark = source.high_water_mark(store)
-        rows = source.count_rows(store, source.window_start(store, config.window_days * 86400))
-        reason = "a rebuild was asked for" if force else renormalized or stale_reason(
-            state, source.get_index_state(store, config.key_prefix), database, mark, rows)
-        if reason is None and not state["params"]:  # a new index for a database with no rows in it yet
-            rebuild(store, client, config, settings, False)
-            result = SyncResult(index.state()["gen"] or "", "created")
-        elif reason is None:
-            result = SyncResult(str(state["gen"]), "ok")
-        else:
-            if settings.get("DEDUP_INDEX_REBUILD") == "refuse" and not force:
-                raise IndexRefused(f"the dedup index {config.key_prefix!r} must be rebuilt ({reason}) and "
-                                   f"DEDUP_INDEX_REBUILD is 'refuse': run `scrapy dedup rebuild`")
-            logger.warning("Rebuilding the dedup index %r from the database: %s", config.key_prefix, reason)
-            count = rebuild(store, client, config, settings, show)
-            result = SyncResult(index.state()["gen"] or "", "rebuilt", reason, count)
-        result.reconciled = _reconcile(store, client, config, result.generation, settings)
+        with index_lock(client, config.key_prefix):
+            result = _sync_locked(settings, config, client, store, show, force)
     finally:
-        if client.get(lock_key) == token.encode():
-            client.delete(lock_key)
         store.engine.dispose()
     result.seconds = time.perf_counter() - started
+    return result
+
+
+def _sync_locked(settings: Any, config: DedupConfig, client: redis.Redis, store: Store, show: bool,
+                 force: bool) -> SyncResult:
+    """``sync_index``'s work, under the index lock."""
+    index = RedisIndex(client, config.key_prefix, config.index_params(), config.window_days * 86400,
+                       config.shards, config.key_shards)
+    state = index.state()
+    renormalized = normalization_change(str(state["params"] or ""), config.index_params())
+    if state["params"] and state["params"] != config.index_params() and not renormalized:
+        index.verify_params()  # raises IndexParamsMismatch with the full explanation
+    database = source.database_id(store)
+    mark = source.high_water_mark(store)
+    rows = source.count_rows(store, source.window_start(store, config.window_days * 86400))
+    reason = "a rebuild was asked for" if force else renormalized or stale_reason(
+        state, source.get_index_state(store, config.key_prefix), database, mark, rows)
+    if reason is None and not state["params"]:  # a new index for a database with no rows in it yet
+        rebuild(store, client, config, settings, False)
+        result = SyncResult(index.state()["gen"] or "", "created")
+    elif reason is None:
+        result = SyncResult(str(state["gen"]), "ok")
+    else:
+        if settings.get("DEDUP_INDEX_REBUILD") == "refuse" and not force:
+            raise IndexRefused(f"the dedup index {config.key_prefix!r} must be rebuilt ({reason}) and "
+                               f"DEDUP_INDEX_REBUILD is 'refuse': run `scrapy dedup rebuild`")
+        logger.warning("Rebuilding the dedup index %r from the database: %s", config.key_prefix, reason)
+        count = rebuild(store, client, config, settings, show)
+        result = SyncResult(index.state()["gen"] or "", "rebuilt", reason, count)
+    result.reconciled = _reconcile(store, client, config, result.generation, settings)
     return result
 
 
