@@ -96,6 +96,7 @@ def test_hostile_pages_are_bounded_counted_and_decoded(tmp_path, bomb, redis_set
             tmp_path, settings, "-a", f"base_url={site.base_url}", "-a", f"rejections_file={rejections}")
         base = site.base_url
 
+    print(f"peak RSS of the crawl's process tree: {peak / MB:.0f} MB")
     assert peak < MAX_RSS, f"peak RSS {peak / MB:.0f} MB"
     assert "Traceback" not in log and "log_count/ERROR" not in stats
     too_large = {f"{base}/a/bomb-{i}" for i in range(BOMBS)} | {f"{base}/a/huge-declared", f"{base}/a/huge-streamed"}
