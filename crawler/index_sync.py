@@ -147,7 +147,7 @@ def rebuild(store: Store, client: redis.Redis, config: DedupConfig, settings: An
         elif row["site"]:
             taught.setdefault(row["site"], set()).update(entry.tail_keys)
         batch.append(LoadRow(row["id"], row["site"], row["kept"], row["kept_id"], row["bands"],
-                             source.unix_time(row["at"]), entry.fingerprint, entry.url_keys))
+                             source.unix_time(row["at"]), entry.fingerprint, entry.url_keys, entry.rank_bytes))
         seen_keys.extend(seen_keys_of(row["urls"], row["id"]))
         rows += 1
         if len(batch) >= BATCH:

@@ -62,7 +62,9 @@ def test_trimmed_copy_is_dropped_by_containment(deduper: Deduper) -> None:
     assert decision.scores["contained"] >= 0.8 > decision.scores["jaccard"]
 
 
-def test_fuller_version_after_trimmed_copy_is_dropped_and_noted(deduper: Deduper) -> None:
+def test_fuller_version_after_trimmed_copy_is_dropped_and_noted_when_the_first_is_kept(
+        redis_client: redis.Redis, key_prefix: str) -> None:
+    deduper = Deduper(redis_client, DedupConfig(key_prefix=key_prefix, index_capacity=1000, keep="first"))
     deduper.check("b" * 16, "\n\n".join(PARAGRAPHS[:3]), "paper", ["http://paper/b"])
     decision = deduper.check("a" * 16, STORY, "wire", ["http://wire/a"])
     assert decision.is_duplicate and decision.duplicate_of == "b" * 16
@@ -115,7 +117,10 @@ LOCAL = (
 )
 
 
-def test_late_merge_when_the_original_reveals_two_trimmed_copies(deduper: Deduper) -> None:
+@pytest.mark.parametrize("keep", ["first", "best"])
+def test_late_merge_when_the_original_reveals_two_trimmed_copies(redis_client: redis.Redis, key_prefix: str,
+                                                                  keep: str) -> None:
+    deduper = Deduper(redis_client, DedupConfig(key_prefix=key_prefix, index_capacity=1000, keep=keep))
     # two copies that share two paragraphs: not the same story on their own (this layout
     # holds for MinHash seeds 1-30, with and without shingle sampling)...
     first = deduper.check("a" * 16, "\n\n".join([*PARAGRAPHS[:4], LOCAL]), "s1", ("http://s1/a",))
@@ -123,11 +128,14 @@ def test_late_merge_when_the_original_reveals_two_trimmed_copies(deduper: Dedupe
     assert (first.verdict, second.verdict) == ("new", "new")
     # ...until their original arrives: it contains both, so the later-stored one is merged
     original = deduper.check("c" * 16, STORY, "wire", ("http://wire/c",))
-    assert original.is_duplicate and original.duplicate_of == "a" * 16
     assert original.merged == ("b" * 16,)
+    if keep == "first":
+        assert original.is_duplicate and original.duplicate_of == "a" * 16
+    else:  # the original contains both: it replaces the survivor, which becomes its copy
+        assert original.verdict == "new" and (original.replaces, original.why) == ("a" * 16, "fuller")
     # a later copy matching the merged one resolves to the survivor
     again = deduper.check("d" * 16, "\n\n".join(PARAGRAPHS[3:]), "s3", ("http://s3/d",))
-    assert again.is_duplicate and again.duplicate_of == "a" * 16
+    assert again.is_duplicate and again.duplicate_of == ("a" if keep == "first" else "c") * 16
 
 
 def test_roundup_of_two_stories_merges_nothing(deduper: Deduper) -> None:

@@ -15,6 +15,7 @@ from pipelines.dedup import bulkload
 from pipelines.dedup.bulkload import BulkLoader, LoadRow
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.index import RedisIndex
+from pipelines.dedup.rank import rank_bytes
 
 WORDS = [f"w{i}" for i in range(3000)]
 
@@ -36,8 +37,9 @@ def _rows(config: DedupConfig, client: redis.Redis) -> list[LoadRow]:
         doc = f"{i:016x}"
         kept = i % 4 != 3
         entry = deduper.fingerprint_entry(text, f"site{i % 3}", (f"http://s{i % 3}.example/{i}",))
+        rank = rank_bytes(f"2026-11-{1 + i % 28:02d}", [f"site {i % 3}"], ["wire"] if i % 5 == 0 else [])
         rows.append(LoadRow(doc, f"site{i % 3}", kept, doc if kept else f"{i - 2:016x}", True, now - 3600 + i,
-                            entry.fingerprint, entry.url_keys))
+                            entry.fingerprint, entry.url_keys, rank if i % 2 else b""))
     same = deduper.fingerprint_entry(texts[0], "site0", ("http://s0.example/same",))
     for k in range(9):  # one URL, one text: the fields keep the newest 6 numbers
         rows.append(LoadRow(f"{1000 + k:016x}", "site0", False, f"{0:016x}", k % 2 == 0, now - 1800 + k,
@@ -99,7 +101,7 @@ def test_bulk_load_writes_what_the_replay_writes(redis_client: redis.Redis, pref
     rows = _rows(config, redis_client)
     index = _build(redis_client, config, replayed)
     n = index.replay([(r.doc_id, r.site, r.kept, r.kept_id, r.bands, r.ts) for r in rows],
-                     [r.fingerprint for r in rows], [r.url_keys for r in rows])
+                     [r.fingerprint for r in rows], [r.url_keys for r in rows], [r.rank for r in rows])
     loader = BulkLoader(redis_client, _build(redis_client, config, loaded))
     for start in range(0, len(rows), 25):
         loader.load(rows[start : start + 25])
@@ -120,7 +122,7 @@ def test_bulk_load_in_small_calls_and_early_writes(redis_client: redis.Redis, pr
     rows = _rows(config, redis_client)
     index = _build(redis_client, config, replayed)
     index.replay([(r.doc_id, r.site, r.kept, r.kept_id, r.bands, r.ts) for r in rows],
-                 [r.fingerprint for r in rows], [r.url_keys for r in rows])
+                 [r.fingerprint for r in rows], [r.url_keys for r in rows], [r.rank for r in rows])
     loader = BulkLoader(redis_client, _build(redis_client, config, loaded))
     for start in range(0, len(rows), 10):
         loader.load(rows[start : start + 10])

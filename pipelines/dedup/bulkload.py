@@ -54,6 +54,7 @@ class LoadRow:
     ts: float
     fingerprint: Fingerprint
     url_keys: tuple[str, ...]
+    rank: bytes = b""  # its 20-byte rank (IndexEntry.rank_bytes); zeros when empty
 
 
 def _shard(field: bytes, n: int) -> int:
@@ -179,7 +180,7 @@ class BulkLoader:
                 self.first = self.seq
             fp = row.fingerprint
             record = RECORD_HEADER.pack(stamp, fp.n_shingles, fp.n_words, site_key(row.site), 0 if row.kept else 1,
-                                        doc, bytes.fromhex(row.kept_id)) + fp.signature
+                                        doc, bytes.fromhex(row.kept_id)) + fp.signature + (row.rank or bytes(20))
             if self._size and len(record) != self._size:
                 raise ValueError("records of one build have one size (same signature parameters)")
             self._size = len(record)

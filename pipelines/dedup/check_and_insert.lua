@@ -9,13 +9,18 @@
 --   17 LSH band keys (4 bytes each, concatenated), 18 generation id of the index (must equal
 --   <P>:meta.gen; '-' = a standalone index with no database behind it, created on first use),
 --   19 replay ('' = decide; 'status:kept:bands:ts' = insert this already decided article as
---   the database recorded it, at its original time: the rebuild of the index from storage).
+--   the database recorded it, at its original time: the rebuild of the index from storage),
+--   20 keep policy ('first' | 'best:<fuller margin>'), 21 rank (20 bytes: stated publication
+--   time u32 (minutes * 2 + 1 when only the day is stated; 0 unknown), two name keys the site is
+--   known by, two name keys of the sources the page credits (u32 each, 0 none)),
+--   22 own URL key (16 hex: the page is at its canonical address; '' otherwise).
 --   Few, packed arguments: each one costs the client and the server a little, and there are
 --   about 50 bands.
 -- Layout:
 --   <P>:seq         counter: each indexed article gets a number n (4 bytes in the hashes).
---   <P>:d:<n>       record: header (time, sizes, site, status, own id, kept id) + signature;
---                   expires after the window.
+--   <P>:d:<n>       record: header (time, sizes, site, status, own id, kept id) + signature +
+--                   rank (20 bytes, ARGV 21; absent in records of earlier releases); expires
+--                   after the window.
 --   <P>:b:<shard>   hash: band key -> numbers; <P>:k:<shard> hash: 'i' + id, 'u' + url hash or
 --                   'x' + text hash -> numbers. Hashes hold ~64 fields of a few bytes, so Redis
 --                   keeps them in its compact encoding.
@@ -27,10 +32,15 @@
 --                   first write of a new generation drops its stale numbers and moves its
 --                   expiry two windows ahead. No sweeper process is needed.
 -- Returns {verdict, target_id, method, jaccard*1e4, contained*1e4, contains*1e4, relation,
---          merged ids, number of this article's record (new, or found for self/seen; 0 if none)}
+--          merged ids, number of this article's record (new, or found for self/seen; 0 if none),
+--          deciding score*1e4, its threshold*1e4, the record it was measured against (id),
+--          why this article replaced the kept one ('' | fuller | credited | earlier | canonical)}
 --   verdict: new | update (same-site version; relation updates | updated_by) | duplicate
 --            (method url | exact | near | containment) | self (re-crawl of a kept article)
---            | seen (re-crawl of a dropped one)
+--            | seen (re-crawl of a dropped one) | replace (this article is the better copy of
+--            kept target: it is kept, the target becomes its duplicate)
+--   Scores are point estimates of this article against the target (the kept article), whatever
+--   record the decision was measured against; the deciding score is the one that decided.
 
 local P = ARGV[1]
 local now = tonumber(redis.call('TIME')[1])
@@ -63,6 +73,11 @@ local maxcand = tonumber(ARGV[14])
 local distinct = {}  -- ids this article must never be merged with (a reviewer said so)
 for d in string.gmatch(ARGV[15], '[^,]+') do distinct[d] = true end
 for _, d in ipairs(redis.call('SMEMBERS', P .. ':nd:' .. ARGV[6])) do distinct[d] = true end
+local keep_best = string.sub(ARGV[20] or 'first', 1, 5) == 'best:'
+local fuller = keep_best and tonumber(string.sub(ARGV[20], 6)) or 0
+local rank = ARGV[21] or ''
+local own_url = ARGV[22] or ''
+if #rank ~= 20 then rank = string.rep('\0', 20) end
 local urls, bands = {}, {}
 for i = 1, #ARGV[16], 16 do urls[#urls + 1] = string.sub(ARGV[16], i, i + 15) end
 for i = 1, #ARGV[17], 4 do bands[#bands + 1] = string.sub(ARGV[17], i, i + 3) end
@@ -150,8 +165,11 @@ local function record(num)
   if not rec then return nil end
   local ts, rsh, rwords, rsite, status, rid, kept, pos = struct.unpack(HDR, rec)
   if now - ts > window then return nil end
-  return {num = num, ts = ts, nsh = rsh, nwords = rwords, site = rsite, status = status,
-          id = hex(rid), kept = hex(kept), sig = string.sub(rec, pos)}
+  local r = {num = num, ts = ts, nsh = rsh, nwords = rwords, site = rsite, status = status,
+             id = hex(rid), kept = hex(kept), sig = string.sub(rec, pos, pos + #sig - 1),
+             rank = string.sub(rec, pos + #sig, pos + #sig + 19)}
+  if #r.rank ~= 20 then r.rank = string.rep('\0', 20) end
+  return r
 end
 
 -- id, url and text fields: the newest fresh record under them (looked up once, reused at insert)
@@ -168,18 +186,86 @@ local function lookup(field)
   return nil
 end
 
--- the kept id a record points to, following one late merge
-local function resolve(kept)
-  local key_field = 'i' .. unhex(kept)
-  local found = nums_of(redis.call('HGET', P .. ':k:' .. shard_of(key_field, kshards), key_field))
-  for k = #found, 1, -1 do
-    local rec = record(found[k])
-    if rec and rec.id == kept then
-      if rec.status == 1 then return rec.kept end
-      return kept
+-- The kept article an id stands for now, following late merges and replacements (a bounded
+-- number of hops), and that article's record (nil when it is not in the index any more).
+local function kept_record(kept)
+  for _ = 1, 8 do
+    local key_field = 'i' .. unhex(kept)
+    local found = nums_of(redis.call('HGET', P .. ':k:' .. shard_of(key_field, kshards), key_field))
+    local rec = nil
+    for k = #found, 1, -1 do
+      local r = record(found[k])
+      if r and r.id == kept then rec = r; break end
+    end
+    if not rec then return kept, nil end
+    if rec.status == 0 or rec.kept == kept then return kept, rec end
+    kept = rec.kept
+  end
+  return kept, nil
+end
+
+-- Similarity of this article and a record from their signatures: Jaccard corrected for the
+-- chance agreement of b-bit values; nil when the signatures are not comparable.
+local step = bits / 8
+local n = #sig / step
+local chance = 1 / (2 ^ bits)
+local mine = {string.byte(sig, 1, #sig)}
+local function jaccard(rec)
+  if #rec.sig ~= #sig then return nil end
+  local eq = 0
+  local other = {string.byte(rec.sig, 1, #rec.sig)}
+  if step == 1 then
+    for i = 1, n do if mine[i] == other[i] then eq = eq + 1 end end
+  else
+    for i = 1, #sig, 2 do
+      if mine[i] == other[i] and mine[i + 1] == other[i + 1] then eq = eq + 1 end
     end
   end
-  return kept
+  return math.max(0, (eq / n - chance) / (1 - chance))
+end
+
+-- Point estimates reported (and stored) for this article against a record: Jaccard, the share
+-- of this text inside the record's (c_new) and of the record's inside this one (c_old).
+local function point(rec, j)
+  j = j or jaccard(rec)
+  if not j then return nil end
+  local inter = j * (nsh + rec.nsh) / (1 + j)
+  return {j = j, c_new = math.min(1, inter / math.max(1, nsh)), c_old = math.min(1, inter / math.max(1, rec.nsh))}
+end
+
+-- Ranks: (stated publication time, names the site is known by, names of sources it credits)
+local function rank_of(bytes)
+  local pub, n1, n2, c1, c2 = struct.unpack('>IIIII', bytes)
+  return {pub = pub, names = {n1, n2}, credits = {c1, c2}}
+end
+local my_rank = rank_of(rank)
+local function credits(a, b)  -- does a name b's publisher as its source?
+  for _, c in ipairs(a.credits) do
+    if c ~= 0 and (c == b.names[1] or c == b.names[2]) then return true end
+  end
+  return false
+end
+local function earlier(a, b)  -- a stated earlier than b (by day when either states only a day)
+  if a.pub == 0 or b.pub == 0 then return false end
+  if a.pub % 2 == 1 or b.pub % 2 == 1 then return math.floor(a.pub / 2880) < math.floor(b.pub / 2880) end
+  return a.pub < b.pub
+end
+
+-- Why this article is a better copy of the story than the kept record k (s: point estimates
+-- against k), or nil. A page naming k's publisher as its source never is; then the fuller text
+-- that contains the other (by a margin: a near-equal copy never wins by length); among
+-- near-equal texts the one the other names as its source, then the earlier stated date.
+local function better_than(k, s)
+  if not keep_best or not k or not s then return nil end
+  local theirs = rank_of(k.rank)
+  if credits(my_rank, theirs) then return nil end
+  if s.c_old >= tc and nwords >= (1 + fuller) * k.nwords then return 'fuller' end
+  if s.c_new >= tc and k.nwords >= (1 + fuller) * nwords then return nil end
+  if credits(theirs, my_rank) then return 'credited' end
+  if earlier(my_rank, theirs) and math.max(nwords, k.nwords) <= (1 + fuller) * math.min(nwords, k.nwords) then
+    return 'earlier'
+  end
+  return nil
 end
 
 local banded = {}
@@ -195,7 +281,7 @@ local function insert(status, kept, with_bands)
   me = bin_of(num)
   inserted = num
   redis.call('SET', P .. ':d:' .. num,
-             struct.pack(HDR, stamp, nsh, nwords, site, status, unhex(id), unhex(kept)) .. sig,
+             struct.pack(HDR, stamp, nsh, nwords, site, status, unhex(id), unhex(kept)) .. sig .. rank,
              'EX', math.max(1, ttl - (now - stamp)))
   for _, k in ipairs(keyed) do append(k[1], k[2], k[3], k[4]) end
   if with_bands then
@@ -205,11 +291,13 @@ end
 
 local merged = {}  -- kept articles found to be copies of the survivor (late merge)
 
-local function reply(verdict, target, method, c, relation)
-  c = c or {}
+local function reply(verdict, target, method, c, relation, decided, why)
+  c, decided = c or {}, decided or {}
   return {verdict, target or '', method or '', math.floor((c.j or 0) * 10000 + 0.5),
           math.floor((c.c_new or 0) * 10000 + 0.5), math.floor((c.c_old or 0) * 10000 + 0.5),
-          relation or '', table.concat(merged, ','), inserted}
+          relation or '', table.concat(merged, ','), inserted,
+          math.floor((decided[1] or 0) * 10000 + 0.5), math.floor((decided[2] or 0) * 10000 + 0.5),
+          decided[3] or '', why or ''}
 end
 
 -- Replay: the database decided this article already (rebuild of a lost or stale index).
@@ -235,65 +323,86 @@ if ARGV[19] ~= '' then
   return reply('replayed', r[2], '')
 end
 
+
+-- band fields of this article (read once; written when it is inserted with its bands)
+local function collect_bands()
+  if #banded > 0 then return end
+  for _, bk in ipairs(bands) do
+    local key = P .. ':b:' .. shard_of(bk, shards)
+    local entries, keygen = get(key, bk)
+    banded[#banded + 1] = {key, bk, entries, keygen}
+  end
+end
+
+-- This article replaces kept record k: k's record now points here (a copy of this article,
+-- like a late merge), and this article is inserted as kept, with its bands.
+local function replace(k, method, s, why, decided)
+  redis.call('SET', P .. ':d:' .. k.num,
+             struct.pack(HDR, k.ts, k.nsh, k.nwords, k.site, 1, unhex(k.id), unhex(id)) .. k.sig .. k.rank,
+             'KEEPTTL')
+  collect_bands()
+  insert(0, id, true)
+  return reply('replace', k.id, method, s, '', decided, why)
+end
+
 -- 0. this very article indexed before (a re-crawl)
 local own = lookup('i' .. unhex(id))
 if own and own.id ~= id then own = nil end
 if own then
   inserted = own.num  -- the number it was indexed under (its storage may have failed before)
   if own.status == 0 then return reply('self', id, 'self') end
-  return reply('seen', own.kept, 'seen')
+  return reply('seen', (kept_record(own.kept)), 'seen')
 end
 
--- 1. URL layer: normalised / final / canonical URL indexed under another id
-local url_match = nil
+-- 1. URL layer: normalised / final / canonical URL indexed under another id. A page at its
+-- canonical address replaces a variant of it (an AMP page) that the same site had stored.
+local url_match, url_rec, via_own = nil, nil, false
 for _, u in ipairs(urls) do
   local rec = lookup('u' .. unhex(u))
-  if rec and rec.id ~= id and not url_match and not distinct[rec.kept] then url_match = rec.kept end
+  if rec and rec.id ~= id and not url_match and not distinct[rec.kept] then
+    url_match, url_rec, via_own = rec.kept, rec, u == own_url
+  end
 end
 -- 2. exact layer: same normalised text
 local same = lookup('x' .. unhex(exact))
 if url_match then
-  insert(1, url_match, false)
-  return reply('duplicate', url_match, 'url', {j = 1, c_new = 1, c_old = 1})
+  local kid, k = kept_record(url_match)
+  local s = (k and point(k)) or {j = 1, c_new = 1, c_old = 1}
+  local decided = {1, 1, url_rec.id}
+  if keep_best and via_own and k and k.site == site and not distinct[kid] then
+    return replace(k, 'url', s, 'canonical', decided)
+  end
+  insert(1, kid, false)
+  return reply('duplicate', kid, 'url', s, '', decided)
 end
 if same and not distinct[same.kept] then
-  insert(1, same.kept, false)
-  return reply('duplicate', same.kept, 'exact', {j = 1, c_new = 1, c_old = 1})
+  local kid, k = kept_record(same.kept)
+  local s = (k and point(k)) or {j = 1, c_new = 1, c_old = 1}
+  local decided = {1, 1, same.id}
+  local why = not distinct[kid] and better_than(k, s)
+  if why then return replace(k, 'exact', s, why, decided) end
+  insert(1, kid, false)
+  return reply('duplicate', kid, 'exact', s, '', decided)
 end
 
 -- 3. LSH candidates, most band hits first
 local hits, order = {}, {}
-for _, bk in ipairs(bands) do
-  local key = P .. ':b:' .. shard_of(bk, shards)
-  local entries, keygen = get(key, bk)
-  banded[#banded + 1] = {key, bk, entries, keygen}
-  for _, cn in ipairs(nums_of(entries)) do
+collect_bands()
+for _, b in ipairs(banded) do
+  for _, cn in ipairs(nums_of(b[3])) do
     if not hits[cn] then hits[cn] = 0; order[#order + 1] = cn end
     hits[cn] = hits[cn] + 1
   end
 end
 table.sort(order, function(a, b) if hits[a] ~= hits[b] then return hits[a] > hits[b] end return a < b end)
 
--- 4. verify: Jaccard from signature agreement (corrected for chance agreement of b-bit
---    values); containment from a lower confidence bound of Jaccard and the set sizes
-local step = bits / 8
-local n = #sig / step
-local chance = 1 / (2 ^ bits)
+-- 4. verify: Jaccard from signature agreement; containment from a lower confidence bound of
+--    Jaccard and the set sizes. Each match keeps the score that decided it and its threshold.
 local dups, version, versioned = {}, nil, {}
-local mine = {string.byte(sig, 1, #sig)}
 for k = 1, math.min(#order, maxcand) do
   local rec = record(order[k])
   if rec and rec.id ~= id and not distinct[rec.kept] and not distinct[rec.id] and #rec.sig == #sig then
-    local eq = 0
-    local other = {string.byte(rec.sig, 1, #rec.sig)}
-    if step == 1 then
-      for i = 1, n do if mine[i] == other[i] then eq = eq + 1 end end
-    else
-      for i = 1, #sig, 2 do
-        if mine[i] == other[i] and mine[i + 1] == other[i + 1] then eq = eq + 1 end
-      end
-    end
-    local j = math.max(0, (eq / n - chance) / (1 - chance))
+    local j = jaccard(rec)
     local jlo = math.max(0, j - z * math.sqrt(j * (1 - j) / n))
     local inter = jlo * (nsh + rec.nsh) / (1 + jlo)
     local c = {kept = rec.kept, ts = rec.ts, j = j, rec = rec,
@@ -309,20 +418,21 @@ for k = 1, math.min(#order, maxcand) do
       if not version or c.j > version.j then version = c end
     else
       local dup = j >= tj
+      if dup then c.decided = {j, tj} end
       if not dup and j >= jmin then
         if c.c_new >= tc and nwords >= minwords then
-          dup, c.method = true, 'containment'
+          dup, c.method, c.decided = true, 'containment', {c.c_new, tc}
         elseif c.c_old >= tc and rec.nwords >= minwords then
-          dup, c.method, c.relation = true, 'containment', 'kept_is_shorter'
+          dup, c.method, c.relation, c.decided = true, 'containment', 'kept_is_shorter', {c.c_old, tc}
         elseif tcp > 0 and math.min(nwords, rec.nwords) >= minwords then
           -- both ways substantial (a half-length reprint plus its own paragraph): the point
           -- estimate is used, the two-sided condition already guards against noise
           local pinter = j * (nsh + rec.nsh) / (1 + j)
           local pnew, pold = pinter / math.max(1, nsh), pinter / math.max(1, rec.nsh)
           if pnew >= tcp and pold >= tcov then
-            dup, c.method = true, 'containment'
+            dup, c.method, c.decided = true, 'containment', {pnew, tcp}
           elseif pold >= tcp and pnew >= tcov and rec.nwords >= minwords then
-            dup, c.method, c.relation = true, 'containment', 'kept_is_shorter'
+            dup, c.method, c.relation, c.decided = true, 'containment', 'kept_is_shorter', {pold, tcp}
           end
         end
       end
@@ -365,18 +475,23 @@ if best and best.rec.id == best.kept then
        and redis.call('SISMEMBER', P .. ':nd:' .. c.kept, best.kept) == 0 then
       local r = c.rec
       redis.call('SET', P .. ':d:' .. r.num,
-                 struct.pack(HDR, r.ts, r.nsh, r.nwords, r.site, 1, unhex(r.id), unhex(best.kept)) .. r.sig,
+                 struct.pack(HDR, r.ts, r.nsh, r.nwords, r.site, 1, unhex(r.id), unhex(best.kept)) .. r.sig .. r.rank,
                  'KEEPTTL')
       merged[#merged + 1] = c.kept
     end
   end
 end
 
-if best and best.rec.id ~= best.kept then best.kept = resolve(best.kept) end
 if best then
-  insert(1, best.kept, true)
-  return reply('duplicate', best.kept, best.method, best, best.relation)
+  local kid, k = kept_record(best.kept)
+  local s = (k and (k.id == best.rec.id and point(k, best.j) or point(k))) or point(best.rec, best.j)
+  local decided = {best.decided[1], best.decided[2], best.rec.id}
+  local relation = (k and k.id == best.rec.id) and best.relation or ''
+  local why = not distinct[kid] and better_than(k, s)
+  if why then return replace(k, best.method, s, why, decided) end
+  insert(1, kid, true)
+  return reply('duplicate', kid, best.method, s, relation, decided)
 end
 insert(0, id, true)
-if version then return reply('update', version.kept, 'update', version, version.relation) end
+if version then return reply('update', version.kept, 'update', point(version.rec, version.j), version.relation) end
 return reply('new', id, 'new')

@@ -4,7 +4,10 @@ Layers, cheapest first (decided inside one Lua call, see ``check_and_insert.lua`
 (normalised/final/canonical) -> exact normalised text -> MinHash-LSH candidates verified on
 stored signatures (Jaccard) -> containment both ways (trimmed reprints; fuller copies that
 arrive after their trimmed reprint). A same-site version that adds enough new text is kept
-and linked. The first article stored wins.
+and linked. With ``keep = "best"`` the stored member of a story is the best copy seen so far
+(the fuller text, the credited source, the earlier stated date, the canonical address: the
+script's ``better_than``): a better copy arriving later replaces the kept one in the same
+call (verdict ``replace``). With ``keep = "first"`` the first article stored wins.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 import redis
 from datasketch import MinHashLSH
 
-from pipelines.dedup.entry import IndexEntry, params_tag
+from pipelines.dedup.entry import IndexEntry, params_tag, scores_between
 from pipelines.dedup.fingerprint import Fingerprint, Fingerprinter
 from pipelines.dedup.index import STANDALONE, IndexReply, RedisIndex, url_key
 from pipelines.dedup.normalize import NORMALIZATION_VERSION, body_lines, normalize_chars
@@ -43,6 +46,8 @@ _SETTINGS = {  # DedupConfig field -> (setting name, type)
     "max_candidates": ("DEDUP_MAX_CANDIDATES", int),
     "site_boilerplate": ("DEDUP_SITE_BOILERPLATE", bool),
     "key_prefix": ("DEDUP_KEY_PREFIX", str),
+    "keep": ("DEDUP_KEEP", str),
+    "keep_fuller_margin": ("DEDUP_KEEP_FULLER_MARGIN", float),
 }
 
 
@@ -81,6 +86,8 @@ class DedupConfig:
     max_candidates: int = 64
     site_boilerplate: bool = True
     key_prefix: str = "newsdedup"
+    keep: str = "best"
+    keep_fuller_margin: float = 0.1
 
     def __post_init__(self) -> None:
         for name in ("lsh_threshold", "jaccard_threshold", "containment_threshold", "partial_coverage"):
@@ -99,6 +106,10 @@ class DedupConfig:
             raise ValueError(f"window_days must be > 0, got {self.window_days}")
         if self.index_capacity < 1 or self.max_candidates < 1:
             raise ValueError("index_capacity and max_candidates must be >= 1")
+        if self.keep not in ("best", "first"):
+            raise ValueError(f"keep must be 'best' or 'first', got {self.keep!r}")
+        if not 0.0 <= self.keep_fuller_margin <= 10.0:
+            raise ValueError(f"keep_fuller_margin must be in [0, 10], got {self.keep_fuller_margin}")
         if not self.key_prefix or any(c in self.key_prefix for c in " \n{}:"):
             raise ValueError(f"key_prefix must be a plain non-empty string without ':', got {self.key_prefix!r}")
 
@@ -136,6 +147,10 @@ class DedupConfig:
             f"shards={self.shards}/{self.key_shards}"
         )
 
+    def keep_policy(self) -> str:
+        """The keep policy as the Lua script reads it: ``first`` or ``best:<fuller margin>``."""
+        return "first" if self.keep == "first" else f"best:{self.keep_fuller_margin}"
+
     def rules(self) -> str:
         """Decision thresholds as the Lua script reads them."""
         return ":".join(
@@ -156,22 +171,40 @@ class Decision:
     method: str  # url | exact | near | containment | update | self | seen | new
     duplicate_of: str | None = None  # kept article id when verdict is duplicate/seen
     updates: str | None = None  # the other version's article id (verdict update)
-    scores: dict[str, float] = field(default_factory=dict)  # jaccard, contained, contains
+    # against duplicate_of (or, for a replacement, against the replaced article): jaccard,
+    # contained (share of this text inside the other), contains (the reverse)
+    scores: dict[str, float] = field(default_factory=dict)
     relation: str = ""  # kept_is_shorter | updates | updated_by
     merged: tuple[str, ...] = ()  # stored articles now known to be copies of duplicate_of
     seq: int = 0  # number of the index record this check inserted (0: none); kept by storage
     entry: bytes = b""  # IndexEntry blob: what a rebuild of the index replays for this article
+    # score, threshold and the record measured (may be a copy of duplicate_of) that decided a match
+    decided: dict[str, Any] = field(default_factory=dict)
+    replaces: str | None = None  # kept article this one replaced (verdict new): it becomes its copy
+    why: str = ""  # why it replaced it: fuller | credited | earlier | canonical
 
     @property
     def is_duplicate(self) -> bool:
         return self.verdict in ("duplicate", "seen")
 
+    @property
+    def rescore(self) -> Any:
+        """Scores of a copy's entry blob against a kept article's, as the index computes them (for
+        storage, which rescores copies it re-points after a late merge or a replacement)."""
+        return scores_between
+
 
 def _decision(reply: IndexReply, entry: bytes) -> Decision:
     scores = {"jaccard": reply.jaccard, "contained": reply.contained, "contains": reply.contains}
-    if reply.verdict in ("duplicate", "seen"):
-        return Decision(reply.verdict, reply.method, reply.target, None, scores, reply.relation, reply.merged,
-                        reply.seq, entry)
+    decided = {"score": reply.decided_score, "threshold": reply.decided_threshold, "against": reply.decided_against}
+    if reply.verdict == "duplicate":
+        return Decision("duplicate", reply.method, reply.target, None, scores, reply.relation, reply.merged,
+                        reply.seq, entry, decided)
+    if reply.verdict == "seen":
+        return Decision("seen", reply.method, reply.target, None, scores, reply.relation, (), reply.seq, entry)
+    if reply.verdict == "replace":
+        return Decision("new", reply.method, None, None, scores, "", reply.merged, reply.seq, entry, decided,
+                        reply.target, reply.why)
     if reply.verdict == "update":
         return Decision("update", "update", None, reply.target, scores, reply.relation, (), reply.seq, entry)
     return Decision(reply.verdict, reply.method, None, None, {}, "", (), reply.seq, entry)
@@ -196,11 +229,13 @@ class Deduper:
         self.index.verify_params()
         self.sites = SiteBoilerplate(client if config.site_boilerplate else None, config.key_prefix, int(window))
         self._rules = config.rules()
+        self._keep = config.keep_policy()
         self.tag = params_tag(config.index_params())
 
-    def fingerprint_entry(self, text: str, site: str, urls: tuple[str, ...] = ()) -> IndexEntry:
+    def fingerprint_entry(self, text: str, site: str, urls: tuple[str, ...] = (), rank: bytes = b"") -> IndexEntry:
         """Normalise ``text``, strip ``site``'s learned trailing boilerplate (learning this page's
-        tail), fingerprint it; with the URL keys, what the index and a rebuild of it need."""
+        tail), fingerprint it; with the URL keys and the ``rank`` (``pipelines.dedup.rank``), what
+        the index and a rebuild of it need."""
         normalized = normalize_chars(text)
         lines = body_lines(normalized)
         tail: list[bytes] = []
@@ -210,23 +245,27 @@ class Deduper:
             self.sites.learn_keys(site, tail)
             lines = body
         keys = tuple(sorted({url_key(u) for u in urls if u}))
-        return IndexEntry(self.tag, self.fingerprinter.fingerprint(lines, normalized), keys, tuple(tail))
+        return IndexEntry(self.tag, self.fingerprinter.fingerprint(lines, normalized), keys, tuple(tail), rank)
 
     def fingerprint(self, text: str, site: str) -> Fingerprint:
         """Normalise ``text``, strip ``site``'s learned trailing boilerplate, fingerprint it."""
         return self.fingerprint_entry(text, site).fingerprint
 
     def check(
-        self, doc_id: str, text: str, site: str, urls: tuple[str, ...] = (), distinct: tuple[str, ...] = ()
+        self, doc_id: str, text: str, site: str, urls: tuple[str, ...] = (), distinct: tuple[str, ...] = (),
+        *, rank: bytes = b"", canonical: str = "",
     ) -> Decision:
         """Decide whether ``text`` duplicates an indexed article, and index it; one Redis round trip.
+        ``rank``: the article's rank (``pipelines.dedup.rank.rank_bytes``); ``canonical``: its own
+        URL when the page is at its canonical address (it then replaces a same-site variant).
 
         Raises ``IndexGenerationChanged`` when the index lost its data or was rebuilt since this
         process opened it, and redis-py's connection/timeout errors when Redis does not answer."""
-        entry = self.fingerprint_entry(text, site, urls)
+        entry = self.fingerprint_entry(text, site, urls, rank)
         reply = self.index.check_and_insert(
             doc_id, site, [], entry.fingerprint, rules=self._rules, max_candidates=self.config.max_candidates,
-            distinct=distinct, url_keys=entry.url_keys,
+            distinct=distinct, url_keys=entry.url_keys, keep=self._keep, rank=entry.rank_bytes,
+            own_url_key=url_key(canonical) if canonical else "",
         )
         return _decision(reply, entry.to_bytes())
 

@@ -6,21 +6,27 @@ as an opaque blob. A rebuild replays those blobs in arrival order without readin
 again; a blob made under other index parameters (``params_tag`` differs) is not used and
 the text is fingerprinted anew instead.
 
-Layout (big endian): magic ``b"NDE1"``, params tag (4), n_shingles (u32), n_words (u32),
+Layout (big endian): magic ``b"NDE2"``, params tag (4), n_shingles (u32), n_words (u32),
 exact hash (8), bits (u8), signature length (u16), bands (u8), URL keys (u8), tail keys
-(u8), then the signature, the 4-byte band keys, the 8-byte URL keys, the 8-byte tail keys.
-Plain ``struct`` data: nothing is ever unpickled.
+(u8), then the signature, the 4-byte band keys, the 8-byte URL keys, the 8-byte tail keys,
+and the 20-byte rank (``pipelines.dedup.rank``). Entries of the first layout (``b"NDE1"``,
+no rank) are read with an empty rank. Plain ``struct`` data: nothing is ever unpickled.
+
+``scores_between`` measures two entries as the index script does (its point estimates), so
+the database can rescore a copy against a new kept article without Redis.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import struct
 from dataclasses import dataclass
 
 from pipelines.dedup.fingerprint import Fingerprint
 
-MAGIC = b"NDE1"
+MAGIC, MAGIC_V1 = b"NDE2", b"NDE1"
+RANK_SIZE = 20
 _HEAD = struct.Struct(">4s4sII8sBHBBB")
 
 
@@ -37,6 +43,7 @@ class IndexEntry:
     fingerprint: Fingerprint
     url_keys: tuple[str, ...]  # 16-hex keys of its normalised/final/canonical URLs (index.url_key)
     tail_keys: tuple[bytes, ...] = ()  # site-footer line keys its text taught (siteboiler.line_key)
+    rank: bytes = b""  # what ranks it among copies of its story (rank.Rank.to_bytes); b"": unknown
 
     def to_bytes(self) -> bytes:
         fp = self.fingerprint
@@ -45,17 +52,24 @@ class IndexEntry:
             len(fp.bands), len(self.url_keys), len(self.tail_keys),
         )
         return b"".join(
-            (head, fp.signature, *fp.bands, *(bytes.fromhex(k) for k in self.url_keys), *self.tail_keys)
+            (head, fp.signature, *fp.bands, *(bytes.fromhex(k) for k in self.url_keys), *self.tail_keys,
+             self.rank_bytes)
         )
+
+    @property
+    def rank_bytes(self) -> bytes:
+        """The rank as the index stores it (20 bytes, zeros when unknown)."""
+        return self.rank if len(self.rank) == RANK_SIZE else bytes(RANK_SIZE)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> IndexEntry:
         """Parse ``blob``; ``ValueError`` when it is not an entry of this layout."""
-        if len(blob) < _HEAD.size or blob[:4] != MAGIC:
+        if len(blob) < _HEAD.size or blob[:4] not in (MAGIC, MAGIC_V1):
             raise ValueError("not an index entry")
         magic, tag, n_sh, n_words, exact, bits, n_sig, n_bands, n_urls, n_tail = _HEAD.unpack_from(blob)
         pos = _HEAD.size
-        if len(blob) != pos + n_sig + 4 * n_bands + 8 * n_urls + 8 * n_tail:
+        rank_size = RANK_SIZE if magic == MAGIC else 0
+        if len(blob) != pos + n_sig + 4 * n_bands + 8 * n_urls + 8 * n_tail + rank_size:
             raise ValueError("index entry of the wrong length")
         signature = blob[pos : pos + n_sig]
         pos += n_sig
@@ -64,6 +78,31 @@ class IndexEntry:
         urls = tuple(blob[pos + 8 * i : pos + 8 * i + 8].hex() for i in range(n_urls))
         pos += 8 * n_urls
         tail = tuple(blob[pos + 8 * i : pos + 8 * i + 8] for i in range(n_tail))
+        pos += 8 * n_tail
         fp = Fingerprint(exact=exact.hex(), signature=signature, bits=bits, bands=bands, n_shingles=n_sh,
                          n_words=n_words)
-        return cls(tag, fp, urls, tail)
+        return cls(tag, fp, urls, tail, blob[pos : pos + rank_size])
+
+
+def _rounded(x: float) -> float:
+    return math.floor(x * 10000 + 0.5) / 10000  # as the index script reports scores
+
+
+def scores_between(copy: bytes, kept: bytes) -> dict[str, float] | None:
+    """``jaccard``, ``contained`` (share of ``copy``'s text inside ``kept``'s) and ``contains`` (the
+    reverse) of two entry blobs, computed as the index script computes its reported scores; None
+    when either blob is unreadable or the two were made with other signature parameters."""
+    try:
+        a, b = IndexEntry.from_bytes(bytes(copy)).fingerprint, IndexEntry.from_bytes(bytes(kept)).fingerprint
+    except (ValueError, TypeError):
+        return None
+    if a.bits != b.bits or len(a.signature) != len(b.signature) or not a.signature:
+        return None
+    step = a.bits // 8
+    n = len(a.signature) // step
+    eq = sum(a.signature[i : i + step] == b.signature[i : i + step] for i in range(0, len(a.signature), step))
+    chance = 1 / 2**a.bits
+    j = max(0.0, (eq / n - chance) / (1 - chance))
+    inter = j * (a.n_shingles + b.n_shingles) / (1 + j)
+    return {"jaccard": _rounded(j), "contained": _rounded(min(1.0, inter / max(1, a.n_shingles))),
+            "contains": _rounded(min(1.0, inter / max(1, b.n_shingles)))}

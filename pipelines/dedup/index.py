@@ -39,7 +39,7 @@ STANDALONE = "-"  # generation of an index with no database behind it (tests, be
 class IndexReply:
     """Raw verdict of the Lua script (see check_and_insert.lua)."""
 
-    verdict: str  # new | update | duplicate | self | seen
+    verdict: str  # new | update | duplicate | self | seen | replace
     target: str  # kept article id the verdict refers to ('' for new)
     method: str  # url | exact | near | containment | update | self | seen | new
     jaccard: float
@@ -48,6 +48,10 @@ class IndexReply:
     relation: str  # '' | kept_is_shorter | updates | updated_by
     merged: tuple[str, ...] = ()  # kept articles found to be copies of ``target`` (late merge)
     seq: int = 0  # number of the record this check inserted (0: none), the database's high-water mark
+    decided_score: float = 0.0  # the score that decided (jaccard, containment, 1 for url/exact)
+    decided_threshold: float = 0.0  # its threshold when it was decided
+    decided_against: str = ""  # id of the record it was measured against (target or a copy of it)
+    why: str = ""  # verdict replace: fuller | credited | earlier | canonical
 
 
 def url_key(url: str) -> str:
@@ -139,13 +143,15 @@ class RedisIndex:
     def script_args(
         self, doc_id: str, site: str, urls: list[str], fp: Fingerprint, rules: str, max_candidates: int,
         distinct: tuple[str, ...] = (), *, url_keys: tuple[str, ...] | None = None, replay: str = "",
+        keep: str = "first", rank: bytes = b"", own_url_key: str = "",
     ) -> list[object]:
         """ARGV of check_and_insert.lua (also used by the benchmarks to pipeline inserts)."""
         keys = sorted(set(url_keys if url_keys is not None else (url_key(u) for u in urls if u)))
         return [
             self.prefix, self.params, self.window, self.shards, self.key_shards, doc_id, site_key(site),
             fp.n_shingles, fp.n_words, fp.exact, fp.signature, fp.bits, rules, max_candidates,
-            ",".join(distinct), "".join(keys), b"".join(fp.bands), self.generation, replay,
+            ",".join(distinct), "".join(keys), b"".join(fp.bands), self.generation, replay, keep,
+            rank or bytes(20), own_url_key,
         ]
 
     def _call(self, args: list[object], client: object = None) -> object:
@@ -159,14 +165,18 @@ class RedisIndex:
             raise
 
     def replay(self, entries: list[tuple[str, str, bool, str, int, int]], fps: list[Fingerprint],
-               url_keys: list[tuple[str, ...]]) -> int:
+               url_keys: list[tuple[str, ...]], ranks: list[bytes] | None = None) -> int:
         """Insert already decided articles as the database recorded them, in order, pipelined:
-        ``entries`` are (doc id, site, kept?, kept id, with bands?, unix time). Returns how many
-        were inserted (entries older than the window and ids already indexed are passed over)."""
+        ``entries`` are (doc id, site, kept?, kept id, with bands?, unix time), ``ranks`` their
+        20-byte ranks (zeros when None). Returns how many were inserted (entries older than the
+        window and ids already indexed are passed over)."""
         pipe = self.client.pipeline(transaction=False)
-        for (doc_id, site, kept, kept_id, bands, ts), fp, keys in zip(entries, fps, url_keys, strict=True):
+        for i, ((doc_id, site, kept, kept_id, bands, ts), fp, keys) in enumerate(
+                zip(entries, fps, url_keys, strict=True)):
             replay = f"{0 if kept else 1}:{kept_id}:{1 if bands else 0}:{int(ts)}"
-            self._call(self.script_args(doc_id, site, [], fp, "0", 0, url_keys=keys, replay=replay), client=pipe)
+            rank = ranks[i] if ranks else b""
+            self._call(self.script_args(doc_id, site, [], fp, "0", 0, url_keys=keys, replay=replay, rank=rank),
+                       client=pipe)
         try:
             replies = pipe.execute()
         except redis.ResponseError as exc:
@@ -186,13 +196,19 @@ class RedisIndex:
         max_candidates: int,
         distinct: tuple[str, ...] = (),
         url_keys: tuple[str, ...] | None = None,
+        keep: str = "first",
+        rank: bytes = b"",
+        own_url_key: str = "",
     ) -> IndexReply:
         """One EVALSHA: check ``fp`` against the index and insert it (see the Lua header). URLs
-        are given as ``urls`` or already hashed as ``url_keys``."""
+        are given as ``urls`` or already hashed as ``url_keys``; ``keep`` is the policy
+        (``first`` or ``best:<fuller margin>``), ``rank`` the article's rank bytes and
+        ``own_url_key`` the key of its own URL when it is its canonical address."""
         raw = self._call(self.script_args(doc_id, site, urls, fp, rules, max_candidates, distinct,
-                                          url_keys=url_keys))
-        verdict, target, method, j, c1, c2, relation, merged, seq = raw
+                                          url_keys=url_keys, keep=keep, rank=rank, own_url_key=own_url_key))
+        verdict, target, method, j, c1, c2, relation, merged, seq, score, threshold, against, why = raw
         return IndexReply(
             verdict.decode(), target.decode(), method.decode(), j / 1e4, c1 / 1e4, c2 / 1e4, relation.decode(),
-            tuple(m for m in merged.decode().split(",") if m), int(seq),
+            tuple(m for m in merged.decode().split(",") if m), int(seq), score / 1e4, threshold / 1e4,
+            against.decode(), why.decode(),
         )

@@ -32,6 +32,7 @@ from crawler.redis_health import (
 )
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.index import STANDALONE, IndexGenerationChanged
+from pipelines.dedup.rank import article_rank
 from pipelines.drops import DUPLICATE_DROPS
 
 logger = logging.getLogger(__name__)
@@ -108,23 +109,30 @@ class DedupPipeline:
             self._connect()
         if self.deduper is None or self.outage.down:
             return self._unavailable(item)
+        at_canonical = item.canonical_url if item.canonical_url in (item.url, item.final_url) else ""
         try:
             decision = self.deduper.check(
-                item.id, item.text, item.site, (item.url, item.final_url, item.canonical_url)
+                item.id, item.text, item.site, (item.url, item.final_url, item.canonical_url),
+                rank=article_rank(item.published, item.site, item.sitename, item.credits), canonical=at_canonical,
             )
         except DOWN_ERRORS as exc:
             self._went_down(exc)
             return self._unavailable(item)
-        self.stats.inc_value(f"dedup/{decision.method}")
+        self.stats.inc_value(f"dedup/replaced/{decision.why}" if decision.replaces else f"dedup/{decision.method}")
         if decision.is_duplicate:
             raise DUPLICATE_DROPS[decision.method if decision.verdict == "duplicate" else "seen"](item, decision)
         item.dedup = {
             "verdict": decision.verdict,
-            # "update": newer than the version it links to; "earlier_version": found after it
-            "method": "earlier_version" if decision.relation == "updated_by" else decision.method,
+            # "update": newer than the version it links to; "earlier_version": found after it;
+            # "replaces": the better copy of a story whose stored copy it replaced
+            "method": "earlier_version" if decision.relation == "updated_by" else
+                      "replaces" if decision.replaces else decision.method,
             "updates": decision.updates,
             "scores": decision.scores,
             "seq": decision.seq,
             "entry": decision.entry,
         }
+        if decision.replaces:  # storage moves the replaced copy (and late merges) in the same transaction
+            item.dedup.update(replaces=decision.replaces, why=decision.why, match=decision.method,
+                              decided=decision.decided, merged=decision.merged, rescore=decision.rescore)
         return item

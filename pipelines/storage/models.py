@@ -4,7 +4,8 @@ what was refused before dedup (``rejections``), each crawl (``runs``), each revi
 (``index_state``, ``database_meta``).
 
 A ``duplicates`` row holds enough to review and restore the copy: its url, site, title and
-text, the kept article it duplicates, the method and the scores. Articles and duplicates
+text, the kept article it duplicates, the method, the scores of the copy against that kept
+article, and the score and threshold that decided the drop. Articles and duplicates
 keep the index entry their check inserted (``index_entry``, an opaque ``IndexEntry`` blob)
 and its number (``index_seq``): the database is the source of truth, and the Redis index is
 rebuilt from these rows when it is lost, stale or another database's.
@@ -59,11 +60,17 @@ duplicates = Table(
     Column("jaccard", Float, nullable=False, default=0.0),
     Column("contained", Float, nullable=False, default=0.0),  # share of the copy inside the kept one
     Column("contains", Float, nullable=False, default=0.0),  # share of the kept one inside the copy
-    Column("relation", String(30), nullable=False, default=""),  # kept_is_shorter | late_merge
+    # kept_is_shorter | late_merge | superseded_<why> (fuller, credited, earlier, canonical)
+    Column("relation", String(30), nullable=False, default=""),
     Column("dropped_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("run_id", Integer, nullable=True, index=True),  # runs.id of the crawl that dropped it
     Column("index_seq", BigInteger, nullable=True),  # number of its record in the Redis index
     Column("index_entry", LargeBinary, nullable=True),  # IndexEntry blob: replayed by an index rebuild
+    # what decided the drop, as it was decided: the score, its threshold then, the record measured
+    Column("decided_score", Float, nullable=True),
+    Column("decided_threshold", Float, nullable=True),
+    Column("decided_against", String(16), nullable=True),  # may be a sibling copy of duplicate_of
+    Column("superseded_by", String(16), nullable=True),  # set when this was the kept copy until a better one came
 )
 
 runs = Table(

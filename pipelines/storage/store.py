@@ -20,7 +20,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from crawler.items import Article
-from pipelines.storage.models import articles, duplicates, pending_merges, rejections, reviews, runs
+from pipelines.storage import moves
+from pipelines.storage.models import articles, duplicates, rejections, reviews, runs
 from pipelines.storage.schema import upgrade
 
 
@@ -50,8 +51,9 @@ def open_store(database_url: str) -> Store:
 @dataclass(frozen=True)
 class Write:
     """One write of a batch: ``kind`` is ``article`` (article, run_id), ``duplicate``
-    (article, decision, run_id), ``merge`` (stored id, kept id, run_id) or ``rejection``
-    (a ``rejections`` row as a dict)."""
+    (article, decision, run_id), ``merge`` (stored id, kept id, run_id[, rescore]) or
+    ``rejection`` (a ``rejections`` row as a dict). An article whose ``dedup`` names an article
+    it ``replaces`` moves that one into ``duplicates`` in the same transaction."""
 
     kind: str
     args: tuple[Any, ...]
@@ -112,19 +114,25 @@ class Store:
             # every id this batch stores or merges, locked up front in one sorted order (no deadlock
             # between two workers' batches)
             ids = [w.args[0].id if w.kind == "article" else w.args[0] for w in writes if w.kind in ("article", "merge")]
+            ids += [w.args[0].dedup["replaces"] for w in writes
+                    if w.kind == "article" and w.args[0].dedup.get("replaces")]
             self._lock(conn, ids)
             for kind, run in itertools.groupby(writes, key=lambda write: write.kind):
                 args = [write.args for write in run]
                 if kind == "article":
                     rows = [self._article_row(*a) for a in args]
                     new = self._inserted_many(conn, articles, "id", rows)
-                    self._apply_pending_merges(conn, [row["id"] for row, ok in zip(rows, new, strict=True) if ok])
+                    stored = [row["id"] for row, ok in zip(rows, new, strict=True) if ok]
+                    moves.apply_pending_merges(conn, self._insert, stored)
+                    for (article, run_id), ok in zip(args, new, strict=True):
+                        if ok and article.dedup.get("replaces"):
+                            moves.supersede(conn, self._insert, article, run_id)
                     results += new
                 elif kind == "duplicate":
                     rows = [self._duplicate_row(*a) for a in args]
                     results += self._inserted_many(conn, duplicates, "article_id", rows)
                 elif kind == "merge":
-                    results += [self._merge(conn, *a) for a in args]
+                    results += [moves.merge(conn, self._insert, *a) for a in args]
                 elif kind == "rejection":
                     # one executemany needs the same keys in every row (page_rejected rows carry no html)
                     conn.execute(rejections.insert(), [{"html": None, "text": "", **a[0]} for a in args])
@@ -135,7 +143,7 @@ class Store:
 
     @staticmethod
     def _article_row(article: Article, run_id: int | None) -> dict[str, Any]:
-        row = {k: v for k, v in asdict(article).items() if k != "dedup"}
+        row = {k: v for k, v in asdict(article).items() if k not in ("dedup", "credits")}
         row["authors"] = json.dumps(row.get("authors") or [], ensure_ascii=False)
         row["dedup_method"] = article.dedup.get("method", "new")
         row["updates_id"] = article.dedup.get("updates")
@@ -164,6 +172,7 @@ class Store:
             "relation": decision.relation,
             "index_seq": getattr(decision, "seq", 0) or None,
             "index_entry": getattr(decision, "entry", b"") or None,
+            **moves.decided_values(getattr(decision, "decided", None)),
         }
 
     def _lock(self, conn: Any, ids: list[str]) -> None:
@@ -173,40 +182,6 @@ class Store:
         if self.engine.dialect.name == "postgresql" and ids:
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(i)) FROM unnest(CAST(:ids AS text[])) AS i"),
                          {"ids": sorted(set(ids))})
-
-    def _apply_pending_merges(self, conn: Any, ids: list[str]) -> None:
-        """Late merges recorded before these just-stored articles were committed: apply them now."""
-        if not ids:
-            return
-        waiting = conn.execute(select(pending_merges).where(pending_merges.c.article_id.in_(ids))).mappings().all()
-        for merge in waiting:
-            self._move(conn, merge["article_id"], merge["into"], merge["run_id"])
-            conn.execute(pending_merges.delete().where(pending_merges.c.article_id == merge["article_id"]))
-
-    def _merge(self, conn: Any, article_id: str, into: str, run_id: int | None) -> bool:
-        """Move ``article_id`` into ``duplicates`` now (True), or, when it is not stored yet (another
-        worker's open batch), record the merge to apply when it is (False). Locked by ``write_batch``."""
-        if self._move(conn, article_id, into, run_id):
-            return True
-        conn.execute(self._insert(pending_merges).values(article_id=article_id, into=into, run_id=run_id)
-                     .on_conflict_do_nothing())
-        return False
-
-    def _move(self, conn: Any, article_id: str, into: str, run_id: int | None) -> bool:
-        row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings().first()
-        if row is None:
-            return False
-        conn.execute(
-            self._insert(duplicates).values(
-                article_id=row["id"], url=row["url"], site=row["site"], title=row["title"], text=row["text"],
-                author=row["author"], published=row["published"], fetched_at=row["fetched_at"],
-                duplicate_of=into, method="merged", relation="late_merge", run_id=run_id,
-                index_seq=row["index_seq"], index_entry=row["index_entry"],
-            ).on_conflict_do_nothing()
-        )
-        conn.execute(articles.delete().where(articles.c.id == article_id))
-        conn.execute(duplicates.update().where(duplicates.c.duplicate_of == article_id).values(duplicate_of=into))
-        return True
 
     # --- runs -------------------------------------------------------------------------------------
 

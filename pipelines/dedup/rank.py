@@ -1,0 +1,55 @@
+"""What ranks an article among the copies of its story (``DEDUP_KEEP = "best"``).
+
+Twenty bytes the index keeps with each record (``check_and_insert.lua``, ``better_than``): the
+stated publication time, two name keys its site is known by, and two name keys of the sources
+the page credits (a credit line, a wire dateline, an agency byline). Name keys are
+``pipelines.credits.name_key`` strings hashed to u32 (``index.site_key``), so a page crediting
+"Northern Wire" names the site whose name keys include "northern wire".
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from pipelines.credits import own_names
+from pipelines.dedup.index import site_key
+
+_RANK = struct.Struct(">IIIII")
+
+
+def publication_code(published: str) -> int:
+    """A stated publication date as the index compares it: minutes since 1970 times two, plus one
+    when only the day is stated (compared by day then); 0 when unknown or unreadable."""
+    text = (published or "").strip()
+    if not text:
+        return 0
+    try:
+        if len(text) == 10:
+            when, day_only = datetime.fromisoformat(text).replace(tzinfo=UTC), True
+        else:
+            when, day_only = datetime.fromisoformat(text.replace("Z", "+00:00")), False
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+    except ValueError:
+        return 0
+    minutes = int(when.timestamp() // 60)
+    if minutes <= 0 or minutes >= 2**31 - 1:
+        return 0
+    return minutes * 2 + (1 if day_only else 0)
+
+
+def rank_bytes(published: str, names: Sequence[str], credits: Sequence[str]) -> bytes:
+    """The rank of an article: ``published`` (ISO 8601), the name keys of its site, the name keys
+    of the sources it credits (first two of each; names equal to its own are not credits)."""
+    own = [site_key(n) for n in dict.fromkeys(n for n in names if n)][:2]
+    named = [site_key(c) for c in dict.fromkeys(c for c in credits if c and c not in names)][:2]
+    own += [0] * (2 - len(own))
+    named += [0] * (2 - len(named))
+    return _RANK.pack(publication_code(published), *own, *named)
+
+
+def article_rank(published: str, site: str, sitename: str, credits: Sequence[str]) -> bytes:
+    """The rank of an extracted article (``Article.published``, ``site``, ``sitename``, ``credits``)."""
+    return rank_bytes(published, own_names(site, sitename), credits)

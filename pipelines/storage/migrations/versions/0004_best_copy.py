@@ -1,0 +1,30 @@
+"""A dropped copy records what decided it and whether it was the kept copy once: the deciding
+score, its threshold in force at the time and the index record it was measured against
+(``decided_score``, ``decided_threshold``, ``decided_against``), and ``superseded_by`` when a
+better copy replaced it as the story's stored member.
+
+Revision ID: 0004
+Revises: 0003
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("duplicates") as batch:
+        batch.add_column(sa.Column("decided_score", sa.Float, nullable=True))
+        batch.add_column(sa.Column("decided_threshold", sa.Float, nullable=True))
+        batch.add_column(sa.Column("decided_against", sa.String(16), nullable=True))
+        batch.add_column(sa.Column("superseded_by", sa.String(16), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("duplicates") as batch:
+        for name in ("superseded_by", "decided_against", "decided_threshold", "decided_score"):
+            batch.drop_column(name)
