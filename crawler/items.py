@@ -40,5 +40,6 @@ class Article:
     authors: list[str] = field(default_factory=list)
     updated: str = ""  # ISO 8601, like ``published``; "" when not stated
     sitename: str = ""
+    credits: list[str] = field(default_factory=list)  # name keys of the publishers it credits (pipelines.credits)
     # Filled by the dedup stage for kept articles:
     dedup: dict[str, Any] = field(default_factory=dict)

@@ -60,6 +60,7 @@ from scrapy.settings import Settings
 
 from crawler.items import Article, ArticlePage
 from crawler.urls import article_id, normalize_url
+from pipelines.credits import credited_names
 from pipelines.drops import (
     ExtractionDrop,
     ExtractionFailed,
@@ -112,6 +113,7 @@ class Extraction:
     language_probability: float = 0.0
     canonical_url: str = ""
     sitename: str = ""
+    credits: list[str] = field(default_factory=list)  # name keys of the sources credited (pipelines.credits)
     passes: list[str] = field(default_factory=list)  # modes run, in order, then "articleBody" / "justext"
     drop: ExtractionDrop | None = None  # why the page is not kept, or None
     guarded: list[str] = field(default_factory=list)  # rules the reference guard undid ("empty": all of them)
@@ -126,7 +128,7 @@ class Extraction:
             "title": self.title, "authors": self.authors, "published": self.published, "updated": self.updated,
             "language": self.language, "detected_language": self.detected_language,
             "language_probability": round(self.language_probability, 3),
-            "canonical_url": self.canonical_url, "sitename": self.sitename,
+            "canonical_url": self.canonical_url, "sitename": self.sitename, "credits": self.credits,
             "passes": self.passes, "guarded": self.guarded, "dropped": self.drop_reason or None,
             "drop_message": str(self.drop) if self.drop is not None else None, "text": self.text,
         }
@@ -298,6 +300,7 @@ class ArticleExtractor:
         doc, raw, passes = self._passes(body_tree, url)
         result = Extraction(passes=passes, language=language_of(tree, doc))
         self._metadata(result, tree, html, url)
+        result.credits = credited_names(raw, result.authors)  # before the rules cut closing credit lines
         page = Page(tree=tree, html=html, url=url, title=result.title, authors=result.authors,
                     site_lines=self.boilerplate_lines, passes=passes,
                     rescue=lambda text: self._rescue(body_tree, url, text, passes))
@@ -342,9 +345,8 @@ class ArticleExtractor:
         text = result.text
         if self.max_text_chars and len(text) > self.max_text_chars:
             evidence = {"chars": len(text), "limit": self.max_text_chars}
-            return TextTooLong(
-                f"Text too long ({len(text)} characters, limit {self.max_text_chars}): {url}",
-                evidence=evidence, text=text)
+            return TextTooLong(f"Text too long ({len(text)} characters, limit {self.max_text_chars}): {url}",
+                               evidence=evidence, text=text)
         base = self.listing_url_link_share if looks_like_listing_url(url) else self.max_link_share
         share = listing_share(tree, text, stop_below=base) if text else 0.0
         if share >= base:  # exact from here (listing_share stops early only below ``base``)
@@ -368,9 +370,7 @@ class ArticleExtractor:
                         "reference_prose_words": prose_words(raw)}
             message = f"No article text: {url}" if words == 0 else \
                 f"Too little article text ({words} words in sentences): {url}"
-            return NoArticleText(
-                message,
-                evidence=evidence, text=text)
+            return NoArticleText(message, evidence=evidence, text=text)
         return None
 
     def extract(self, page: ArticlePage) -> Article:
@@ -393,6 +393,7 @@ class ArticleExtractor:
             updated=result.updated,
             language=result.language,
             sitename=result.sitename,
+            credits=result.credits,
         )
         article.guards = list(result.guarded)  # type: ignore[attr-defined]  # -> stats extract/guard/<rule>
         return article
