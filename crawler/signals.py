@@ -16,3 +16,9 @@ page_rejected = object()
 # name). The seen-store marks the URL rejected (fetched again after REJECTION_RETRY_HOURS, or when
 # the site's extraction declaration changes).
 rejection_recorded = object()
+
+# Sent by the storage stage once the transaction that stored a better copy of a story committed:
+# the copy stored before (``replaced``, its article id) is now a recorded duplicate of it.
+# Arguments: ``item`` (the new Article), ``replaced`` (str) and ``why`` (fuller | credited |
+# earlier | canonical).
+article_replaced = object()

@@ -165,11 +165,13 @@ DEDUP_WINDOW_DAYS = 30.0  # index entries older than this no longer match (and e
 DEDUP_INDEX_CAPACITY = 200_000  # expected articles per window; sizes the Redis band shards
 DEDUP_MAX_CANDIDATES = 64  # candidates verified per article, most band hits first
 DEDUP_SITE_BOILERPLATE = True  # learn and strip per-site repeated trailing lines (footers)
-# Which copy of a story is stored: "best" (the fuller text that contains the others, then the
-# source the others credit, then the earlier stated date; a site's canonical page over its
+# Which copy of a story is stored: "best" (the source the others credit, then the fuller text
+# that contains the others, then the earlier stated date; a site's canonical page over its
 # variants: a better copy arriving later replaces the stored one) or "first" (the first stored).
 DEDUP_KEEP = "best"
-DEDUP_KEEP_FULLER_MARGIN = 0.1  # "fuller" means at least this share more words (near-equal copies never swap)
+# "fuller" means at least this share more words: a reprint that adds a local paragraph is a
+# near-equal copy (decided by credit and date), and near-equal copies never swap by length
+DEDUP_KEEP_FULLER_MARGIN = 0.25
 # The database is the source of truth; the Redis index is rebuilt from it before a run when it is
 # empty, older than the database or another database's ("auto"), or the run refuses ("refuse").
 DEDUP_INDEX_REBUILD = "auto"

@@ -1,6 +1,7 @@
 """Dedup decisions on the demo network do not depend on crawl order: every story group
-(original + reprints), in every arrival order, keeps exactly one copy; independent reports
-of one event and same-site versions are all kept."""
+(original + reprints), in every arrival order, keeps exactly one copy, and it is the original
+(``DEDUP_KEEP = "best"``: the fuller text or the credited source, whichever arrives first);
+independent reports of one event and same-site versions are all kept."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from crawler.items import ArticlePage
 from demo.network import DemoNetwork
 from pipelines.dedup.engine import DedupConfig, Deduper
+from pipelines.dedup.rank import article_rank
 from pipelines.drops import ExtractionDrop
 from pipelines.extract import ArticleExtractor
 
@@ -37,16 +39,20 @@ def extracted() -> tuple[list[dict], dict[str, object]]:
 
 
 def run(redis_client, pages: list[dict], articles: dict) -> list[str]:
-    """Verdicts in arrival order; a kept article later merged into another counts as a duplicate."""
+    """Verdicts in arrival order, as the dedup stage checks (rank, canonical address); a kept
+    article later merged into another or replaced by a better copy counts as a duplicate."""
     deduper = Deduper(redis_client, DedupConfig(key_prefix=f"t-ord-{uuid.uuid4().hex[:10]}", index_capacity=1000))
     verdicts: list[str] = []
     ids: list[str] = []
     try:
         for page in pages:
             a = articles[page["url"]]
-            decision = deduper.check(a.id, a.text, a.site, (a.url, a.canonical_url))
+            at_canonical = a.canonical_url if a.canonical_url in (a.url, a.final_url) else ""
+            decision = deduper.check(a.id, a.text, a.site, (a.url, a.final_url, a.canonical_url),
+                                     rank=article_rank(a.published, a.site, a.sitename, a.credits),
+                                     canonical=at_canonical)
             verdicts.append(decision.verdict)
-            for merged in decision.merged:
+            for merged in (*decision.merged, *([decision.replaces] if decision.replaces else [])):
                 verdicts[ids.index(merged)] = "duplicate"
             ids.append(a.id)
     finally:
@@ -66,7 +72,8 @@ def test_story_groups_keep_one_copy_in_every_order(redis_client, extracted) -> N
     for story, pages in groups.items():
         for order in itertools.permutations(pages):
             verdicts = run(redis_client, list(order), articles)
-            if sorted(v == "duplicate" for v in verdicts) != [False] + [True] * (len(pages) - 1):
+            kept = [p["role"] for p, v in zip(order, verdicts, strict=True) if v != "duplicate"]
+            if kept != ["original"]:
                 failures.append((story, [p["site"] for p in order], verdicts))
     assert not failures, f"{len(failures)} failing orders: {failures}"
 

@@ -252,16 +252,17 @@ local function earlier(a, b)  -- a stated earlier than b (by day when either sta
 end
 
 -- Why this article is a better copy of the story than the kept record k (s: point estimates
--- against k), or nil. A page naming k's publisher as its source never is; then the fuller text
--- that contains the other (by a margin: a near-equal copy never wins by length); among
--- near-equal texts the one the other names as its source, then the earlier stated date.
+-- against k), or nil. A copy naming the other's publisher as its source is never the better one
+-- (whatever its length: a reprint adds a local paragraph); then the fuller text that contains
+-- the other (by a margin: a near-equal copy never wins by length); then, among near-equal
+-- texts, the earlier stated date.
 local function better_than(k, s)
   if not keep_best or not k or not s then return nil end
   local theirs = rank_of(k.rank)
   if credits(my_rank, theirs) then return nil end
+  if credits(theirs, my_rank) then return 'credited' end
   if s.c_old >= tc and nwords >= (1 + fuller) * k.nwords then return 'fuller' end
   if s.c_new >= tc and k.nwords >= (1 + fuller) * nwords then return nil end
-  if credits(theirs, my_rank) then return 'credited' end
   if earlier(my_rank, theirs) and math.max(nwords, k.nwords) <= (1 + fuller) * math.min(nwords, k.nwords) then
     return 'earlier'
   end

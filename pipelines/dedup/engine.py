@@ -5,9 +5,10 @@ Layers, cheapest first (decided inside one Lua call, see ``check_and_insert.lua`
 stored signatures (Jaccard) -> containment both ways (trimmed reprints; fuller copies that
 arrive after their trimmed reprint). A same-site version that adds enough new text is kept
 and linked. With ``keep = "best"`` the stored member of a story is the best copy seen so far
-(the fuller text, the credited source, the earlier stated date, the canonical address: the
-script's ``better_than``): a better copy arriving later replaces the kept one in the same
-call (verdict ``replace``). With ``keep = "first"`` the first article stored wins.
+(the source the other copies credit, then the fuller text that contains the others, then the
+earlier stated date; a site's canonical page over its variants: the script's ``better_than``):
+a better copy arriving later replaces the kept one in the same call (verdict ``replace``).
+With ``keep = "first"`` the first article stored wins.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ class DedupConfig:
     site_boilerplate: bool = True
     key_prefix: str = "newsdedup"
     keep: str = "best"
-    keep_fuller_margin: float = 0.1
+    keep_fuller_margin: float = 0.25
 
     def __post_init__(self) -> None:
         for name in ("lsh_threshold", "jaccard_threshold", "containment_threshold", "partial_coverage"):

@@ -8,7 +8,9 @@ current run (stat ``run/id``, set by ``crawler.extensions.RunRecorder``).
 Writes are group-committed (``pipelines.storage.batch``: ``STORAGE_BATCH_SIZE`` writes or
 ``STORAGE_BATCH_SECONDS``). An article's item finishes only once its transaction committed;
 then ``crawler.signals.article_recorded`` is sent for it (kept or dropped copy), which is
-when the seen-store marks its URL: a crash before the commit loses nothing.
+when the seen-store marks its URL: a crash before the commit loses nothing. An article that
+replaced the stored copy of its story (``DEDUP_KEEP = "best"``) moves that copy into
+``duplicates`` in its own transaction; then ``crawler.signals.article_replaced`` is sent.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.items import Article, ArticlePage
-from crawler.signals import article_recorded, page_rejected, rejection_recorded
+from crawler.signals import article_recorded, article_replaced, page_rejected, rejection_recorded
 from pipelines.drops import AlreadyDropped, AlreadyStored, DuplicateDrop, ExtractionDrop
 from pipelines.storage.batch import WriteBatcher, acquire_shared, release_shared
 from pipelines.storage.store import Write
@@ -78,6 +80,13 @@ class StoragePipeline:
             self.stats.inc_value("storage/already_stored")
             raise AlreadyStored(f"Already stored: {item.url}")
         self.stats.inc_value("storage/articles")
+        if item.dedup.get("replaces"):
+            self.stats.inc_value("storage/replaced")
+            logger.info("Replaced: %s is a better copy (%s) of stored article %s, now its duplicate", item.url,
+                        item.dedup.get("why"), item.dedup["replaces"])
+            if self.signals is not None:
+                self.signals.send_catch_log(article_replaced, item=item, replaced=item.dedup["replaces"],
+                                            why=item.dedup.get("why", ""))
         return item
 
     def _recorded(self, item: Article) -> None:
@@ -97,7 +106,8 @@ class StoragePipeline:
             return
         run_id = self._run_id()
         for stored_id in exception.decision.merged:
-            merged = self.batcher.add(Write("merge", (stored_id, exception.decision.duplicate_of, run_id)))
+            merged = self.batcher.add(Write("merge", (stored_id, exception.decision.duplicate_of, run_id,
+                                                      exception.decision.rescore)))
             merged.addCallback(self._merged, stored_id, exception.decision.duplicate_of)
             merged.addErrback(lambda _: None)  # logged by the batcher
         added = self.batcher.add(Write("duplicate", (exception.article, exception.decision, run_id)))
