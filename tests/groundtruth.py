@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from crawler.urls import normalize_url
+from pipelines.dedup.entry import scores_between
 
 
 def table(db_url: str, name: str) -> list[dict]:
@@ -45,6 +46,9 @@ def ground_truth_problems(truth: list[dict[str, Any]], articles: list[dict], dup
         if len(kept) != 1:
             problems.append(f"story {story}: stored {kept} of {members}")
             continue
+        originals = {normalize_url(p["url"]) for p in pages if p["role"] == "original"}
+        if originals and kept[0] not in originals:
+            problems.append(f"story {story}: stored {kept[0]}, not the original {sorted(originals)}")
         for url in members:
             if url == kept[0] or url == normalize_url(stored[kept[0]]["canonical_url"]):
                 continue
@@ -55,6 +59,22 @@ def ground_truth_problems(truth: list[dict[str, Any]], articles: list[dict], dup
     for page in truth:
         if page["expect"] == "store" and normalize_url(page["url"]) not in stored:
             problems.append(f"not stored: {page['url']}")
+    return problems + score_problems(articles, duplicates)
+
+
+def score_problems(articles: list[dict], duplicates: list[dict]) -> list[str]:
+    """Dropped copies whose recorded scores are not those of the copy against its own
+    ``duplicate_of`` article (a fresh computation from the two index entries)."""
+    entries = {a["id"]: a["index_entry"] for a in articles}
+    problems = []
+    for row in duplicates:
+        kept = entries.get(row["duplicate_of"])
+        fresh = scores_between(row["index_entry"], kept) if kept and row["index_entry"] else None
+        if fresh is None:
+            continue
+        recorded = {name: row[name] for name in fresh}
+        if any(abs(recorded[name] - fresh[name]) > 1.5e-4 for name in fresh):
+            problems.append(f"copy {row['url']}: scores {recorded} against {row['duplicate_of']}, fresh {fresh}")
     return problems
 
 

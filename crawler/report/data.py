@@ -207,7 +207,12 @@ def diff_segments(copy_text: str, kept_text: str) -> list[dict[str, str]]:
 
 
 def deciding_score(row: dict[str, Any], thresholds: Thresholds) -> tuple[float | None, float | None]:
-    """(score, threshold) that decided a drop: Jaccard for near, containment for containment, else None."""
+    """(score, threshold) that decided a near or containment drop, as recorded when it was decided
+    (rows of earlier releases: derived from the stored scores and today's thresholds); else None."""
+    if row["method"] not in ("near", "containment"):
+        return None, None
+    if row.get("decided_score") is not None and row.get("decided_threshold") is not None:
+        return row["decided_score"], row["decided_threshold"]
     if row["method"] == "near":
         return row["jaccard"], thresholds.jaccard
     if row["method"] == "containment":
@@ -254,6 +259,8 @@ def _copy_entry(row: dict[str, Any], thresholds: Thresholds) -> dict[str, Any]:
         "jaccard": round(row["jaccard"], 4), "contained": round(row["contained"], 4),
         "contains": round(row["contains"], 4),
         "score": round(score, 4) if score is not None else None, "threshold": threshold, "borderline": borderline,
+        "decided_against": row.get("decided_against"), "superseded_by": row.get("superseded_by"),
+        "why": row["relation"].removeprefix("superseded_") if row.get("superseded_by") else "",
         "dropped_at": _iso(row["dropped_at"]), "run_id": row["run_id"],
         "words": len(row["text"].split()), "kept_words": len(kept_text.split()),
         "diff": diff_segments(row["text"], kept_text),
@@ -285,7 +292,8 @@ def borderline_queue(clusters: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def reprint_pairs(clusters: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Who reprints whom: (copy site, kept site) pairs ranked by the number of dropped copies."""
+    """Who reprints whom: (copy site, kept site) pairs ranked by the number of dropped copies; the
+    kept site is the story's stored member (its best copy), not the first to arrive."""
     pairs = Counter((c["site"], cl["kept"]["site"]) for cl in clusters for c in cl["copies"])
     ranked = sorted(pairs.items(), key=lambda p: (-p[1], p[0]))
     return [{"copy_site": a, "kept_site": b, "count": n} for (a, b), n in ranked]
