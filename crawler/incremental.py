@@ -166,6 +166,14 @@ class SeenFilterMiddleware:
         return None
 
 
+def marked_urls(url: str, final_url: str, canonical_url: str, keep: str) -> list[str]:
+    """The URLs a recorded article marks seen: its own and its final URL, and its canonical URL
+    only with ``DEDUP_KEEP = "first"``. Keeping the best copy, the page at the canonical address
+    (the original an AMP variant or a syndicated copy points to) must still be fetched: it may
+    replace the stored copy."""
+    return [url, final_url, canonical_url] if keep == "first" else [url, final_url]
+
+
 class SeenRecorder:
     """Extension: mark URLs seen once their article is stored or deliberately dropped."""
 
@@ -195,7 +203,8 @@ class SeenRecorder:
     def _mark(self, item: Any, rejected: bool = False) -> None:
         urls = [item.url, item.final_url]
         if isinstance(item, Article):
-            urls.append(item.canonical_url)
+            keep = self.settings.get("DEDUP_KEEP") if self.settings is not None else "best"
+            urls = marked_urls(item.url, item.final_url, item.canonical_url, keep)
         if self.outage.down:  # not marked: the next run fetches the page again (and finds it stored)
             self.stats.inc_value("incremental/seen_store_unavailable")
             return

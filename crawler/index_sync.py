@@ -19,6 +19,7 @@ Then articles stored unchecked while Redis was unreachable (``DEDUP_ON_REDIS_DOW
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -30,12 +31,13 @@ from typing import Any
 import redis
 
 from crawler.connection import get_redis
-from crawler.incremental import SeenStore, seen_keys_of
+from crawler.incremental import SeenStore, marked_urls, seen_keys_of
 from crawler.index_lock import index_lock
 from pipelines.dedup.bulkload import BulkLoader, LoadRow
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.entry import IndexEntry
 from pipelines.dedup.index import IndexParamsMismatch, RedisIndex
+from pipelines.dedup.rank import article_rank
 from pipelines.storage import index_source as source
 from pipelines.storage.store import Store, open_store
 
@@ -148,7 +150,7 @@ def rebuild(store: Store, client: redis.Redis, config: DedupConfig, settings: An
             taught.setdefault(row["site"], set()).update(entry.tail_keys)
         batch.append(LoadRow(row["id"], row["site"], row["kept"], row["kept_id"], row["bands"],
                              source.unix_time(row["at"]), entry.fingerprint, entry.url_keys, entry.rank_bytes))
-        seen_keys.extend(seen_keys_of(row["urls"], row["id"]))
+        seen_keys.extend(seen_keys_of(marked_urls(*row["urls"], config.keep), row["id"]))
         rows += 1
         if len(batch) >= BATCH:
             flush()
@@ -196,10 +198,12 @@ def _reconcile(store: Store, client: redis.Redis, config: DedupConfig, generatio
     seen = SeenStore(client, config.key_prefix, settings.getfloat("SEEN_TTL_DAYS") * 86400)
     for row in waiting:
         urls = (row["url"], row["final_url"], row["canonical_url"])
-        decision = deduper.check(row["id"], row["text"], row["site"], urls)
+        rank = article_rank(row["published"], row["site"], row["sitename"], json.loads(row["credits"] or "[]"))
+        at_canonical = row["canonical_url"] if row["canonical_url"] in urls[:2] else ""
+        decision = deduper.check(row["id"], row["text"], row["site"], urls, rank=rank, canonical=at_canonical)
         outcome = source.reconcile(store, row["id"], decision)
         counts[outcome] += 1
-        seen.mark(*urls)
+        seen.mark(*marked_urls(*urls, config.keep))
         if outcome == "duplicate":
             logger.info("Reconciled: %s (stored unchecked) is a %s duplicate of %s", row["url"], decision.method,
                         decision.duplicate_of)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import case, func, literal, select, union_all
 
+from pipelines.storage import moves
 from pipelines.storage.models import articles, database_meta, duplicates, index_state, reviews
 from pipelines.storage.store import Store
 
@@ -119,7 +120,7 @@ def distinct_pairs(store: Store) -> list[tuple[str, str]]:
 def unchecked_articles(store: Store) -> list[dict[str, Any]]:
     """Articles stored while Redis was unreachable (``dedup_method = 'unchecked'``), oldest first."""
     query = (select(articles.c.id, articles.c.url, articles.c.final_url, articles.c.canonical_url, articles.c.site,
-                    articles.c.text)
+                    articles.c.text, articles.c.published, articles.c.sitename, articles.c.credits)
              .where(articles.c.dedup_method == "unchecked").order_by(articles.c.stored_at, articles.c.id))
     with store.engine.connect() as conn:
         return [dict(r) for r in conn.execute(query).mappings()]
@@ -143,7 +144,8 @@ def reconcile(store: Store, article_id: str, decision: Any, run_id: int | None =
                 article_id=article_id, duplicate_of=decision.duplicate_of, method=decision.method,
                 jaccard=decision.scores.get("jaccard", 0.0), contained=decision.scores.get("contained", 0.0),
                 contains=decision.scores.get("contains", 0.0), relation=decision.relation, run_id=run_id,
-                index_seq=decision.seq or None, index_entry=decision.entry or None, **values,
+                index_seq=decision.seq or None, index_entry=decision.entry or None,
+                **moves.decided_values(decision.decided), **values,
             ).on_conflict_do_nothing())
             conn.execute(articles.delete().where(articles.c.id == article_id))
             conn.execute(duplicates.update().where(duplicates.c.duplicate_of == article_id)
@@ -153,11 +155,18 @@ def reconcile(store: Store, article_id: str, decision: Any, run_id: int | None =
                                                  index_seq=decision.seq or None))
             outcome = "duplicate"
         else:
-            method = "earlier_version" if decision.relation == "updated_by" else decision.method
+            method = "earlier_version" if decision.relation == "updated_by" else \
+                "replaces" if decision.replaces else decision.method
             conn.execute(articles.update().where(articles.c.id == article_id).values(
                 dedup_method="new" if method in ("self", "seen") else method, updates_id=decision.updates,
                 index_seq=decision.seq or None, index_entry=decision.entry or None))
             outcome = "kept"
-        for stored_id in decision.merged:
-            store._merge(conn, stored_id, decision.duplicate_of, run_id)
+        if decision.replaces:  # a better copy of a story stored before it: that one becomes its copy
+            moves.replace(conn, store._insert, article_id, {
+                "replaces": decision.replaces, "why": decision.why, "match": decision.method,
+                "scores": decision.scores, "decided": decision.decided, "merged": decision.merged,
+                "rescore": decision.rescore}, run_id)
+        else:
+            for stored_id in decision.merged:
+                moves.merge(conn, store._insert, stored_id, decision.duplicate_of, run_id, decision.rescore)
     return outcome

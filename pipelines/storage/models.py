@@ -32,6 +32,7 @@ articles = Table(
     Column("authors", Text, nullable=False, default="[]"),  # JSON list of names
     Column("updated", String(40), nullable=False, default=""),
     Column("sitename", Text, nullable=False, default=""),
+    Column("credits", Text, nullable=False, default="[]"),  # JSON list: publishers it credits (name keys)
     Column("text", Text, nullable=False),
     Column("fetched_at", String(40), nullable=False),
     Column("stored_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
@@ -86,7 +87,7 @@ runs = Table(
 )
 
 # A late merge whose article another process has not committed yet (its batch is still open):
-# applied as soon as that article is stored. See Store._merge / Store._apply_pending_merges.
+# applied as soon as that article is stored. See ``pipelines.storage.moves``.
 pending_merges = Table(
     "pending_merges",
     metadata,

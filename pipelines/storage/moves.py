@@ -37,23 +37,28 @@ def apply_pending_merges(conn: Any, insert: Any, ids: list[str]) -> None:
         conn.execute(pending_merges.delete().where(pending_merges.c.article_id == merge["article_id"]))
 
 def supersede(conn: Any, insert: Any, article: Article, run_id: int | None) -> None:
-    """``article`` (just stored) is a better copy of the story than the kept ``dedup["replaces"]``:
-    that one moves into ``duplicates`` as its copy (``superseded_by``, why in ``relation``, the
-    scores of the pair as the copy's), and every copy of it now points at ``article``, rescored.
-    When the replaced one is not stored yet (another worker's open batch) the move waits in
+    """``replace(conn, insert, article.id, article.dedup, run_id)`` for a just-stored article."""
+    replace(conn, insert, article.id, article.dedup, run_id)
+
+
+def replace(conn: Any, insert: Any, new_id: str, dedup: dict[str, Any], run_id: int | None) -> None:
+    """Stored article ``new_id`` is a better copy of the story than the kept ``dedup["replaces"]``
+    (``dedup``: the dedup stage's record of the decision): that one moves into ``duplicates`` as
+    its copy (``superseded_by``, why in ``relation``, the scores of the pair as the copy's), and
+    every copy of it now points at ``new_id``, rescored; the decision's late merges move into it
+    too. When the replaced one is not stored yet (another worker's open batch) the move waits in
     ``pending_merges`` like a late merge."""
-    dedup = article.dedup
     scores = dedup.get("scores") or {}
     values = {"method": dedup.get("match") or "near", "relation": f"superseded_{dedup.get('why') or 'better'}",
-              "superseded_by": article.id, "jaccard": scores.get("jaccard", 0.0),
+              "superseded_by": new_id, "jaccard": scores.get("jaccard", 0.0),
               # the replaced copy inside the new kept article, and the reverse
               "contained": scores.get("contains", 0.0), "contains": scores.get("contained", 0.0),
               **decided_values(dedup.get("decided"))}
     rescore = dedup.get("rescore")
     for merged in dedup.get("merged") or ():
-        merge(conn, insert, merged, article.id, run_id, rescore)
-    if not move(conn, insert, dedup["replaces"], article.id, run_id, rescore, values):
-        conn.execute(insert(pending_merges).values(article_id=dedup["replaces"], into=article.id,
+        merge(conn, insert, merged, new_id, run_id, rescore)
+    if not move(conn, insert, dedup["replaces"], new_id, run_id, rescore, values):
+        conn.execute(insert(pending_merges).values(article_id=dedup["replaces"], into=new_id,
                                                          run_id=run_id).on_conflict_do_nothing())
 
 def merge(conn: Any, insert: Any, article_id: str, into: str, run_id: int | None,

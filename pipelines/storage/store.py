@@ -143,8 +143,9 @@ class Store:
 
     @staticmethod
     def _article_row(article: Article, run_id: int | None) -> dict[str, Any]:
-        row = {k: v for k, v in asdict(article).items() if k not in ("dedup", "credits")}  # no columns
+        row = {k: v for k, v in asdict(article).items() if k != "dedup"}
         row["authors"] = json.dumps(row.get("authors") or [], ensure_ascii=False)
+        row["credits"] = json.dumps(row.get("credits") or [], ensure_ascii=False)
         row["dedup_method"] = article.dedup.get("method", "new")
         row["updates_id"] = article.dedup.get("updates")
         row["run_id"] = run_id

@@ -1,7 +1,8 @@
 """A dropped copy records what decided it and whether it was the kept copy once: the deciding
 score, its threshold in force at the time and the index record it was measured against
 (``decided_score``, ``decided_threshold``, ``decided_against``), and ``superseded_by`` when a
-better copy replaced it as the story's stored member.
+better copy replaced it as the story's stored member. An article keeps the publishers it credits
+as its source (``credits``, a JSON list of name keys): what ranks it among copies of its story.
 
 Revision ID: 0004
 Revises: 0003
@@ -17,6 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("articles") as batch:
+        batch.add_column(sa.Column("credits", sa.Text, nullable=False, server_default="[]"))
     with op.batch_alter_table("duplicates") as batch:
         batch.add_column(sa.Column("decided_score", sa.Float, nullable=True))
         batch.add_column(sa.Column("decided_threshold", sa.Float, nullable=True))
@@ -25,6 +28,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("articles") as batch:
+        batch.drop_column("credits")
     with op.batch_alter_table("duplicates") as batch:
         for name in ("superseded_by", "decided_against", "decided_threshold", "decided_score"):
             batch.drop_column(name)
