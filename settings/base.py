@@ -165,6 +165,13 @@ DEDUP_WINDOW_DAYS = 30.0  # index entries older than this no longer match (and e
 DEDUP_INDEX_CAPACITY = 200_000  # expected articles per window; sizes the Redis band shards
 DEDUP_MAX_CANDIDATES = 64  # candidates verified per article, most band hits first
 DEDUP_SITE_BOILERPLATE = True  # learn and strip per-site repeated trailing lines (footers)
+# Lines of <= 30 words on this many distinct pages of a site (not re-crawls, URL copies or same-site versions)
+# are common there and not fingerprinted; 0 turns learning them off.
+DEDUP_COMMON_LINE_PAGES = 3
+DEDUP_COMMON_LINE_SITES = 2  # a line common on this many sites is common on every site
+# Fewer words of story text than this left after chrome, wall and common lines: the page is kept, flagged
+# "thin" (a registration wall, a form) and compared with nothing (URL duplicates still dropped); 0 = off.
+DEDUP_MIN_EVIDENCE_WORDS = 25
 # The database is the source of truth; the Redis index is rebuilt from it before a run when it is
 # empty, older than the database or another database's ("auto"), or the run refuses ("refuse").
 DEDUP_INDEX_REBUILD = "auto"

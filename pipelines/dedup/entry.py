@@ -1,15 +1,16 @@
 """What the database keeps of each dedup decision, so the Redis index can be rebuilt from it.
 
 The index is derived state: every stored article and recorded duplicate carries the
-``IndexEntry`` its check inserted (fingerprint, URL keys, the site-footer line keys it taught)
-as an opaque blob. A rebuild replays those blobs in arrival order without reading a text
+``IndexEntry`` its check inserted (fingerprint, URL keys, the site-footer line keys and the
+common-line keys it taught) as an opaque blob. A rebuild replays those blobs in arrival order without reading a text
 again; a blob made under other index parameters (``params_tag`` differs) is not used and
 the text is fingerprinted anew instead.
 
-Layout (big endian): magic ``b"NDE1"``, params tag (4), n_shingles (u32), n_words (u32),
+Layout (big endian): magic ``b"NDE2"``, params tag (4), n_shingles (u32), n_words (u32),
 exact hash (8), bits (u8), signature length (u16), bands (u8), URL keys (u8), tail keys
-(u8), then the signature, the 4-byte band keys, the 8-byte URL keys, the 8-byte tail keys.
-Plain ``struct`` data: nothing is ever unpickled.
+(u8), common-line keys (u8), then the signature, the 4-byte band keys, the 8-byte URL keys,
+the 8-byte tail keys, the 8-byte common-line keys. ``b"NDE1"`` blobs (no common-line count or
+keys) are still read. Plain ``struct`` data: nothing is ever unpickled.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from dataclasses import dataclass
 
 from pipelines.dedup.fingerprint import Fingerprint
 
-MAGIC = b"NDE1"
-_HEAD = struct.Struct(">4s4sII8sBHBBB")
+MAGIC = b"NDE2"
+_HEAD = struct.Struct(">4s4sII8sBHBBBB")
+_HEAD_V1 = struct.Struct(">4s4sII8sBHBBB")
 
 
 def params_tag(params: str) -> bytes:
@@ -37,25 +39,34 @@ class IndexEntry:
     fingerprint: Fingerprint
     url_keys: tuple[str, ...]  # 16-hex keys of its normalised/final/canonical URLs (index.url_key)
     tail_keys: tuple[bytes, ...] = ()  # site-footer line keys its text taught (siteboiler.line_key)
+    common_keys: tuple[bytes, ...] = ()  # common-line keys its page taught (commonlines.line_key)
+
+    @property
+    def thin(self) -> bool:
+        """Too little story text to compare: indexed without LSH bands (``Deduper``)."""
+        return not self.fingerprint.bands
 
     def to_bytes(self) -> bytes:
         fp = self.fingerprint
         head = _HEAD.pack(
             MAGIC, self.tag, fp.n_shingles, fp.n_words, bytes.fromhex(fp.exact), fp.bits, len(fp.signature),
-            len(fp.bands), len(self.url_keys), len(self.tail_keys),
+            len(fp.bands), len(self.url_keys), len(self.tail_keys), len(self.common_keys),
         )
-        return b"".join(
-            (head, fp.signature, *fp.bands, *(bytes.fromhex(k) for k in self.url_keys), *self.tail_keys)
-        )
+        return b"".join((head, fp.signature, *fp.bands, *(bytes.fromhex(k) for k in self.url_keys),
+                         *self.tail_keys, *self.common_keys))
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> IndexEntry:
         """Parse ``blob``; ``ValueError`` when it is not an entry of this layout."""
-        if len(blob) < _HEAD.size or blob[:4] != MAGIC:
+        if blob[:4] == MAGIC and len(blob) >= _HEAD.size:
+            magic, tag, n_sh, n_words, exact, bits, n_sig, n_bands, n_urls, n_tail, n_common = _HEAD.unpack_from(blob)
+            pos = _HEAD.size
+        elif blob[:4] == b"NDE1" and len(blob) >= _HEAD_V1.size:
+            magic, tag, n_sh, n_words, exact, bits, n_sig, n_bands, n_urls, n_tail = _HEAD_V1.unpack_from(blob)
+            pos, n_common = _HEAD_V1.size, 0
+        else:
             raise ValueError("not an index entry")
-        magic, tag, n_sh, n_words, exact, bits, n_sig, n_bands, n_urls, n_tail = _HEAD.unpack_from(blob)
-        pos = _HEAD.size
-        if len(blob) != pos + n_sig + 4 * n_bands + 8 * n_urls + 8 * n_tail:
+        if len(blob) != pos + n_sig + 4 * n_bands + 8 * n_urls + 8 * n_tail + 8 * n_common:
             raise ValueError("index entry of the wrong length")
         signature = blob[pos : pos + n_sig]
         pos += n_sig
@@ -64,6 +75,8 @@ class IndexEntry:
         urls = tuple(blob[pos + 8 * i : pos + 8 * i + 8].hex() for i in range(n_urls))
         pos += 8 * n_urls
         tail = tuple(blob[pos + 8 * i : pos + 8 * i + 8] for i in range(n_tail))
+        pos += 8 * n_tail
+        common = tuple(blob[pos + 8 * i : pos + 8 * i + 8] for i in range(n_common))
         fp = Fingerprint(exact=exact.hex(), signature=signature, bits=bits, bands=bands, n_shingles=n_sh,
                          n_words=n_words)
-        return cls(tag, fp, urls, tail)
+        return cls(tag, fp, urls, tail, common)
