@@ -8,7 +8,8 @@ database has rows, belongs to another database (or to an earlier release), was b
 another text normalisation (``norm=v<N>`` of its parameters), is not the build
 the database recorded, or counted less far than the database has seen (restarted from an
 older copy) is **rebuilt from the database**: the articles and recorded duplicates inside
-the window, in arrival order, with their sites, times and the site footers they taught; the
+the window, in arrival order, with their sites, times and the site footers and common lines
+they taught; the
 reviewers' ``distinct`` pairs; and the seen-store of their URLs. With
 ``DEDUP_INDEX_REBUILD = "refuse"`` the run refuses instead (``IndexRefused``, one line).
 
@@ -116,11 +117,15 @@ def rebuild(store: Store, client: redis.Redis, config: DedupConfig, settings: An
     batch: list[LoadRow] = []
     seen_keys: list[str] = []
     taught: dict[str, set[bytes]] = {}  # site -> footer line keys its rows taught (only presence is kept)
+    common: list[tuple[str, tuple[bytes, ...]]] = []  # (site, common-line keys) per row: counts are kept
 
     def learn() -> None:  # what the site-footer store keeps: which lines each site's pages ended with
         for site, keys in taught.items():
             deduper.sites.learn_keys(site, sorted(keys))
         taught.clear()
+        for site, keys in common:  # how many distinct pages of each site carried each short line
+            deduper.common.learn(site, keys)
+        common.clear()
 
     # The seen-store and the site footers are written on a thread of their own: their client-side
     # packing then overlaps the waits for the index writes (20k rows: 3.6 s -> see make bench).
@@ -144,10 +149,15 @@ def rebuild(store: Store, client: redis.Redis, config: DedupConfig, settings: An
             except ValueError:
                 entry = None
         if entry is None or entry.tag != deduper.tag:  # no entry, or made under other parameters
-            learn()  # its text is stripped of the footers earlier rows taught
-            entry = deduper.fingerprint_entry(row["text"] or _text(store, row), row["site"], row["urls"])
+            learn()  # its text is stripped of the footers and common lines earlier rows taught
+            rank = article_rank(row["published"], row["site"], row["sitename"], json.loads(row["credits"] or "[]"))
+            entry = deduper.fingerprint_entry(row["text"] or _text(store, row), row["site"], row["urls"], row["id"],
+                                              rank)
+            if row["kept"] or row["bands"]:  # not a URL/exact copy (their checks taught nothing or ~nothing)
+                common.append((row["site"], entry.common_keys))
         elif row["site"]:
             taught.setdefault(row["site"], set()).update(entry.tail_keys)
+            common.append((row["site"], entry.common_keys))
         batch.append(LoadRow(row["id"], row["site"], row["kept"], row["kept_id"], row["bands"],
                              source.unix_time(row["at"]), entry.fingerprint, entry.url_keys, entry.rank_bytes))
         seen_keys.extend(seen_keys_of(marked_urls(*row["urls"], config.keep), row["id"]))

@@ -172,6 +172,13 @@ DEDUP_KEEP = "best"
 # "fuller" means at least this share more words: a reprint that adds a local paragraph is a
 # near-equal copy (decided by credit and date), and near-equal copies never swap by length
 DEDUP_KEEP_FULLER_MARGIN = 0.25
+# Lines of <= 30 words on this many distinct pages of a site (not re-crawls, URL copies or same-site versions)
+# are common there and not fingerprinted; 0 turns learning them off.
+DEDUP_COMMON_LINE_PAGES = 3
+DEDUP_COMMON_LINE_SITES = 2  # a line common on this many sites is common on every site
+# Fewer words of story text than this left after chrome, wall and common lines: the page is kept, flagged
+# "thin" (a registration wall, a form) and compared with nothing (URL duplicates still dropped); 0 = off.
+DEDUP_MIN_EVIDENCE_WORDS = 25
 # The database is the source of truth; the Redis index is rebuilt from it before a run when it is
 # empty, older than the database or another database's ("auto"), or the run refuses ("refuse").
 DEDUP_INDEX_REBUILD = "auto"

@@ -9,18 +9,28 @@ and linked. With ``keep = "best"`` the stored member of a story is the best copy
 earlier stated date; a site's canonical page over its variants: the script's ``better_than``):
 a better copy arriving later replaces the kept one in the same call (verdict ``replace``).
 With ``keep = "first"`` the first article stored wins.
+
+Only story text is evidence: before fingerprinting, a page loses its generic chrome and wall
+lines (normalisation), its site's learned footer (``siteboiler``) and the lines learned as common
+on its site or on several sites (``commonlines``). A page left with fewer than
+``min_evidence_words`` units is **thin** (a registration wall, a form): it is kept and indexed
+for re-crawls (its id and URLs) but compared with nothing, neither as a candidate nor by its
+whole text (method ``thin``); URL duplicates of indexed articles are still dropped.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import redis
+import xxhash
 from datasketch import MinHashLSH
 
+from pipelines.dedup.commonlines import CommonLines
 from pipelines.dedup.entry import IndexEntry, params_tag, scores_between
 from pipelines.dedup.fingerprint import Fingerprint, Fingerprinter
 from pipelines.dedup.index import STANDALONE, IndexReply, RedisIndex, url_key
@@ -46,6 +56,9 @@ _SETTINGS = {  # DedupConfig field -> (setting name, type)
     "index_capacity": ("DEDUP_INDEX_CAPACITY", int),
     "max_candidates": ("DEDUP_MAX_CANDIDATES", int),
     "site_boilerplate": ("DEDUP_SITE_BOILERPLATE", bool),
+    "common_line_pages": ("DEDUP_COMMON_LINE_PAGES", int),
+    "common_line_sites": ("DEDUP_COMMON_LINE_SITES", int),
+    "min_evidence_words": ("DEDUP_MIN_EVIDENCE_WORDS", int),
     "key_prefix": ("DEDUP_KEY_PREFIX", str),
     "keep": ("DEDUP_KEEP", str),
     "keep_fuller_margin": ("DEDUP_KEEP_FULLER_MARGIN", float),
@@ -86,6 +99,9 @@ class DedupConfig:
     index_capacity: int = 200_000
     max_candidates: int = 64
     site_boilerplate: bool = True
+    common_line_pages: int = 3
+    common_line_sites: int = 2
+    min_evidence_words: int = 25
     key_prefix: str = "newsdedup"
     keep: str = "best"
     keep_fuller_margin: float = 0.25
@@ -111,6 +127,11 @@ class DedupConfig:
             raise ValueError(f"keep must be 'best' or 'first', got {self.keep!r}")
         if not 0.0 <= self.keep_fuller_margin <= 10.0:
             raise ValueError(f"keep_fuller_margin must be in [0, 10], got {self.keep_fuller_margin}")
+        if self.common_line_pages == 1 or self.common_line_pages < 0 or self.common_line_sites < 1:
+            raise ValueError("common_line_pages must be 0 (off) or >= 2 (one page is no repetition), "
+                             "common_line_sites >= 1")
+        if self.min_evidence_words < 0:
+            raise ValueError("min_evidence_words must be >= 0 (0 turns it off)")
         if not self.key_prefix or any(c in self.key_prefix for c in " \n{}:"):
             raise ValueError(f"key_prefix must be a plain non-empty string without ':', got {self.key_prefix!r}")
 
@@ -169,7 +190,7 @@ class Decision:
     """What the engine decided for one article."""
 
     verdict: str  # new | update | duplicate | self | seen
-    method: str  # url | exact | near | containment | update | self | seen | new
+    method: str  # url | exact | near | containment | update | self | seen | new | thin (kept, compared with nothing)
     duplicate_of: str | None = None  # kept article id when verdict is duplicate/seen
     updates: str | None = None  # the other version's article id (verdict update)
     # against duplicate_of (or, for a replacement, against the replaced article): jaccard,
@@ -229,24 +250,35 @@ class Deduper:
         )
         self.index.verify_params()
         self.sites = SiteBoilerplate(client if config.site_boilerplate else None, config.key_prefix, int(window))
+        self.common = CommonLines(client, config.key_prefix, int(window), pages=config.common_line_pages,
+                                  sites=config.common_line_sites)
         self._rules = config.rules()
         self._keep = config.keep_policy()
         self.tag = params_tag(config.index_params())
 
-    def fingerprint_entry(self, text: str, site: str, urls: tuple[str, ...] = (), rank: bytes = b"") -> IndexEntry:
+    def fingerprint_entry(self, text: str, site: str, urls: tuple[str, ...] = (), doc_id: str = "",
+                          rank: bytes = b"") -> IndexEntry:
         """Normalise ``text``, strip ``site``'s learned trailing boilerplate (learning this page's
-        tail), fingerprint it; with the URL keys and the ``rank`` (``pipelines.dedup.rank``), what
-        the index and a rebuild of it need."""
+        tail) and its common lines, fingerprint what is left; with the URL keys and the ``rank``
+        (``pipelines.dedup.rank``), what the index and a rebuild of it need. A thin page (see the
+        module docstring) gets no bands and a text hash of its own (``doc_id`` and URLs mixed in).
+        ``common_keys`` are the lines this page would teach (``check`` teaches them when the page
+        is a page of its own)."""
         normalized = normalize_chars(text)
-        lines = body_lines(normalized)
+        body = body_lines(normalized, fallback=False)
+        lines = body
         tail: list[bytes] = []
-        if self.config.site_boilerplate:
-            body = self.sites.strip(site, lines)
-            tail = self.sites.tail_keys(lines) if site else []
+        if self.config.site_boilerplate and body:
+            lines = self.sites.strip(site, body)
+            tail = self.sites.tail_keys(body) if site else []
             self.sites.learn_keys(site, tail)
-            lines = body
+        evidence, words, common = self.common.scan(site, body, len(lines))  # the footer is a suffix of body
         keys = tuple(sorted({url_key(u) for u in urls if u}))
-        return IndexEntry(self.tag, self.fingerprinter.fingerprint(lines, normalized), keys, tuple(tail), rank)
+        fp = self.fingerprinter.fingerprint(evidence or lines or body_lines(normalized), normalized)
+        if words < self.config.min_evidence_words:
+            own = xxhash.xxh64_hexdigest(f"thin|{doc_id}|{','.join(keys)}|{fp.exact}".encode())
+            fp = dataclasses.replace(fp, exact=own, bands=(), n_words=words)
+        return IndexEntry(self.tag, fp, keys, tuple(tail), common, rank)
 
     def fingerprint(self, text: str, site: str) -> Fingerprint:
         """Normalise ``text``, strip ``site``'s learned trailing boilerplate, fingerprint it."""
@@ -256,19 +288,31 @@ class Deduper:
         self, doc_id: str, text: str, site: str, urls: tuple[str, ...] = (), distinct: tuple[str, ...] = (),
         *, rank: bytes = b"", canonical: str = "",
     ) -> Decision:
-        """Decide whether ``text`` duplicates an indexed article, and index it; one Redis round trip.
-        ``rank``: the article's rank (``pipelines.dedup.rank.rank_bytes``); ``canonical``: its own
-        URL when the page is at its canonical address (it then replaces a same-site variant).
+        """Decide whether ``text`` duplicates an indexed article, and index it; one Redis round trip
+        (plus, every ``flush_every`` pages, one for the learned common lines). ``rank``: the
+        article's rank (``pipelines.dedup.rank.rank_bytes``); ``canonical``: its own URL when the
+        page is at its canonical address (it then replaces a same-site variant).
 
         Raises ``IndexGenerationChanged`` when the index lost its data or was rebuilt since this
         process opened it, and redis-py's connection/timeout errors when Redis does not answer."""
-        entry = self.fingerprint_entry(text, site, urls, rank)
+        entry = self.fingerprint_entry(text, site, urls, doc_id, rank)
         reply = self.index.check_and_insert(
             doc_id, site, [], entry.fingerprint, rules=self._rules, max_candidates=self.config.max_candidates,
             distinct=distinct, url_keys=entry.url_keys, keep=self._keep, rank=entry.rank_bytes,
             own_url_key=url_key(canonical) if canonical else "",
         )
-        return _decision(reply, entry.to_bytes())
+        # A page of its own teaches its lines: not a re-crawl, not the page of an indexed URL, not
+        # a same-site version of a story (whose paragraphs its other versions carry too).
+        own_page = reply.verdict not in ("self", "seen") and reply.method != "url" and reply.relation not in (
+            "updates", "updated_by")
+        if own_page:
+            self.common.learn(site, entry.common_keys)
+        elif entry.common_keys:
+            entry = dataclasses.replace(entry, common_keys=())
+        decision = _decision(reply, entry.to_bytes())
+        if entry.thin and decision.verdict == "new" and not decision.replaces:
+            decision = dataclasses.replace(decision, method="thin")
+        return decision
 
     def restore(self, article_id: str) -> tuple[bool, int]:
         """A reviewer put dropped copy ``article_id`` back into storage: index it as kept.
@@ -284,5 +328,6 @@ class Deduper:
         return self.index.mark_distinct(a, b)
 
     def close(self) -> None:
-        """Write pending learned site boilerplate to Redis."""
+        """Write pending learned site boilerplate and common lines to Redis."""
         self.sites.flush()
+        self.common.flush()

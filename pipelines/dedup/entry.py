@@ -1,16 +1,17 @@
 """What the database keeps of each dedup decision, so the Redis index can be rebuilt from it.
 
 The index is derived state: every stored article and recorded duplicate carries the
-``IndexEntry`` its check inserted (fingerprint, URL keys, the site-footer line keys it taught)
-as an opaque blob. A rebuild replays those blobs in arrival order without reading a text
-again; a blob made under other index parameters (``params_tag`` differs) is not used and
-the text is fingerprinted anew instead.
+``IndexEntry`` its check inserted (fingerprint, URL keys, the site-footer line keys and the
+common-line keys it taught, its rank) as an opaque blob. A rebuild replays those blobs in
+arrival order without reading a text again; a blob made under other index parameters
+(``params_tag`` differs) is not used and the text is fingerprinted anew instead.
 
 Layout (big endian): magic ``b"NDE2"``, params tag (4), n_shingles (u32), n_words (u32),
 exact hash (8), bits (u8), signature length (u16), bands (u8), URL keys (u8), tail keys
-(u8), then the signature, the 4-byte band keys, the 8-byte URL keys, the 8-byte tail keys,
-and the 20-byte rank (``pipelines.dedup.rank``). Entries of the first layout (``b"NDE1"``,
-no rank) are read with an empty rank. Plain ``struct`` data: nothing is ever unpickled.
+(u8), common-line keys (u8), then the signature, the 4-byte band keys, the 8-byte URL keys,
+the 8-byte tail keys, the 8-byte common-line keys and the 20-byte rank
+(``pipelines.dedup.rank``). Entries of the first layout (``b"NDE1"``: no common-line keys, no
+rank) are still read. Plain ``struct`` data: nothing is ever unpickled.
 
 ``scores_between`` measures two entries as the index script does (its point estimates), so
 the database can rescore a copy against a new kept article without Redis.
@@ -27,7 +28,8 @@ from pipelines.dedup.fingerprint import Fingerprint
 
 MAGIC, MAGIC_V1 = b"NDE2", b"NDE1"
 RANK_SIZE = 20
-_HEAD = struct.Struct(">4s4sII8sBHBBB")
+_HEAD = struct.Struct(">4s4sII8sBHBBBB")
+_HEAD_V1 = struct.Struct(">4s4sII8sBHBBB")
 
 
 def params_tag(params: str) -> bytes:
@@ -43,18 +45,22 @@ class IndexEntry:
     fingerprint: Fingerprint
     url_keys: tuple[str, ...]  # 16-hex keys of its normalised/final/canonical URLs (index.url_key)
     tail_keys: tuple[bytes, ...] = ()  # site-footer line keys its text taught (siteboiler.line_key)
+    common_keys: tuple[bytes, ...] = ()  # common-line keys its page taught (commonlines.line_key)
     rank: bytes = b""  # what ranks it among copies of its story (rank.Rank.to_bytes); b"": unknown
+
+    @property
+    def thin(self) -> bool:
+        """Too little story text to compare: indexed without LSH bands (``Deduper``)."""
+        return not self.fingerprint.bands
 
     def to_bytes(self) -> bytes:
         fp = self.fingerprint
         head = _HEAD.pack(
             MAGIC, self.tag, fp.n_shingles, fp.n_words, bytes.fromhex(fp.exact), fp.bits, len(fp.signature),
-            len(fp.bands), len(self.url_keys), len(self.tail_keys),
+            len(fp.bands), len(self.url_keys), len(self.tail_keys), len(self.common_keys),
         )
-        return b"".join(
-            (head, fp.signature, *fp.bands, *(bytes.fromhex(k) for k in self.url_keys), *self.tail_keys,
-             self.rank_bytes)
-        )
+        return b"".join((head, fp.signature, *fp.bands, *(bytes.fromhex(k) for k in self.url_keys),
+                         *self.tail_keys, *self.common_keys, self.rank_bytes))
 
     @property
     def rank_bytes(self) -> bytes:
@@ -64,12 +70,15 @@ class IndexEntry:
     @classmethod
     def from_bytes(cls, blob: bytes) -> IndexEntry:
         """Parse ``blob``; ``ValueError`` when it is not an entry of this layout."""
-        if len(blob) < _HEAD.size or blob[:4] not in (MAGIC, MAGIC_V1):
+        if blob[:4] == MAGIC and len(blob) >= _HEAD.size:
+            magic, tag, n_sh, n_words, exact, bits, n_sig, n_bands, n_urls, n_tail, n_common = _HEAD.unpack_from(blob)
+            pos, rank_size = _HEAD.size, RANK_SIZE
+        elif blob[:4] == MAGIC_V1 and len(blob) >= _HEAD_V1.size:
+            magic, tag, n_sh, n_words, exact, bits, n_sig, n_bands, n_urls, n_tail = _HEAD_V1.unpack_from(blob)
+            pos, n_common, rank_size = _HEAD_V1.size, 0, 0
+        else:
             raise ValueError("not an index entry")
-        magic, tag, n_sh, n_words, exact, bits, n_sig, n_bands, n_urls, n_tail = _HEAD.unpack_from(blob)
-        pos = _HEAD.size
-        rank_size = RANK_SIZE if magic == MAGIC else 0
-        if len(blob) != pos + n_sig + 4 * n_bands + 8 * n_urls + 8 * n_tail + rank_size:
+        if len(blob) != pos + n_sig + 4 * n_bands + 8 * n_urls + 8 * n_tail + 8 * n_common + rank_size:
             raise ValueError("index entry of the wrong length")
         signature = blob[pos : pos + n_sig]
         pos += n_sig
@@ -79,9 +88,11 @@ class IndexEntry:
         pos += 8 * n_urls
         tail = tuple(blob[pos + 8 * i : pos + 8 * i + 8] for i in range(n_tail))
         pos += 8 * n_tail
+        common = tuple(blob[pos + 8 * i : pos + 8 * i + 8] for i in range(n_common))
+        pos += 8 * n_common
         fp = Fingerprint(exact=exact.hex(), signature=signature, bits=bits, bands=bands, n_shingles=n_sh,
                          n_words=n_words)
-        return cls(tag, fp, urls, tail, blob[pos : pos + rank_size])
+        return cls(tag, fp, urls, tail, common, blob[pos : pos + rank_size])
 
 
 def _rounded(x: float) -> float:

@@ -14,13 +14,14 @@ import html
 import re
 import unicodedata
 
-from pipelines.dedup.boilerplate_v5 import is_boilerplate
+from pipelines.dedup.boilerplate_v6 import is_boilerplate
 from pipelines.textunits import count_units
 
 # 4: a first line ending with a full stop is not a headline
 # 5: unspaced scripts (CJK, Thai, …): code-point shingles, lengths in units (pipelines.textunits),
 #    "。" and "।" end a sentence; boilerplate rules frozen in boilerplate_v5
-NORMALIZATION_VERSION = 5
+# 6: registration/subscription wall lines are boilerplate too (boilerplate_v6)
+NORMALIZATION_VERSION = 6
 _SENTENCE_END = (".", "\u3002", "\u0964")  # full stop, ideographic full stop, Devanagari danda
 
 # Mojibake (UTF-8 read as cp1252, e.g. "â€™" for "’"). ftfy does this and more but costs
@@ -82,14 +83,15 @@ def split_paragraphs(text: str) -> list[str]:
     return [" ".join(line.split()) for line in lines if line.strip()]
 
 
-def body_lines(normalized: str) -> list[str]:
+def body_lines(normalized: str, fallback: bool = True) -> list[str]:
     """Paragraphs (single-spaced, see ``split_paragraphs``) of ``normalize_chars`` output that
-    carry the story: no headline, boilerplate or dateline.
+    carry the story: no headline, boilerplate (``boilerplate_v6``: chrome and wall lines) or dateline.
 
     The first line is taken for a headline when it does not end with a full stop ("." or "。")
     and at least two more lines with 40+ words (units, ``pipelines.textunits``) follow
     (reprints change headlines; an extractor that already dropped the headline leaves the lead
-    paragraph first, which is kept). If everything would be dropped, all lines are kept.
+    paragraph first, which is kept). If everything would be dropped, all lines are kept, or,
+    with ``fallback=False``, none (how little story text a page carries, ``Deduper``'s evidence).
     """
     raw = split_paragraphs(normalized)
     headline = len(raw) >= 3 and not raw[0].endswith(_SENTENCE_END) and sum(map(count_units, raw[1:])) >= 40
@@ -103,4 +105,4 @@ def body_lines(normalized: str) -> list[str]:
             if match and count_units(line) > len(match.group(0).split()) + 3:
                 line = line[match.end():]
         out.append(line)
-    return out or raw
+    return out or (raw if fallback else [])

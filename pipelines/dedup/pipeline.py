@@ -1,7 +1,8 @@
 """Dedup stage as a Scrapy component (cf. scrapy/dupefilters.py: values in, settings read in
 ``from_crawler``). Duplicates are dropped with one ``DropItem`` subclass per method; kept
 articles carry the decision in ``article.dedup`` for storage (with the index entry and
-number the database keeps, see ``pipelines.dedup.entry``).
+number the database keeps, see ``pipelines.dedup.entry``); method ``thin`` (stat ``dedup/thin``)
+marks a page with too little story text to compare, kept without comparing it (``engine``).
 
 The stage decides on the index build recorded in ``<prefix>:meta.gen`` when it opened (the
 crawl commands make it a current build of the database first, ``crawler.index_sync``). When

@@ -85,19 +85,23 @@ def rows_for_index(store: Store, since: datetime, batch: int = 2000) -> Iterator
     """Articles and duplicates stored or dropped since ``since``, in arrival order (their index
     numbers, then their time), as dicts: ``id``, ``site``, ``kept`` (True for an article),
     ``kept_id``, ``bands`` (whether its check indexed LSH bands), ``at`` (datetime), ``urls``,
-    ``entry`` (blob or None) and ``text`` (only when there is no entry). Streams in batches."""
+    ``entry`` (blob or None), ``text`` (only when there is no entry) and what ranks it among
+    copies of its story: ``published``, ``sitename`` and ``credits`` (JSON; "" and "[]" for a
+    duplicate, whose row keeps neither). Streams in batches."""
     a, d = articles.c, duplicates.c
     kept = select(
         a.id.label("id"), a.site.label("site"), literal(True).label("kept"), a.id.label("kept_id"),
         literal(True).label("bands"), a.stored_at.label("at"), a.url.label("url"), a.final_url.label("final_url"),
         a.canonical_url.label("canonical_url"), a.index_seq.label("seq"), a.index_entry.label("entry"),
         case((a.index_entry.is_(None), a.text), else_=literal("")).label("text"),
+        a.published.label("published"), a.sitename.label("sitename"), a.credits.label("credits"),
     ).where(a.stored_at >= since, a.dedup_method != "unchecked")
     dropped = select(
         d.article_id.label("id"), d.site.label("site"), literal(False).label("kept"),
         d.duplicate_of.label("kept_id"), d.method.not_in(NO_BANDS).label("bands"), d.dropped_at.label("at"),
         d.url.label("url"), d.url.label("final_url"), d.url.label("canonical_url"), d.index_seq.label("seq"),
         d.index_entry.label("entry"), case((d.index_entry.is_(None), d.text), else_=literal("")).label("text"),
+        d.published.label("published"), literal("").label("sitename"), literal("[]").label("credits"),
     ).where(d.dropped_at >= since)
     both = union_all(kept, dropped).subquery()
     query = select(both).order_by(func.coalesce(both.c.seq, 0), both.c.at, both.c.id)

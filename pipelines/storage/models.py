@@ -36,7 +36,7 @@ articles = Table(
     Column("text", Text, nullable=False),
     Column("fetched_at", String(40), nullable=False),
     Column("stored_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    # new | update | earlier_version | unchecked | restored
+    # new | update | earlier_version | thin (too little story text to compare) | unchecked | restored
     Column("dedup_method", String(20), nullable=False, default="new", index=True),
     Column("updates_id", String(16), nullable=True),  # the other version of the story (same site)
     Column("run_id", Integer, nullable=True, index=True),  # runs.id of the crawl that stored it
