@@ -92,7 +92,8 @@ class IndexEntry:
         pos += 8 * n_common
         fp = Fingerprint(exact=exact.hex(), signature=signature, bits=bits, bands=bands, n_shingles=n_sh,
                          n_words=n_words)
-        return cls(tag, fp, urls, tail, common, blob[pos : pos + rank_size])
+        rank = blob[pos : pos + rank_size]
+        return cls(tag, fp, urls, tail, common, b"" if rank == bytes(RANK_SIZE) else rank)  # zeros: unknown
 
 
 def _rounded(x: float) -> float:
