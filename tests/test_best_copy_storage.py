@@ -175,7 +175,7 @@ def test_a_batch_aborted_as_deadlock_victim_is_retried(pg_url: str, decide: Call
     three_id, full_id = three.args[0].id, full.args[0].id
     results: list[Any] = []
     with store.engine.connect() as other:
-        other.execute(text("SET deadlock_timeout = '10s'"))
+        other.execute(text("SET LOCAL deadlock_timeout = '10s'"))
         store._lock(other, [full_id])
         batch = threading.Thread(target=lambda: results.append(store.write_batch([copy])))
         batch.start()
