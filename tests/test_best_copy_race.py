@@ -15,7 +15,7 @@ Afterwards every story has exactly one row in ``articles``, its best member; eve
 is one row in ``duplicates`` pointing at it, with the scores of the pair and its own decision
 (a replaced one: ``superseded_by``); no id is in both tables and no move is left waiting. The
 workers must have interleaved: in index order the deciding worker changes far more often than
-workers taking turns would make it (about 150-220 times among 400 records, measured).
+workers taking turns would make it (150-250 times among 400 records, measured).
 ``BEST_COPY_RACE_SEED`` replays a run (the corpus and the shuffles come from it; the
 interleaving is the machine's).
 
