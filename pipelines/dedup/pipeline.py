@@ -132,8 +132,11 @@ class DedupPipeline:
             "scores": decision.scores,
             "seq": decision.seq,
             "entry": decision.entry,
+            # storage rescores copies against this article (recorded before it was committed, or
+            # re-pointed at it by a move)
+            "rescore": decision.rescore,
         }
         if decision.replaces:  # storage moves the replaced copy (and late merges) in the same transaction
             item.dedup.update(replaces=decision.replaces, why=decision.why, match=decision.method,
-                              decided=decision.decided, merged=decision.merged, rescore=decision.rescore)
+                              decided=decision.decided, merged=decision.merged)
         return item

@@ -138,6 +138,7 @@ def reconcile(store: Store, article_id: str, decision: Any, run_id: int | None =
     checked (``new``/``update``). A ``reconcile`` review records each move. Returns
     ``"duplicate"``, ``"kept"`` or ``"gone"`` (no longer stored unchecked)."""
     with store.engine.begin() as conn:
+        tx = store.tx(conn)
         row = conn.execute(select(articles).where(articles.c.id == article_id,
                                                   articles.c.dedup_method == "unchecked")).mappings().first()
         if row is None:
@@ -166,11 +167,11 @@ def reconcile(store: Store, article_id: str, decision: Any, run_id: int | None =
                 index_seq=decision.seq or None, index_entry=decision.entry or None))
             outcome = "kept"
         if decision.replaces:  # a better copy of a story stored before it: that one becomes its copy
-            moves.replace(conn, store._insert, article_id, {
+            moves.replace(tx, article_id, {
                 "replaces": decision.replaces, "why": decision.why, "match": decision.method,
                 "scores": decision.scores, "decided": decision.decided, "merged": decision.merged,
                 "rescore": decision.rescore}, run_id)
         else:
             for stored_id in decision.merged:
-                moves.merge(conn, store._insert, stored_id, decision.duplicate_of, run_id, decision.rescore)
+                moves.merge(tx, stored_id, decision.duplicate_of, run_id, decision.rescore)
     return outcome

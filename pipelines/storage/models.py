@@ -86,8 +86,9 @@ runs = Table(
     Column("stats", Text, nullable=False, default="{}"),  # final Scrapy stats as JSON
 )
 
-# A late merge whose article another process has not committed yet (its batch is still open):
-# applied as soon as that article is stored. See ``pipelines.storage.moves``.
+# A late merge or a replacement whose article another process has not committed yet (its batch
+# is still open): applied as soon as that article is in ``articles`` or ``duplicates``
+# (``pipelines.storage.moves``).
 pending_merges = Table(
     "pending_merges",
     metadata,
@@ -95,6 +96,7 @@ pending_merges = Table(
     Column("into", String(16), nullable=False),  # the kept article it is a copy of
     Column("run_id", Integer, nullable=True),
     Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("moved", Text, nullable=True),  # JSON: duplicates values of a replacement; null: a late merge
 )
 
 reviews = Table(

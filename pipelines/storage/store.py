@@ -1,7 +1,9 @@
 """Storage through SQLAlchemy (SQLite file by default, PostgreSQL via ``DATABASE_URL``).
 
 Writes are idempotent (``INSERT … ON CONFLICT DO NOTHING``) so a re-crawl or a retry after
-a crash never stores an article twice; parameters are always bound, never formatted in.
+a crash never stores an article twice, and an article recorded as a copy is not stored again;
+moves between the tables (``pipelines.storage.moves``) hold whatever order concurrent workers
+commit in. Parameters are always bound, never formatted in.
 Also records crawl runs (``runs``) and review actions (``reviews``: restore, distinct).
 """
 
@@ -18,6 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, create_engine, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from crawler.items import Article
 from pipelines.storage import moves
@@ -57,6 +60,22 @@ class Write:
 
     kind: str
     args: tuple[Any, ...]
+
+
+_DEADLOCK_RETRIES = 2  # a batch aborted as a PostgreSQL deadlock victim is tried this many more times
+
+
+def _ids_of(write: Write) -> list[str]:
+    """The article ids a write stores, moves or points a copy at (what ``write_batch`` locks)."""
+    if write.kind == "article":
+        article = write.args[0]
+        return [article.id, *([article.dedup["replaces"]] if article.dedup.get("replaces") else [])]
+    if write.kind == "duplicate":
+        article, decision = write.args[0], write.args[1]
+        return [article.id, *([decision.duplicate_of] if decision.duplicate_of else [])]
+    if write.kind == "merge":
+        return [write.args[0], write.args[1]]
+    return []
 
 
 class Store:
@@ -107,39 +126,86 @@ class Store:
         """Apply ``writes`` in order in ONE transaction; each one's result (True = a new row / moved).
 
         Runs of articles or of duplicates go in one multi-row statement each. All or nothing: if
-        the transaction fails, none of them is stored and the error is raised.
+        the transaction fails, none of them is stored and the error is raised; one PostgreSQL
+        aborted as a deadlock victim (two workers' moves reaching each other's ids) is retried.
         """
+        retries = _DEADLOCK_RETRIES
+        while True:
+            try:
+                with self.engine.begin() as conn:
+                    return self._write(conn, writes)
+            except OperationalError as exc:
+                if getattr(exc.orig, "sqlstate", None) != "40P01" or retries == 0:
+                    raise
+                retries -= 1
+
+    def tx(self, conn: Any) -> moves.Tx:
+        """The moves of ``pipelines.storage.moves`` inside the transaction of ``conn``."""
+        return moves.Tx(conn, self._insert, lambda ids: self._lock(conn, ids))
+
+    def _write(self, conn: Any, writes: list[Write]) -> list[bool]:
+        tx = self.tx(conn)
+        # every id this batch stores, moves or points a copy at, locked up front in one sorted
+        # order (no deadlock between two workers' batches); SQLite: the whole transaction
+        self._begin(conn, [i for w in writes for i in _ids_of(w)])
         results: list[bool] = []
-        with self.engine.begin() as conn:
-            # every id this batch stores or merges, locked up front in one sorted order (no deadlock
-            # between two workers' batches)
-            ids = [w.args[0].id if w.kind == "article" else w.args[0] for w in writes if w.kind in ("article", "merge")]
-            ids += [w.args[0].dedup["replaces"] for w in writes
-                    if w.kind == "article" and w.args[0].dedup.get("replaces")]
-            self._lock(conn, ids)
-            for kind, run in itertools.groupby(writes, key=lambda write: write.kind):
-                args = [write.args for write in run]
-                if kind == "article":
-                    rows = [self._article_row(*a) for a in args]
-                    new = self._inserted_many(conn, articles, "id", rows)
-                    stored = [row["id"] for row, ok in zip(rows, new, strict=True) if ok]
-                    moves.apply_pending_merges(conn, self._insert, stored)
-                    for (article, run_id), ok in zip(args, new, strict=True):
-                        if ok and article.dedup.get("replaces"):
-                            moves.supersede(conn, self._insert, article, run_id)
-                    results += new
-                elif kind == "duplicate":
-                    rows = [self._duplicate_row(*a) for a in args]
-                    results += self._inserted_many(conn, duplicates, "article_id", rows)
-                elif kind == "merge":
-                    results += [moves.merge(conn, self._insert, *a) for a in args]
-                elif kind == "rejection":
-                    # one executemany needs the same keys in every row (page_rejected rows carry no html)
-                    conn.execute(rejections.insert(), [{"html": None, "text": "", **a[0]} for a in args])
-                    results += [True] * len(args)
-                else:
-                    raise ValueError(f"unknown write kind {kind!r}")
+        for kind, run in itertools.groupby(writes, key=lambda write: write.kind):
+            args = [write.args for write in run]
+            if kind == "article":
+                results += self._write_articles(tx, args)
+            elif kind == "duplicate":
+                results += self._write_duplicates(tx, args)
+            elif kind == "merge":
+                results += [moves.merge(tx, *a) for a in args]
+            elif kind == "rejection":
+                # one executemany needs the same keys in every row (page_rejected rows carry no html)
+                conn.execute(rejections.insert(), [{"html": None, "text": "", **a[0]} for a in args])
+                results += [True] * len(args)
+            else:
+                raise ValueError(f"unknown write kind {kind!r}")
         return results
+
+    def _write_articles(self, tx: moves.Tx, args: list[tuple[Any, ...]]) -> list[bool]:
+        """Store articles; one recorded as a copy already (a re-crawl decided before its
+        replacement committed) is not stored again. Replacements are applied, then moves that
+        waited for these articles."""
+        rows = [self._article_row(*a) for a in args]
+        copies = moves.present(tx, duplicates.c.article_id, [row["id"] for row in rows])
+        fresh = [row for row in rows if row["id"] not in copies]
+        inserted = iter(self._inserted_many(tx.conn, articles, "id", fresh) if fresh else [])
+        new = [False if row["id"] in copies else next(inserted) for row in rows]
+        stored = {row["id"]: (row["index_entry"], article.dedup.get("rescore"))
+                  for (article, _), row, ok in zip(args, rows, new, strict=True) if ok}
+        moves.rescore_copies(tx, stored)
+        for article, run_id in args:
+            if article.dedup.get("replaces"):
+                moves.supersede(tx, article, run_id)
+        for article_id, (_, rescore) in stored.items():
+            moves.apply_pending_merges(tx, [article_id], rescore)
+        return new
+
+    def _write_duplicates(self, tx: moves.Tx, args: list[tuple[Any, ...]]) -> list[bool]:
+        """Record dropped copies, each pointing at what its kept article stands for now. A copy of
+        a stored article (a re-crawl of a kept article replaced since) moves it; then moves that
+        waited for these copies are applied."""
+        rows = [self._duplicate_row(*a) for a in args]
+        rescores = [getattr(decision, "rescore", None) for _, decision, _ in args]
+        stored = moves.present(tx, articles.c.id, [row["article_id"] for row in rows])
+        results: dict[int, bool] = {}
+        for i, row in enumerate(rows):
+            if row["article_id"] in stored:
+                values = {k: row[k] for k in ("method", "relation", "decided_score", "decided_threshold",
+                                              "decided_against")}
+                results[i] = moves.move(tx, row["article_id"], row["duplicate_of"], row["run_id"], rescores[i], values)
+        todo = [i for i in range(len(rows)) if i not in results]
+        moves.point_rows(tx, [rows[i] for i in todo], [rescores[i] for i in todo])
+        new = self._inserted_many(tx.conn, duplicates, "article_id", [rows[i] for i in todo]) if todo else []
+        results.update(zip(todo, new, strict=True))
+        moves.replace_recrawls(tx, [rows[i] for i, ok in zip(todo, new, strict=True) if not ok])
+        for i in todo:
+            if results[i]:
+                moves.apply_pending_merges(tx, [rows[i]["article_id"]], rescores[i])
+        return [results[i] for i in range(len(rows))]
 
     @staticmethod
     def _article_row(article: Article, run_id: int | None) -> dict[str, Any]:
@@ -176,10 +242,18 @@ class Store:
             **moves.decided_values(getattr(decision, "decided", None)),
         }
 
+    def _begin(self, conn: Any, ids: list[str]) -> None:
+        """Start a write transaction: on SQLite take the write lock now (``BEGIN IMMEDIATE``: what
+        the transaction reads stays true until it commits, as another writer waits); on
+        PostgreSQL lock ``ids`` (``_lock``)."""
+        if self.engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        self._lock(conn, ids)
+
     def _lock(self, conn: Any, ids: list[str]) -> None:
-        """PostgreSQL: serialise transactions that store or late-merge the same article ids (a
-        transaction-scoped advisory lock per id), so a merge and the insert of its article, made
-        by two workers at once, always see each other. SQLite serialises writers by itself."""
+        """PostgreSQL: serialise transactions that store, move or point copies at the same article
+        ids (a transaction-scoped advisory lock per id), so a move and a write naming its article,
+        made by two workers at once, always see each other. SQLite serialises writers by itself."""
         if self.engine.dialect.name == "postgresql" and ids:
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(i)) FROM unnest(CAST(:ids AS text[])) AS i"),
                          {"ids": sorted(set(ids))})
