@@ -499,8 +499,11 @@ local function version_of(x, k)  -- kept text x and kept record k's story: one s
   end
   for _, t in ipairs(texts) do
     if t.site == x.site and t.id ~= x.id then
-      local s = pair(x, t, agree(x.sig, t.sig))
-      if s.j >= jmin and (x.nwords * (1 - s.c_new) >= tnew * t.nwords or t.nwords * (1 - s.c_old) >= tnew * x.nwords) then
+      -- as an arriving article's version relation is decided (step 4): Jaccard's lower bound
+      local j = agree(x.sig, t.sig)
+      local s = pair(x, t, math.max(0, j - z * math.sqrt(j * (1 - j) / n)))
+      if (s.c_old >= tc and x.nwords * (1 - s.c_new) >= tnew * t.nwords)
+         or (s.c_new >= tc and t.nwords * (1 - s.c_old) >= tnew * x.nwords) then
         return true
       end
     end
