@@ -1,16 +1,22 @@
 """Dedup quality whatever the arrival order: the corpus stream in its own (crawl) order, reversed
-and shuffled, each over MinHash seeds 1..N, with storage simulated (``scoring.Detector``).
+and shuffled (``ordered``), each over MinHash seeds 1..N, with storage simulated
+(``scoring.Detector``: each document ranked by its site's names and the sources its text
+credits, as the crawler ranks an article; the corpus states no publication dates).
 
 Per run, from the corpus' ``score.py`` on the reordered stream (a document's expected drop
 follows that order: the first member of a story to arrive must be kept, every later one linked
 to it): drop recall and precision; a replacement counts as linked (the better copy is recognised
-as the story already seen). From the simulated storage at the end of the run:
+as the story already seen). From the stream and the simulated storage at the end of the run:
 
-* original stored: share of the duplicate stories whose original is stored (the corpus marks
-  each story's original; it is the copy every other was made from);
-* ... and alone: the original is the story's only stored member;
-* wrong links: documents whose stored representative (following duplicates, replacements and
-  late merges) belongs to another story, or none; plus the scorer's false drops at arrival.
+* orig stored: share of the 110 duplicate stories whose original is stored (the corpus marks
+  each story's original: the text every copy was made from); ...alone: and nothing else of it;
+* false drops: must-keep documents (negatives, the first of a story to arrive) dropped at
+  arrival; lost: negatives not stored and stories with nothing stored at the end; mislinked:
+  copies whose stored representative (following duplicates, replacements and late merges) is in
+  another story; split: stories stored more than once at the end;
+* →update: a copy linked to an update (n4) of its own story, or such an update replacing a copy
+  of its story — only when the update arrives before the original (``reversed-raw``): the gold
+  calls the update another story, the engine treats a fuller same-story text as that story.
 """
 
 from __future__ import annotations
@@ -134,9 +140,17 @@ def story_figures(det: Detector, docs: list[dict], stream: list[dict]) -> dict[s
             "stored_instead": instead}
 
 
+def what_if_dates(docs: list[dict]) -> dict[str, str]:
+    """Stated publication dates the corpus does not have, for a what-if: every original at 08:00,
+    every copy at 09:30 the same day (a crawler reads such dates on real pages; here they come
+    from the gold roles, so figures with them are no measurement of the corpus)."""
+    return {d["id"]: "2026-01-05T08:00:00+00:00" if d["role"] == "original" else "2026-01-05T09:30:00+00:00"
+            for d in docs if d["role"] != "negative"}
+
+
 def run_order(score: Any, docs: list[dict], order: str, seed: int, client: redis.Redis | None,
-              **overrides: object) -> OrderRun:
-    det = Detector(client, DEDUP_SEED=seed, **overrides)
+              dates: dict[str, str] | None = None, **overrides: object) -> OrderRun:
+    det = Detector(client, dates, DEDUP_SEED=seed, **overrides)
     stream = ordered(docs, order, seed)
     start = time.perf_counter()
     try:
@@ -157,22 +171,25 @@ def run_order(score: Any, docs: list[dict], order: str, seed: int, client: redis
 
 
 def sweep(score: Any, docs: list[dict], seeds: int, client: redis.Redis | None = None,
-          orders: tuple[str, ...] = ORDERS, **overrides: object) -> dict[str, list[OrderRun]]:
+          orders: tuple[str, ...] = ORDERS, dates: dict[str, str] | None = None,
+          **overrides: object) -> dict[str, list[OrderRun]]:
     """Every order with MinHash seeds 1..``seeds``."""
-    return {o: [run_order(score, docs, o, s, client, **overrides) for s in range(1, seeds + 1)] for o in orders}
+    return {o: [run_order(score, docs, o, s, client, dates, **overrides) for s in range(1, seeds + 1)]
+            for o in orders}
 
 
 def _min_mean(values: list[float]) -> str:
     return f"{min(values):.3f}/{statistics.mean(values):.3f}"
 
 
-def order_table(results: dict[str, list[OrderRun]]) -> str:
+def order_table(results: dict[str, list[OrderRun]], title: str = "", details: bool = True) -> str:
     """Per order, min/mean over seeds of recall, precision and originals stored; the worst (max)
     count over seeds of false drops, lost, mislinked and linked-to-update documents and of
-    stories stored twice; swaps and late merges per run (mean)."""
+    stories stored twice; swaps and late merges per run (mean). ``details``: misses by kind and
+    what was stored in the originals' place."""
     seeds = len(next(iter(results.values())))
     lines = [
-        f"Arrival orders, MinHash seeds 1-{seeds}: min/mean over seeds, counts: worst seed "
+        title or f"Arrival orders, MinHash seeds 1-{seeds}: min/mean over seeds, counts: worst seed "
         "(shuffled: one shuffle per seed)",
         f"{'order':<13}{'recall':>12}{'precision':>12}{'orig stored':>12}{'…alone':>12}{'false drops':>12}"
         f"{'lost':>5}{'mislinked':>10}{'→update':>8}{'split':>6}{'swaps':>6}{'merges':>7}{'s/run':>6}",
@@ -186,6 +203,8 @@ def order_table(results: dict[str, list[OrderRun]]) -> str:
             f"{max(r.split for r in runs):>6}{statistics.mean(r.swaps for r in runs):>6.1f}"
             f"{statistics.mean(r.merges for r in runs):>7.1f}{statistics.mean(r.seconds for r in runs):>6.2f}"
         )
+    if not details:
+        return "\n".join(lines)
     lines.append("Copies missed, summed over seeds (expected drops follow each order: the first to arrive is kept)")
     for order, runs in results.items():
         kinds = sorted({k for r in runs for k in r.expected})

@@ -48,9 +48,12 @@ class Detector:
     After a run, ``stored`` holds the ids storage would hold, ``link`` maps every id not stored
     to the article it was made a copy of, and ``swaps`` counts replacements."""
 
-    def __init__(self, client: redis.Redis | None = None, **overrides: object) -> None:
-        """``client``: a Redis to use (the runs of one evaluation share one server); settings
-        ``overrides`` such as ``DEDUP_SEED=2``."""
+    def __init__(self, client: redis.Redis | None = None, dates: dict[str, str] | None = None,
+                 **overrides: object) -> None:
+        """``client``: a Redis to use (the runs of one evaluation share one server); ``dates``:
+        a stated publication date (ISO 8601) per document id, for a what-if (the corpus states
+        none); settings ``overrides`` such as ``DEDUP_SEED=2``."""
+        self.dates = dates or {}
         settings = project_settings()
         if not os.environ.get("REDIS_URL"):
             settings.set("REDIS_EMBEDDED_PATH", os.path.join(tempfile.mkdtemp(), "eval.rdb"))
@@ -79,7 +82,7 @@ class Detector:
     def _check(self, doc_id: str, text: str, site: str) -> str | None:
         own = index_id(doc_id)
         self._external.setdefault(own, doc_id)
-        rank = article_rank("", site, site, credited_names(text, []))
+        rank = article_rank(self.dates.get(doc_id, ""), site, site, credited_names(text, []))
         decision = self.deduper.check(own, text, site, rank=rank)
         ext = self._external.get
         survivor = decision.duplicate_of if decision.is_duplicate else decision.replaces
