@@ -38,8 +38,9 @@ eval: install  ## quality on ../shared/corpus (dedup: engine beside the datasket
 	$(BIN)/python -m benchmarks.eval_dedup
 	$(BIN)/python -m benchmarks.eval_extraction
 
-bench: install  ## dedup cost per layer, round trips, Redis bytes, latency at 10k/100k/1M; crawl throughput; 2 vs 1 workers
+bench: install  ## dedup cost per layer, keep=best vs first, round trips, Redis bytes, latency at 10k/100k/1M; crawl throughput; 2 vs 1 workers
 	$(BIN)/python -m benchmarks.bench_dedup
+	$(BIN)/python -m benchmarks.bench_keep
 	$(BIN)/python -m benchmarks.bench_rebuild
 	$(BIN)/python -m benchmarks.bench_throughput
 	$(BIN)/python -m benchmarks.bench_workers

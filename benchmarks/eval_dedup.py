@@ -3,8 +3,10 @@ MinHashLSH reference, both scored in this run by the corpus' own ``score.py``.
 
 Usage: python -m benchmarks.eval_dedup [--corpus ../shared/corpus/dedup] [--data FILE] [--seeds N]
 
-``--seeds N`` also runs the engine with MinHash seeds 1..N and prints, per kind, the copies
-missed and the documents wrongly dropped summed over the seeds: one seed's 1.000 can be luck.
+Then the engine in three arrival orders (corpus, reversed, shuffled) with MinHash seeds 1..N
+(default 10; 0 skips): recall, precision, the share of stories whose stored member is the
+original, false drops and wrong links (``benchmarks.eval_orders``): one seed's 1.000 can be luck,
+and one order's too. A replacement (a better copy taking the kept one's place) counts as linked.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+import time
 from pathlib import Path
 
+from benchmarks.eval_orders import ORDERS, order_table, sweep, what_if_dates
 from pipelines.dedup.scoring import Detector
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dedup"
@@ -35,43 +39,31 @@ def side_by_side(left: str, right: str, titles: tuple[str, str]) -> str:
     return "\n".join(rows)
 
 
-def seed_sweep(score, docs: list[dict], seeds: int, **overrides: object) -> str:
-    """Misses per copy kind and false drops per negative kind, summed over seeds 1..``seeds``."""
-    missed: dict[str, list[int]] = {}
-    false: dict[str, list[int]] = {}
-    for seed in range(1, seeds + 1):
-        m = score.score(Detector(DEDUP_SEED=seed, **overrides), docs)
-        for kind, v in m["recall_by_kind"].items():
-            row = missed.setdefault(kind, [0, 0])
-            row[0] += v["expected"] - v["dropped"]
-            row[1] += v["expected"]
-        for kind, v in m["false_drops_by_kind"].items():
-            row = false.setdefault(kind, [0, 0])
-            row[0] += v["dropped"]
-            row[1] += v["total"]
-    lines = [f"Over MinHash seeds 1-{seeds}: copies missed (recall), documents wrongly dropped"]
-    lines += [f"  {k:15s} missed {a:>4}/{n:<5} (recall {1 - a / n:.3f})" for k, (a, n) in missed.items()]
-    lines += [f"  {k:15s} false drops {a}/{n}" for k, (a, n) in false.items()]
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--data", type=Path, help="another stream file (default: the corpus' dev_clusters.jsonl)")
-    parser.add_argument("--seeds", type=int, default=0, help="also sum misses over MinHash seeds 1..N")
+    parser.add_argument("--seeds", type=int, default=10, help="orders run with MinHash seeds 1..N (0: skip)")
     args = parser.parse_args(argv)
     if not (args.corpus / "score.py").is_file():
         print(f"no dedup corpus at {args.corpus}; skipping dedup evaluation", file=sys.stderr)
         return 0
     score = _scorer(args.corpus)
     docs = score.load(args.data or args.corpus / "dev_clusters.jsonl")
-    ours = score.report(score.score(Detector(), docs))
+    detector = Detector()
+    ours = score.report(score.score(detector, docs))
     reference = score.report(score.score(score.MinHashLSHDeduper(), docs))
     print(f"Near-duplicate detection on {args.data or args.corpus / 'dev_clusters.jsonl'} ({len(docs)} documents)\n")
     print(side_by_side(ours, reference, ("newsdedup engine", "datasketch MinHashLSH reference")))
     if args.seeds:
-        print("\n" + seed_sweep(score, docs, args.seeds))
+        start = time.perf_counter()
+        results = sweep(score, docs, args.seeds, detector.client)
+        print("\n" + order_table(results))
+        print(f"({sum(len(r) for r in results.values())} runs in {time.perf_counter() - start:.0f} s)")
+        what_if = sweep(score, docs, 1, detector.client, ORDERS[:3], what_if_dates(docs))
+        title = ("What-if, MinHash seed 1: had each page stated a publication date (the corpus states none; "
+                 "originals 08:00, copies 09:30)")
+        print("\n" + order_table(what_if, title, details=False))
     return 0
 
 

@@ -251,22 +251,23 @@ local function earlier(a, b)  -- a stated earlier than b (by day when either sta
   return a.pub < b.pub
 end
 
--- Why this article is a better copy of the story than the kept record k (s: point estimates
--- against k), or nil. A copy naming the other's publisher as its source is never the better one
--- (whatever its length: a reprint adds a local paragraph); then the fuller text that contains
--- the other (by a margin: a near-equal copy never wins by length); then, among near-equal
--- texts, the earlier stated date.
+-- Why text a (rank ra, na words) is a better copy of the story than text b, or nil; s: point
+-- estimates of the pair, c_old = share of b inside a, c_new = share of a inside b. A copy
+-- naming the other's publisher as its source is never the better one (whatever its length: a
+-- reprint adds a local paragraph); then the fuller text that contains the other (by a margin:
+-- a near-equal copy never wins by length); then, among near-equal texts, the earlier stated date.
+-- better_than: this article against the kept record k.
+local function prefer(ra, na, rb, nb, s)
+  if credits(ra, rb) then return nil end
+  if credits(rb, ra) then return 'credited' end
+  if s.c_old >= tc and na >= (1 + fuller) * nb then return 'fuller' end
+  if s.c_new >= tc and nb >= (1 + fuller) * na then return nil end
+  if earlier(ra, rb) and math.max(na, nb) <= (1 + fuller) * math.min(na, nb) then return 'earlier' end
+  return nil
+end
 local function better_than(k, s)
   if not keep_best or not k or not s then return nil end
-  local theirs = rank_of(k.rank)
-  if credits(my_rank, theirs) then return nil end
-  if credits(theirs, my_rank) then return 'credited' end
-  if s.c_old >= tc and nwords >= (1 + fuller) * k.nwords then return 'fuller' end
-  if s.c_new >= tc and k.nwords >= (1 + fuller) * nwords then return nil end
-  if earlier(my_rank, theirs) and math.max(nwords, k.nwords) <= (1 + fuller) * math.min(nwords, k.nwords) then
-    return 'earlier'
-  end
-  return nil
+  return prefer(my_rank, nwords, rank_of(k.rank), k.nwords, s)
 end
 
 local banded = {}
@@ -399,14 +400,23 @@ table.sort(order, function(a, b) if hits[a] ~= hits[b] then return hits[a] > hit
 
 -- 4. verify: Jaccard from signature agreement; containment from a lower confidence bound of
 --    Jaccard and the set sizes. Each match keeps the score that decided it and its threshold.
+--    A copy's record names the kept article of its time; a replacement or a late merge since
+--    may have moved the story to another one: matches are taken for the kept article now.
+local current = {}
+local function kept_now(kid)
+  if not current[kid] then current[kid] = {kept_record(kid)} end
+  return current[kid][1], current[kid][2]
+end
 local dups, version, versioned = {}, nil, {}
 for k = 1, math.min(#order, maxcand) do
   local rec = record(order[k])
-  if rec and rec.id ~= id and not distinct[rec.kept] and not distinct[rec.id] and #rec.sig == #sig then
+  local kept, krec = nil, nil
+  if rec and rec.status == 0 then kept, krec = rec.kept, rec elseif rec then kept, krec = kept_now(rec.kept) end
+  if rec and rec.id ~= id and not distinct[kept] and not distinct[rec.id] and #rec.sig == #sig then
     local j = jaccard(rec)
     local jlo = math.max(0, j - z * math.sqrt(j * (1 - j) / n))
     local inter = jlo * (nsh + rec.nsh) / (1 + jlo)
-    local c = {kept = rec.kept, ts = rec.ts, j = j, rec = rec,
+    local c = {kept = kept, krec = krec, ts = rec.ts, j = j, rec = rec,
                c_new = math.min(1, inter / math.max(1, nsh)),       -- this text inside the old
                c_old = math.min(1, inter / math.max(1, rec.nsh))}   -- the old text inside this
     if rec.site == site and c.c_old >= tc and nwords * (1 - c.c_new) >= tnew * rec.nwords then
@@ -415,7 +425,7 @@ for k = 1, math.min(#order, maxcand) do
       c.relation = 'updated_by'    -- same site, the stored one adds enough: an older version
     end
     if c.relation then
-      versioned[rec.kept] = true
+      versioned[kept] = true
       if not version or c.j > version.j then version = c end
     else
       local dup = j >= tj
@@ -445,8 +455,23 @@ for k = 1, math.min(#order, maxcand) do
   end
 end
 
+-- Jaccard of two stored signatures (b-bit values compared as such, chance agreement removed)
+local function agree(x, y)
+  local a, b, eq = {string.byte(x, 1, #x)}, {string.byte(y, 1, #y)}, 0
+  for i = 1, #a, step do
+    if a[i] == b[i] and (step == 1 or a[i + 1] == b[i + 1]) then eq = eq + 1 end
+  end
+  return math.max(0, (eq * step / #a - chance) / (1 - chance))
+end
+
 -- The most similar (Jaccard, then earliest) match wins; matching a copy of a story this
--- article is a version of does not make it a duplicate.
+-- article is a version of does not make it a duplicate, nor does matching a kept text that
+-- shares text with that version (a piece of the story stored apart, or its updated copy).
+if version then
+  for _, c in ipairs(dups) do
+    if not versioned[c.kept] and agree(c.rec.sig, version.rec.sig) >= jmin then versioned[c.kept] = true end
+  end
+end
 local best = nil
 for _, c in ipairs(dups) do
   if not versioned[c.kept] and (not best or c.j > best.j or (c.j == best.j and c.ts < best.ts)
@@ -455,31 +480,80 @@ for _, c in ipairs(dups) do
   end
 end
 
--- Late merge: this article duplicates two kept stories that overlap each other (two trimmed
--- reprints seen before their original). The later-stored one becomes a copy of the earlier.
--- Both matches must be kept records themselves, and the two must share text (Jaccard of
--- their own signatures >= jmin), so a roundup holding two unrelated stories merges nothing.
-if best and best.rec.id == best.kept then
-  local function agree(x, y)
-    local a, b, eq = {string.byte(x, 1, #x)}, {string.byte(y, 1, #y)}, 0
-    for i = 1, #a do if a[i] == b[i] then eq = eq + 1 end end
-    return math.max(0, (eq / #a - chance) / (1 - chance))
-  end
-  local survivor = best
+-- Late merge: this article duplicates stored stories that overlap each other (two trimmed
+-- reprints seen before their original; a piece of a story kept apart). Each but one (the
+-- survivor) becomes a copy of it: with keep = best the better copy (prefer; else the fuller by
+-- the margin), else the earlier stored. The two kept texts must share text (Jaccard of their
+-- own signatures >= jmin), so a roundup holding two unrelated stories merges nothing. Versions
+-- stay apart: a kept text with a text of an earlier stored story (its kept one or a copy this
+-- article matched) on its site, one adding tnew new text to the other, is a version kept beside
+-- that story (an update) and takes no part in the merge.
+local function pair(a, b, j)  -- point estimates of a against b: b inside a is c_old
+  local inter = j * (a.nsh + b.nsh) / (1 + j)
+  return {j = j, c_new = math.min(1, inter / math.max(1, a.nsh)), c_old = math.min(1, inter / math.max(1, b.nsh))}
+end
+local function version_of(x, k)  -- kept text x and kept record k's story: one site's versions?
+  local texts = {k}
   for _, c in ipairs(dups) do
-    if c.rec.id == c.kept and c.rec.status == 0 and c.rec.num < survivor.rec.num and step == 1 then survivor = c end
+    if c.kept == k.id and c.rec.id ~= k.id then texts[#texts + 1] = c.rec end
   end
-  best = survivor
-  for _, c in ipairs(dups) do
-    if c ~= best and c.rec.id == c.kept and c.rec.status == 0 and not versioned[c.kept] and step == 1
-       and agree(c.rec.sig, best.rec.sig) >= jmin
-       and redis.call('SISMEMBER', P .. ':nd:' .. c.kept, best.kept) == 0 then
-      local r = c.rec
-      redis.call('SET', P .. ':d:' .. r.num,
-                 struct.pack(HDR, r.ts, r.nsh, r.nwords, r.site, 1, unhex(r.id), unhex(best.kept)) .. r.sig .. r.rank,
-                 'KEEPTTL')
-      merged[#merged + 1] = c.kept
+  for _, t in ipairs(texts) do
+    if t.site == x.site and t.id ~= x.id then
+      -- as an arriving article's version relation is decided (step 4): Jaccard's lower bound
+      local j = agree(x.sig, t.sig)
+      local s = pair(x, t, math.max(0, j - z * math.sqrt(j * (1 - j) / n)))
+      if (s.c_old >= tc and x.nwords * (1 - s.c_new) >= tnew * t.nwords)
+         or (s.c_new >= tc and t.nwords * (1 - s.c_old) >= tnew * x.nwords) then
+        return true
+      end
     end
+  end
+  return false
+end
+local function survives(x, y)  -- with keep = best: is kept text x the better copy than y?
+  local s = pair(x, y, agree(x.sig, y.sig))
+  return prefer(rank_of(x.rank), x.nwords, rank_of(y.rank), y.nwords, s)
+         or (not prefer(rank_of(y.rank), y.nwords, rank_of(x.rank), x.nwords, {c_old = s.c_new, c_new = s.c_old})
+             and x.nwords >= (1 + fuller) * y.nwords)
+end
+if best and step == 1 then
+  local stories, listed = {}, {}
+  for _, c in ipairs(dups) do
+    local k = c.krec
+    if k and k.status == 0 and not listed[c.kept] and not versioned[c.kept] then
+      listed[c.kept] = true
+      stories[#stories + 1] = {c = c, rec = k}
+    end
+  end
+  table.sort(stories, function(a, b) return a.rec.num < b.rec.num end)
+  local apart = {}  -- a kept version of an earlier story here is no part of the merge
+  for i = 2, #stories do
+    for h = 1, i - 1 do
+      if not apart[h] and (version_of(stories[i].rec, stories[h].rec) or version_of(stories[h].rec, stories[i].rec)) then
+        apart[i] = true
+        break
+      end
+    end
+  end
+  for i = #stories, 2, -1 do
+    if apart[i] then table.remove(stories, i) end
+  end
+  if #stories > 1 then
+    local survivor = stories[1]
+    for i = 2, #stories do
+      if keep_best and survives(stories[i].rec, survivor.rec) then survivor = stories[i] end
+    end
+    for _, st in ipairs(stories) do
+      local r, kept = st.rec, survivor.rec
+      local shared = st ~= survivor and agree(r.sig, kept.sig)
+      if shared and shared >= jmin and redis.call('SISMEMBER', P .. ':nd:' .. r.id, kept.id) == 0 then
+        redis.call('SET', P .. ':d:' .. r.num,
+                   struct.pack(HDR, r.ts, r.nsh, r.nwords, r.site, 1, unhex(r.id), unhex(kept.id)) .. r.sig .. r.rank,
+                   'KEEPTTL')
+        merged[#merged + 1] = r.id
+      end
+    end
+    if #merged > 0 then best = survivor.c end
   end
 end
 

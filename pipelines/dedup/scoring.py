@@ -1,21 +1,31 @@
 """Adapter for ``../shared/corpus/dedup/score.py``: ``is_duplicate(doc_id, text, site)``.
 
 Runs the real engine against Redis (``REDIS_URL``, else an embedded server in a temporary
-folder) under a fresh key prefix that is deleted at exit.
+folder) under a fresh key prefix that is deleted at exit. Each document is checked as the
+dedup stage checks an article: with its rank (``pipelines.dedup.rank``) built from what the
+document offers — its site's names and the sources its text credits (``credited_names``);
+corpus documents state no publication date and have no URL.
+
+Besides answering the scorer, the detector simulates storage (``stored``, ``link``): a kept
+article is stored; a duplicate is not; a replacement moves the replaced article out (it becomes
+a copy of the new one) and the new one in; a late merge moves the merged articles out.
 """
 
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
 import tempfile
 import uuid
 
+import redis
 from scrapy.settings import Settings
 
 from crawler.connection import get_redis
+from pipelines.credits import credited_names
 from pipelines.dedup.engine import DedupConfig, Deduper
-from pipelines.dedup.records import RecordDeduper
+from pipelines.dedup.rank import article_rank
 
 
 def project_settings() -> Settings:
@@ -24,25 +34,84 @@ def project_settings() -> Settings:
     return settings
 
 
-class Detector:
-    """A fresh detector per call of the class (score.py instantiates it once)."""
+def index_id(doc_id: str) -> str:
+    """The 16-hex index id of a corpus document (as ``records.record_index_id`` without a URL)."""
+    return hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).hexdigest()
 
-    def __init__(self, **overrides: object) -> None:
+
+class Detector:
+    """A fresh detector per call of the class (score.py instantiates it once).
+
+    ``__call__`` returns the earlier document this one was linked to: the kept article it
+    duplicates, or the kept article it replaced (a better copy of the same story: recognised as
+    that story, and stored in its place); ``None`` for a new story or a same-site update.
+    After a run, ``stored`` holds the ids storage would hold, ``link`` maps every id not stored
+    to the article it was made a copy of, and ``swaps`` counts replacements."""
+
+    def __init__(self, client: redis.Redis | None = None, dates: dict[str, str] | None = None,
+                 **overrides: object) -> None:
+        """``client``: a Redis to use (the runs of one evaluation share one server); ``dates``:
+        a stated publication date (ISO 8601) per document id, for a what-if (the corpus states
+        none); settings ``overrides`` such as ``DEDUP_SEED=2``."""
+        self.dates = dates or {}
         settings = project_settings()
         if not os.environ.get("REDIS_URL"):
             settings.set("REDIS_EMBEDDED_PATH", os.path.join(tempfile.mkdtemp(), "eval.rdb"))
         settings.set("DEDUP_KEY_PREFIX", f"eval-{uuid.uuid4().hex[:8]}")
         for key, value in overrides.items():
             settings.set(key, value)
-        self.client = get_redis(settings)
-        if not os.environ.get("REDIS_URL"):
-            self.client.config_set("save", "")  # a throwaway server: let it exit without saving
+        if client is None:
+            client = get_redis(settings)
+            if not os.environ.get("REDIS_URL"):
+                client.config_set("save", "")  # a throwaway server: let it exit without saving
+        self.client = client
         self.prefix = settings.get("DEDUP_KEY_PREFIX")
-        self.records = RecordDeduper(Deduper(self.client, DedupConfig.from_settings(settings)))
+        self.deduper = Deduper(self.client, DedupConfig.from_settings(settings))
+        self._external: dict[str, str] = {}
+        self.stored: set[str] = set()
+        self.link: dict[str, str] = {}
+        self.answers: dict[str, str | None] = {}  # what __call__ returned, per document
+        self.swaps = 0
+        self.merges = 0
         atexit.register(self.cleanup)
 
     def __call__(self, doc_id: str, text: str, site: str | None = None) -> str | None:
-        return self.records.check({"id": doc_id, "text": text, "site": site or ""})["duplicate_of"]
+        self.answers[doc_id] = answer = self._check(doc_id, text, site or "")
+        return answer
+
+    def _check(self, doc_id: str, text: str, site: str) -> str | None:
+        own = index_id(doc_id)
+        self._external.setdefault(own, doc_id)
+        rank = article_rank(self.dates.get(doc_id, ""), site, site, credited_names(text, []))
+        decision = self.deduper.check(own, text, site, rank=rank)
+        ext = self._external.get
+        survivor = decision.duplicate_of if decision.is_duplicate else decision.replaces
+        for merged in decision.merged:  # kept articles found to be copies of the survivor
+            self.stored.discard(ext(merged, merged))
+            self.link[ext(merged, merged)] = ext(survivor, survivor)
+            self.merges += 1
+        if decision.is_duplicate:
+            self.link[doc_id] = ext(decision.duplicate_of, decision.duplicate_of)
+            return self.link[doc_id]
+        self.stored.add(doc_id)
+        if decision.replaces:
+            replaced = ext(decision.replaces, decision.replaces)
+            self.stored.discard(replaced)
+            self.link[replaced] = doc_id
+            self.swaps += 1
+            return replaced
+        return None
+
+    def representative(self, doc_id: str) -> str | None:
+        """The stored article ``doc_id`` ends up a copy of (itself when stored); ``None`` when the
+        links lead to nothing stored."""
+        for _ in range(len(self.link) + 1):
+            if doc_id in self.stored:
+                return doc_id
+            if doc_id not in self.link:
+                return None
+            doc_id = self.link[doc_id]
+        return None
 
     def cleanup(self) -> None:
         keys = list(self.client.scan_iter(f"{self.prefix}:*", count=1000))
