@@ -2,11 +2,14 @@
 
 Three monitors compare this run with the spider's recent runs (the ``runs`` table):
 - new articles: none stored although the site usually yields some;
-- error rate: ERROR log lines per response above ``CRAWLALL_MAX_ERROR_RATE``;
+- error rate: the site's own errors per request (``crawler.health.error_problem``: 5xx answers,
+  download, item and spider errors; never the process-wide ``log_count/ERROR``);
 - dedup rate: share of extracted articles dropped as duplicates far (> ``MONITOR_DEDUP_RATE_DRIFT``)
   from the recent average.
 Results go to the log (Spidermon's own report), to the stats (``monitors/<name>``: ok/failed,
-``monitors/failed``), hence to the run record that ``RunRecorder`` writes, and to the report.
+``monitors/failed``, and ``health/check_failed/<name>``: the failed check's message, which
+``crawler.health.assess`` gives as the site's reason), hence to the run record that
+``RunRecorder`` writes, and to the report.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from typing import Any
 
 from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.core.actions import Action
+
+from crawler.health import FAILED_CHECK_PREFIX, error_problem
 
 MIN_HISTORY = 3  # previous runs needed before comparing with them
 
@@ -62,10 +67,11 @@ class RunHealthMonitor(Monitor):
 
     @monitors.name("error rate")
     def test_error_rate(self) -> None:
-        limit = self.data.crawler.settings.getfloat("CRAWLALL_MAX_ERROR_RATE")
-        errors = self.data.stats.get("log_count/ERROR", 0)
-        responses = max(1, self.data.stats.get("downloader/response_count", 0))
-        self.assertLessEqual(errors / responses, limit, msg=f"{errors} ERROR lines for {responses} responses")
+        settings = self.data.crawler.settings
+        problem = error_problem(dict(self.data.stats), settings.getfloat("CRAWLALL_MAX_ERROR_RATE"),
+                                settings.getint("HEALTH_MIN_REQUESTS"))
+        if problem:
+            self.fail(problem)
 
     @monitors.name("dedup rate")
     def test_dedup_rate(self) -> None:
@@ -87,7 +93,15 @@ class ResultsToStats(Action):
         for result in self.result.monitor_results:
             name = result.monitor.name.split("/")[-1].strip()
             stats.set_value(f"monitors/{name}", "failed" if id(result) in failed else "ok")
+            if id(result) in failed:
+                stats.set_value(f"{FAILED_CHECK_PREFIX}{name}", check_message(result.reason or result.error or ""))
         stats.set_value("monitors/failed", len(failed))
+
+
+def check_message(reason: str) -> str:
+    """A failed check's own message: unittest's "x not greater than y : msg" -> "msg" (one line)."""
+    reason = reason.strip().splitlines()[-1] if reason.strip() else "failed"
+    return reason.split(" : ", 1)[1] if " : " in reason else reason.removeprefix("AssertionError: ")
 
 
 class RunHealthSuite(MonitorSuite):

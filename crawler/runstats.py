@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from crawler.health import error_count, error_kinds
+
 DROP_PREFIX = "item_dropped_reasons_count/"
 
 
@@ -20,36 +22,44 @@ def crawler_stats(crawler: Any) -> dict[str, Any]:
 
 
 def site_row(site: str, stats: dict[str, Any]) -> dict[str, Any]:
-    """One summary row: fetched, stored, dropped by reason, HTTP/page errors."""
+    """One summary row: fetched, seen (not fetched again), stored, dropped by reason, error count
+    (``crawler.health.error_count``) and notes by kind (HTTP statuses, non-HTML pages, download,
+    item and spider errors)."""
     drops = {k[len(DROP_PREFIX):]: v for k, v in stats.items() if k.startswith(DROP_PREFIX)}
-    errors = {
-        k.rsplit("/", 1)[-1]: v
+    notes = {
+        f"http{k.rsplit('/', 1)[-1]}" if k.startswith("httperror/") else "not_html": v
         for k, v in stats.items()
         if k.startswith("httperror/response_ignored_status_count/") or k in ("page/not_html",)
     }
+    notes.update(error_kinds(stats))  # its server errors include robots.txt, which never reaches the spider
     return {
         "site": site,
         "fetched": stats.get("downloader/response_count", 0),
-        "seen": stats.get("incremental/skipped_seen", 0),  # article pages not fetched again
+        "seen": stats.get("incremental/skipped_seen", 0),  # article pages not fetched again: never errors
         "articles": stats.get("extract/articles", 0),
         "stored": stats.get("storage/articles", 0),
+        "error_count": error_count(stats),
         "drops": drops,
-        "errors": errors,
+        "errors": notes,
         "finish_reason": stats.get("finish_reason", ""),
     }
 
 
 def format_site_table(rows: list[dict[str, Any]]) -> str:
-    """A plain-text table: one line per site, drops and errors as ``reason=count``."""
-    header = f"{'site':<18} {'fetched':>7} {'seen':>5} {'articles':>8} {'stored':>6}  dropped by reason / errors"
+    """A plain-text table: one line per site (its ``health`` when the row has one), drops and error
+    notes as ``reason=count``."""
+    header = (f"{'site':<18} {'fetched':>7} {'seen':>5} {'articles':>8} {'stored':>6} {'errors':>6}  {'health':<9}  "
+              "dropped by reason / errors by kind")
     lines = [header, "-" * len(header)]
     for r in rows:
         drops = " ".join(f"{k}={v}" for k, v in sorted(r["drops"].items()))
-        errors = " ".join(f"http{k}={v}" if k.isdigit() else f"{k}={v}" for k, v in sorted(r["errors"].items()))
-        counts = f"{r['fetched']:>7} {r['seen']:>5} {r['articles']:>8} {r['stored']:>6}"
-        lines.append(f"{r['site']:<18} {counts}  {drops} {errors}".rstrip())
-    total = {k: sum(r[k] for r in rows) for k in ("fetched", "seen", "articles", "stored")}
-    lines.append(f"{'total':<18} {total['fetched']:>7} {total['seen']:>5} {total['articles']:>8} {total['stored']:>6}")
+        errors = " ".join(f"{k}={v}" for k, v in sorted(r["errors"].items()))
+        counts = f"{r['fetched']:>7} {r['seen']:>5} {r['articles']:>8} {r['stored']:>6} {r['error_count']:>6}"
+        notes = " ".join(part for part in (drops, errors) if part)
+        lines.append(f"{r['site']:<18} {counts}  {r.get('health', ''):<9}  {notes}".rstrip())
+    total = {k: sum(r[k] for r in rows) for k in ("fetched", "seen", "articles", "stored", "error_count")}
+    lines.append(f"{'total':<18} {total['fetched']:>7} {total['seen']:>5} {total['articles']:>8} {total['stored']:>6}"
+                 f" {total['error_count']:>6}")
     return "\n".join(lines)
 
 

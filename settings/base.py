@@ -48,7 +48,11 @@ EXTENSIONS = {  # project extensions
 }
 
 # --- cron runner (scrapy crawlall) ---------------------------------------------------------------
-CRAWLALL_MAX_ERROR_RATE = 0.2  # ERROR log lines per response above which a run exits non-zero
+# A site is unhealthy (exit 1) when its own errors (5xx/408/429 answers, download errors, item and spider
+# errors: crawler/health.py) per request pass CRAWLALL_MAX_ERROR_RATE, judged from HEALTH_MIN_REQUESTS
+# requests on (below that only when every request failed); never from the process-wide log_count/ERROR.
+CRAWLALL_MAX_ERROR_RATE = 0.2
+HEALTH_MIN_REQUESTS = 10  # fewer requests than this: a site is judged unhealthy only if all of them failed
 SPIDERMON_ENABLED = True  # run health checks at spider close (crawler/monitors.py)
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.RunHealthSuite"]  # new articles, errors, dedup rate
 MONITOR_DEDUP_RATE_DRIFT = 0.3  # dedup rate this far from the recent average fails the check
@@ -68,6 +72,7 @@ REJECTION_KEEP_HTML_DAYS = 30.0  # a rejection keeps its page's html this long (
 ENTRY_MAX_AGE_DAYS = 7.0  # feed / sitemap (lastmod) entries older than this are not fetched; 0 = no limit
 DOWNLOADER_MIDDLEWARES = {
     "crawler.incremental.SeenFilterMiddleware": 560,  # before the HTTP cache (900)
+    "crawler.health.HealthMiddleware": 540,  # just outside RetryMiddleware (550): each request's final outcome
     # Scrapy's decompression + counted, signalled drops of pages over DOWNLOAD_MAXSIZE (crawler/pagesize.py)
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "crawler.pagesize.PageSizeMiddleware": 590,

@@ -7,6 +7,7 @@ import sys
 import time
 
 from crawler.runlock import AlreadyRunning, RunLock
+from crawler.summary import read_summaries
 from demo.publishers import PUBLISHERS
 from tests.crawl import ROOT, scrapy_cmd, scrapy_env
 
@@ -35,6 +36,11 @@ def test_overlapping_runs_one_crawls_the_other_exits(tmp_path, demo_site) -> Non
     logs = [p.read_text() for p in (data / "logs").glob("crawlall-*.log")]  # one per invocation
     closed = sum(log.count("Spider closed (finished)") for log in logs)
     assert len(logs) == 2 and closed == len(PUBLISHERS)  # one demo spider per publisher
+    # each run's log ends with its summary: the locked one says so, with its exit code
+    summaries = sorted((s for log in logs for s in read_summaries(log)), key=lambda s: s["exit_code"])
+    assert [s["exit_code"] for s in summaries] == [0, 75]
+    assert f"held by pid {first.pid}" in summaries[1]["error"] and summaries[1]["sites"] == {}
+    assert len(summaries[0]["sites"]) == len(PUBLISHERS) and summaries[0]["unhealthy"] == {}
 
 
 def test_lock_is_released_when_the_holder_dies(tmp_path) -> None:

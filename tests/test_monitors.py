@@ -1,4 +1,5 @@
-"""Run-health monitors (Spidermon) at spider close: their results reach the run record."""
+"""Run-health monitors (Spidermon) at spider close: their results reach the run record and the
+site's health."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 from datetime import UTC, datetime
 
 from pipelines.storage.store import open_store
-from tests.crawl import run_spider
+from tests.crawl import run_spider, scrapy
 
 
 def test_zero_new_articles_from_a_usually_busy_site_fails_its_check(tmp_path, demo_site) -> None:
@@ -16,7 +17,9 @@ def test_zero_new_articles_from_a_usually_busy_site_fails_its_check(tmp_path, de
         run = store.start_run("harbor_gazette", datetime.now(UTC))
         store.finish_run(run, datetime.now(UTC), "finished", {"storage/articles": 12, "extract/articles": 15})
     first, _ = run_spider("harbor_gazette", tmp_path, settings)
-    second, log = run_spider("harbor_gazette", tmp_path, settings)  # everything already seen
+    stats_file = tmp_path / "second.json"
+    proc = scrapy(["crawl", "harbor_gazette"], tmp_path, {**settings, "STATS_FILE": str(stats_file)})  # all seen
+    second, log = json.loads(stats_file.read_text()), proc.stdout + proc.stderr
     assert first["storage/articles"] > 0 and first["monitors/new articles"] == "ok"
     assert second.get("storage/articles", 0) == 0
     assert second["monitors/new articles"] == "failed" and second["monitors/failed"] >= 1
@@ -24,3 +27,8 @@ def test_zero_new_articles_from_a_usually_busy_site_fails_its_check(tmp_path, de
     assert "Run health/new articles... FAIL" in log
     recorded = json.loads(store.runs()[-1]["stats"])
     assert recorded["monitors/new articles"] == "failed"
+    # a failed check makes the site unhealthy: named with the check's message, exit 1
+    assert proc.returncode == 1, log[-3000:]
+    assert "crawl: unhealthy harbor_gazette: check failed: new articles: no new article; the last runs stored" \
+        in proc.stdout
+    assert recorded["health/check_failed/new articles"].startswith("no new article; the last runs stored")

@@ -1,8 +1,11 @@
 """``scrapy crawl SPIDER``: Scrapy's command, with the project's preflight and exit status.
 
 Before crawling, the dedup index is made a current build of the database (``crawler.index_sync``:
-rebuilt if it was lost or is stale). Exit status: 0 when the spider finished, 1 when it did not,
-2 when the run could not start or stopped because Redis was unavailable (one line saying so).
+rebuilt if it was lost or is stale). At the end it prints the run summary (``crawler.summary``: the
+site's row with its errors and health, a line naming the site and its reason when it is unhealthy,
+and one JSON line in the log). Exit status: 0 when the site is healthy, 1 when it is not
+(``crawler.health``: it did not finish, every request failed, its errors passed the rate, a check
+failed), 2 when the run could not start or stopped because Redis was unavailable (one line saying so).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.index_sync import sync_problem
 from crawler.redis_health import FINISH_REASON
+from crawler.summary import RunSummary
 
 
 class Command(ScrapyCrawl):
@@ -32,13 +36,15 @@ class Command(ScrapyCrawl):
             print(f"crawl: {problem}", file=sys.stderr)
             self.exitcode = 2
             return
+        summary = RunSummary("crawl", self.settings, self.settings.get("LOG_FILE"))
         crawler = self.crawler_process.create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
+        summary.add_crawlers([crawler])
         reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
         if reason == FINISH_REASON:
             print(f"crawl: stopped, Redis unavailable ({crawler.stats.get_value('redis/unavailable')}); "
                   "the next run fetches what was missed", file=sys.stderr)
-            self.exitcode = 2
-        elif self.crawler_process.bootstrap_failed or reason != "finished":
+        self.exitcode = summary.emit()
+        if self.crawler_process.bootstrap_failed and not self.exitcode:
             self.exitcode = 1

@@ -2,9 +2,13 @@
 
 Runs every spider (or those whose ``group`` is G) in one process, sharing the dedup index;
 takes a lock so overlapping runs do not collide (the second exits at once with exit code
-75 and a message saying who holds the lock); logs to ``DATA_DIR/logs/crawlall-<UTC>.log``;
-prints a per-site table; exits 1 when a spider did not finish or its error rate passed
-``CRAWLALL_MAX_ERROR_RATE`` (ERROR log lines per response).
+75 and a message saying who holds the lock); logs to ``DATA_DIR/logs/crawlall-<UTC>.log``.
+
+At the end it prints the run summary (``crawler.summary``): the per-site table with each site's
+errors and health, one line per unhealthy site naming it and its reason, and the same as one
+JSON line in the run log. A site's health comes from its own events only (``crawler.health``).
+Exit codes: 0 every site healthy, 1 one or more sites unhealthy, 2 configuration or service
+error, 75 locked.
 
 Before crawling, ``crawler.preflight`` checks the database, Redis, the dedup index and each
 spider's declaration. The database or Redis unreachable (or the index built with other
@@ -19,22 +23,15 @@ import argparse
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from scrapy.commands import ScrapyCommand
 
 from crawler.cli import operator_errors
 from crawler.commands import require_private_data_dir
-from crawler.preflight import EXIT_CONFIG, Preflight, log_problems, report_problems
+from crawler.preflight import Preflight, log_problems, report_problems
 from crawler.runlock import AlreadyRunning, RunLock, job_dir
-from crawler.runstats import crawler_stats, format_site_table, log_to_run_file, site_row
-
-EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
-
-
-def error_rate(stats: dict[str, Any]) -> float:
-    """ERROR log lines per downloaded response."""
-    return stats.get("log_count/ERROR", 0) / max(1, stats.get("downloader/response_count", 0))
+from crawler.runstats import log_to_run_file
+from crawler.summary import EXIT_LOCKED, RunSummary
 
 
 class Command(ScrapyCommand):
@@ -57,25 +54,29 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None
         settings = self.crawler_process.settings
+        summary = RunSummary("crawlall", settings, self.log_file)
         lock = RunLock(Path(settings.get("DATA_DIR")) / "crawlall.lock")
         try:
             lock.acquire()
         except AlreadyRunning as exc:
             print(f"crawlall: {exc}; exiting without crawling", file=sys.stderr)
-            self.exitcode = EXIT_LOCKED
+            summary.error, summary.error_code = str(exc), EXIT_LOCKED
+            self.exitcode = summary.emit()
             return
         try:
             loader = self.crawler_process.spider_loader
             names = [n for n in sorted(loader.list()) if opts.group in (None, getattr(loader.load(n), "group", None))]
             if not names:
                 print(f"crawlall: no spider in group {opts.group!r}", file=sys.stderr)
-                self.exitcode = EXIT_CONFIG
+                summary.error = f"no spider in group {opts.group!r}"
+                self.exitcode = summary.emit()
                 return
             preflight = Preflight.for_crawl(settings, {name: loader.load(name) for name in names})
             preflight.run()
             if preflight.fatal:
                 report_problems("crawlall", preflight.fatal, log=True)
-                self.exitcode = EXIT_CONFIG
+                summary.error = "; ".join(p.line() for p in preflight.fatal)
+                self.exitcode = summary.emit()
                 return
             log_problems(preflight.problems)  # spider problems: in the run log now, printed under the table
             crawlers = [self.crawler_process.create_crawler(n) for n in names if n not in preflight.bad_spiders]
@@ -89,14 +90,9 @@ class Command(ScrapyCommand):
                 self.crawler_process.start()
         finally:
             lock.release()
-        stats = {c.spidercls.name: crawler_stats(c) for c in crawlers}
-        print(format_site_table([site_row(name, s) for name, s in stats.items()]))
+        summary.add_crawlers(crawlers)
+        summary.not_run = preflight.bad_spiders
+        self.exitcode = summary.emit()
         print(f"\nCrawl log: {self.log_file}")
-        limit = settings.getfloat("CRAWLALL_MAX_ERROR_RATE")
-        failed = [n for n, s in stats.items() if s.get("finish_reason") != "finished" or error_rate(s) > limit]
-        if failed:
-            print(f"crawlall: failed or too many errors (> {limit:.0%} of responses): {', '.join(failed)}")
-            self.exitcode = 1
         if preflight.bad_spiders:
             report_problems("crawlall", preflight.problems)
-            self.exitcode = EXIT_CONFIG  # a configuration error wins over a failed crawl

@@ -4,7 +4,8 @@ Starts the demo network (stable ports from ``DEMO_PORT_BASE`` when free), runs a
 spiders in one process sharing the dedup index, prints fetched / stored / dropped by
 reason per site, says where the data is, and ends by writing the HTML dedup report
 (``DATA_DIR/reports/report-<UTC time>.html``, see ``scrapy report``) and printing its path.
-The checks before the crawl and the exit codes are ``scrapy crawlall``'s (``crawler.preflight``).
+The checks before the crawl, the run summary (per-site health, one JSON line in the log) and the
+exit codes are ``scrapy crawlall``'s (``crawler.preflight``, ``crawler.summary``).
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from crawler.cli import operator_errors
 from crawler.commands import require_private_data_dir
 from crawler.commands.report import default_report_path, write_report
 from crawler.connection import describe, get_redis
-from crawler.preflight import EXIT_CONFIG, Preflight, database_location, log_problems, report_problems
-from crawler.redis_health import FINISH_REASON
+from crawler.preflight import Preflight, database_location, log_problems, report_problems
 from crawler.report.data import ReportQuery
-from crawler.runstats import crawler_stats, format_site_table, log_to_run_file, site_row
+from crawler.runstats import log_to_run_file
 from crawler.spiders.demo_base import DemoNewsSpider, shared_network
+from crawler.summary import RunSummary
 
 
 class Command(ScrapyCommand):
@@ -49,11 +50,13 @@ class Command(ScrapyCommand):
         names = [n for n in sorted(loader.list()) if issubclass(loader.load(n), DemoNewsSpider)]
         if opts.spider:
             names = [n for n in names if n in opts.spider]
+        summary = RunSummary("demo", settings, self.log_file)
         preflight = Preflight.for_crawl(settings, {name: loader.load(name) for name in names})
         preflight.run()
         if preflight.fatal:
             report_problems("demo", preflight.fatal, log=True)
-            self.exitcode = EXIT_CONFIG
+            summary.error = "; ".join(p.line() for p in preflight.fatal)
+            self.exitcode = summary.emit()
             return
         log_problems(preflight.problems)  # spider problems: in the run log now, printed under the table
         names = [n for n in names if n not in preflight.bad_spiders]
@@ -67,23 +70,24 @@ class Command(ScrapyCommand):
             self.crawler_process.crawl(crawler, base_url=urls[name])
         if crawlers:
             self.crawler_process.start()
-        rows = [site_row(c.spidercls.name, crawler_stats(c)) for c in crawlers]
-        print(format_site_table(rows))
+        summary.add_crawlers(crawlers)
+        summary.not_run = preflight.bad_spiders
+        print(summary.table())
         print(f"\nArticles and duplicates: {database_location(settings)}")
         print(f"Dedup index:             {describe(get_redis(settings))} (prefix {settings.get('DEDUP_KEY_PREFIX')})")
         print(f"Crawl log:               {self.log_file}")
         report = default_report_path(settings.get("DATA_DIR"))
         write_report(settings, ReportQuery(), "html", report)
         print(f"Dedup report:            {report}")
-        failed = [c.spidercls.name for c in crawlers if crawler_stats(c).get("finish_reason") != "finished"]
-        redis_down = [c for c in crawlers if crawler_stats(c).get("finish_reason") == FINISH_REASON]
+        summary.extra["report"] = str(report)
+        redis_down = [s for s in summary.sites if s.health.service]
         if redis_down:
-            print(f"demo: stopped, Redis unavailable ({crawler_stats(redis_down[0]).get('redis/unavailable')}); "
+            print(f"demo: stopped, Redis unavailable ({redis_down[0].stats.get('redis/unavailable')}); "
                   "the next run fetches what was missed", file=sys.stderr)
-            self.exitcode = 2
-        elif failed:
-            print(f"Spiders that did not finish: {', '.join(failed)}")
-            self.exitcode = 1
+        lines = summary.unhealthy_lines()
+        if lines:
+            print("", *lines, sep="\n")
+        summary.log_json()
+        self.exitcode = summary.exit_code
         if preflight.bad_spiders:
             report_problems("demo", preflight.problems)
-            self.exitcode = EXIT_CONFIG  # a configuration error wins over a failed crawl

@@ -105,7 +105,12 @@ def _iso(value: Any) -> str | None:
 
 
 def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
-    """fetched / extracted / stored / dropped by category / errors of one run's final stats."""
+    """fetched / extracted / stored / dropped by category / errors of one run's final stats.
+
+    ``download`` errors are the requests that ended without a response (``health/download_errors``,
+    ``crawler.health``); an ``IgnoreRequest`` — above all the seen-filter's skip of a page already
+    stored — is never one. Runs recorded before those counts existed: Scrapy's exception count
+    minus its ``IgnoreRequest``s (retried attempts included)."""
     dropped: Counter[str] = Counter()
     for key, value in stats.items():
         if key.startswith(DROP_PREFIX) and isinstance(value, int):
@@ -113,6 +118,8 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
     if stats.get("storage/late_merges"):
         dropped["merged"] += int(stats["storage/late_merges"])
     errors: Counter[str] = Counter()
+    counted_by_health = any(key.startswith("health/") for key in stats)
+    ignored = int(stats.get("downloader/exception_type_count/scrapy.exceptions.IgnoreRequest", 0))  # decisions
     for key, value in stats.items():
         if not isinstance(value, int):
             continue
@@ -120,10 +127,15 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
             errors[f"http{key.rsplit('/', 1)[-1]}"] += value
         elif key == "page/not_html":
             errors["not_html"] += value
-        elif key == "downloader/exception_count":
+        elif key == "health/download_errors":
             errors["download"] += value
+        elif key == "downloader/exception_count" and not counted_by_health:
+            errors["download"] += value - ignored
+        elif key == "health/item_errors":
+            errors["item"] += value
         elif key.startswith("spider_exceptions/") or key == "dedup/redis_unavailable":
             errors[key.split("/", 1)[0]] += value
+    errors = +errors  # a count of 0 (every exception a seen-skip) is no error
     return {
         "fetched": int(stats.get("downloader/response_count", 0)),
         "extracted": int(stats.get("extract/articles", 0)),
