@@ -1,4 +1,4 @@
-"""The entries of an RSS 2.0, RSS 1.0 (RDF) or Atom feed as (link, date) pairs.
+"""The entries of an RSS 2.0, RSS 1.0 (RDF) or Atom feed as (link, date) pairs; the kind of a sitemap.
 
 lxml reads the feed in recover mode, so a feed with a stray entity or an unclosed tag still
 gives its entries; ``NotAFeed`` is raised only for a document that is not XML, not a feed
@@ -55,3 +55,14 @@ def feed_entries(body: bytes) -> list[tuple[str, str | None]]:
     if errors and not any(_usable(link) for link, _date in entries):
         raise NotAFeed(f"broken XML ({errors[0]})")
     return entries
+
+
+def sitemap_type(body: bytes) -> str:
+    """The root element of a sitemap body as Scrapy's ``Sitemap`` reads it (``urlset``,
+    ``sitemapindex``, …; "" when it is not XML)."""
+    from scrapy.utils.sitemap import Sitemap
+
+    try:
+        return str(Sitemap(body).type or "")
+    except Exception:  # lxml and iterparse raise several kinds (StopIteration on an empty body)
+        return ""

@@ -41,7 +41,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 
 from crawler.encoding import UndecodableBody, decode_body
-from crawler.feeds import NotAFeed, feed_entries
+from crawler.feeds import NotAFeed, feed_entries, sitemap_type
 from crawler.items import ArticlePage
 from crawler.signals import page_rejected
 from crawler.siteconfig import SpiderConfigError, selector_problems, value_problems  # noqa: F401 (re-exported)
@@ -199,6 +199,11 @@ class NewsSpider(SitemapSpider):
         for url in self.sections:
             yield self.listing_request(self.absolute(url), "section", self.parse_section, depth_pages=1)
 
+    @staticmethod
+    def listing_of(response: Response) -> Request:
+        """The request of a listing response (a bare stand-in for a response made without one)."""
+        return response.request if response.request is not None else Request(response.url)
+
     def source_failed(self, failure: Any) -> None:
         """Errback of listing requests: the source's state (HTTP error, unreachable…), one line at close."""
         request = failure.request  # set by Scrapy on the failure of every request
@@ -250,11 +255,11 @@ class NewsSpider(SitemapSpider):
 
     def _parse_sitemap(self, response: Response) -> list[Request]:
         """Article requests and sitemap requests from a sitemap, sitemap index or robots.txt."""
-        request = response.request
+        request = self.listing_of(response)
         self._sitemap_counts = counts = {}
         if not response.url.endswith("/robots.txt"):
             body = self._get_sitemap_body(response)
-            kind = self._sitemap_type(body) if body else ""
+            kind = sitemap_type(body) if body else ""
             if kind not in ("urlset", "sitemapindex"):
                 ctype = response.headers.get("Content-Type", b"").decode("latin-1")
                 why = f"not a sitemap: the document is <{kind}>" if kind else f"not XML ({ctype or 'no Content-Type'})"
@@ -279,30 +284,20 @@ class NewsSpider(SitemapSpider):
         self.sources.listed(request, sitemaps=sitemaps, **counts)
         return out
 
-    @staticmethod
-    def _sitemap_type(body: bytes) -> str:
-        """The root element of a sitemap body ("" when it is not XML)."""
-        from scrapy.utils.sitemap import Sitemap
-
-        try:
-            return str(Sitemap(body).type or "")
-        except Exception:  # lxml and iterparse raise several kinds (StopIteration on an empty body)
-            return ""
-
     def parse_feed(self, response: Response) -> list[Request]:
         """Article requests from an RSS 2.0 / RSS 1.0 / Atom feed; a broken feed is a source state."""
         if not isinstance(response, TextResponse):
             ctype = response.headers.get("Content-Type", b"").decode("latin-1")
-            self.sources.failed(response.request, "unparsable", f"not a text response ({ctype})")
+            self.sources.failed(self.listing_of(response), "unparsable", f"not a text response ({ctype})")
             return []
         try:
             entries = feed_entries(response.body)
         except NotAFeed as exc:
-            self.sources.failed(response.request, "unparsable", str(exc))
+            self.sources.failed(self.listing_of(response), "unparsable", str(exc))
             return []
         fresh = [url for url, date in entries if not self._too_old(date, "feed")]
         requests = self._requests([u for u in fresh if u], response, "feed")
-        self.sources.listed(response.request, entries=len(entries), too_old=len(entries) - len(fresh))
+        self.sources.listed(self.listing_of(response), entries=len(entries), too_old=len(entries) - len(fresh))
         return requests
 
     def _too_old(self, date: str | None, source: str) -> bool:
@@ -323,19 +318,19 @@ class NewsSpider(SitemapSpider):
         """Article requests from a listing page, then the next listing page (rel=next)."""
         if not isinstance(response, TextResponse):
             ctype = response.headers.get("Content-Type", b"").decode("latin-1")
-            self.sources.failed(response.request, "unparsable", f"not a text response ({ctype})")
+            self.sources.failed(self.listing_of(response), "unparsable", f"not a text response ({ctype})")
             return []
         urls = [link.url for link in self._article_links.extract_links(response)]
         out = self._requests(urls, response, "section")
         links = len(set(response.css("a::attr(href)").getall()))
-        self.sources.listed(response.request, other_links=max(0, links - len(urls)))
-        pages = response.meta.get("depth_pages", 1)
+        self.sources.listed(self.listing_of(response), other_links=max(0, links - len(urls)))
+        pages = self.listing_of(response).meta.get("depth_pages", 1)
         if pages >= self.max_section_pages:
             return out
         nexts = response.css("a[rel~=next]::attr(href), link[rel~=next]::attr(href)").getall()
         if self._pagination_links is not None:
             nexts += [link.url for link in self._pagination_links.extract_links(response)]
-        source_url = self.sources.of(response.request).url
+        source_url = self.sources.of(self.listing_of(response)).url
         for href in nexts:
             out.append(Request(response.urljoin(href), callback=self.parse_section, errback=self.source_failed,
                                headers=self.LISTING_HEADERS,
@@ -344,7 +339,7 @@ class NewsSpider(SitemapSpider):
 
     def _requests(self, urls: Iterable[str], response: Response, source: str) -> list[Request]:
         """Article requests for the article URLs among ``urls`` (counted as the source's article links)."""
-        source_url = self.sources.of(response.request).url
+        source_url = self.sources.of(self.listing_of(response)).url
         out, articles = [], 0
         for url in urls:
             absolute = response.urljoin(url)
@@ -353,9 +348,9 @@ class NewsSpider(SitemapSpider):
             if request is not None:
                 request.meta["source_url"] = source_url
                 out.append(request)
-        source = self.sources.of(response.request)
+        source = self.sources.of(self.listing_of(response))
         source.articles += articles
-        if response.meta.get("source") == "section":
+        if self.listing_of(response).meta.get("source") == "section":
             source.entries += articles
         return out
 
