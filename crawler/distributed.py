@@ -481,6 +481,7 @@ class DistributedSpiderMixin(RedisMixin):
             meta = dict(entry.get("meta") or {})
             return Request(
                 entry["url"], callback=getattr(self, callback), meta=meta, headers=entry.get("headers") or None,
+                errback=None if meta.get("article") else self.source_failed,  # the source's state (crawler.sources)
                 priority=int(entry.get("priority", 0)),
                 dont_filter=bool(entry.get("dont_filter", not meta.get("article"))),
             )

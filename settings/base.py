@@ -71,6 +71,9 @@ REJECTION_RETRY_HOURS = 24.0
 REJECTION_KEEP_HTML_DAYS = 30.0  # a rejection keeps its page's html this long (for review accept/reextract)
 ENTRY_MAX_AGE_DAYS = 7.0  # feed / sitemap (lastmod) entries older than this are not fetched; 0 = no limit
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's offsite filter that also counts the article links and sources it drops (crawler/sources.py)
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.sources.SourceOffsiteMiddleware": 50,
     "crawler.incremental.SeenFilterMiddleware": 560,  # before the HTTP cache (900)
     "crawler.health.HealthMiddleware": 540,  # just outside RetryMiddleware (550): each request's final outcome
     # Scrapy's decompression + counted, signalled drops of pages over DOWNLOAD_MAXSIZE (crawler/pagesize.py)

@@ -41,9 +41,9 @@ def test_broken_sources_are_counted_not_fatal(tmp_path: Path, redis_settings: di
             f"base_url={site.base_url}",
         )
     assert "Traceback" not in log
-    assert stats["discovery/feed/broken"] == 2  # unparsable + no entries
-    assert stats["discovery/sitemap/broken"] == 1
+    assert stats["source/unparsable"] == 2 and stats["source/empty"] == 1  # broken feed and sitemap, empty feed
+    assert stats["source/ok"] == 1  # the section
     assert stats["page/not_html"] == 1
     assert stats["httperror/response_ignored_status_count/500"] == 1
     assert stats["storage/articles"] == 1
-    assert "Broken feed" in log and "not an HTML page" in log
+    assert "Source feed" in log and "unparsable (broken XML" in log and "not an HTML page" in log

@@ -89,6 +89,21 @@ def test_bad_date_window() -> None:
     fails(site(max_entry_age_days="7"), "max_entry_age_days")
 
 
+def test_allowed_domains_with_a_port() -> None:
+    # Scrapy compares allowed_domains with the bare host: "host:8081" would filter every request, silently
+    fails(site(allowed_domains=["news.example:8081"]), "allowed_domains entry 'news.example:8081' has a port",
+          "use 'news.example'")
+
+
+def test_allowed_domains_given_as_a_url() -> None:
+    fails(site(allowed_domains=["https://news.example/"]), "is a URL: use the bare host name 'news.example'")
+    fails(site(allowed_domains="news.example"), "allowed_domains must be a list")
+
+
+def test_allowed_domains_hosts_and_addresses_are_valid() -> None:
+    start(site(allowed_domains=["news.example", "127.0.0.1", "::1", "localhost"]))
+
+
 def test_unknown_option() -> None:
     fails(site(feedz=["/feed.xml"]), "unknown option 'feedz'")
 

@@ -1,16 +1,21 @@
 """``scrapy checksite NAME [--max-pages N] [-a base_url=URL] [--json]``: a site's health, live.
 
-Runs the site's spider with discovery as usual but fetches at most ``--max-pages`` article
-pages, runs only the extraction stage (no dedup, no storage, no seen-store, no cache, no
-run records) and reports: article URLs found per source, broken sources, pages extracted or
-dropped (and why), the median text length and the pages missing a title, date or author.
-Exit code 1 when no article URL was found or no page could be extracted.
+Runs the site's spider with discovery as usual (the real date window included) but fetches
+at most ``--max-pages`` article pages, runs only the extraction stage (no dedup, no storage,
+no seen-store, no cache, no run records) and reports: each source with its state, as a crawl
+reports it (``crawler.sources``: ok with its entries and new links, HTTP error, unreachable,
+unparsable, all entries older than the window, empty, no article links, offsite), article
+URLs found per kind of source, pages extracted or dropped (and why), the median text length
+and the pages missing a title, date or author. Exit code 1 when a source has a problem (any
+state but ok and too old), the configuration sends every request offsite, no article URL was
+found or no page could be extracted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import statistics
 from collections import Counter
 from typing import Any
@@ -58,6 +63,8 @@ class SiteReport:
         self.articles: list[Article] = []
         self.dropped: list[tuple[str, str]] = []  # (url, reason)
         self.stats: dict[str, Any] = {}
+        self.sources: list[dict[str, Any]] = []  # SourceTracker.records() of the run
+        self.window_days = 0.0
 
     def item_scraped(self, item: Any) -> None:
         if isinstance(item, Article):
@@ -69,7 +76,8 @@ class SiteReport:
 
     def as_dict(self) -> dict[str, Any]:
         found = {s: int(self.stats.get(f"discovery/{s}/article_urls", 0)) for s in SOURCES}
-        broken = {s: int(self.stats.get(f"discovery/{s}/broken", 0)) for s in SOURCES}
+        broken = Counter(r["kind"] for r in self.sources if r["severity"] == "problem")
+        config_error = str(self.stats.get("source/config_error") or "")
         lengths = [len(a.text.split()) for a in self.articles]
         missing = {
             "title": [a.url for a in self.articles if not a.title],
@@ -78,24 +86,32 @@ class SiteReport:
         }
         return {
             "site": self.name,
+            "sources": [{k: r[k] for k in SOURCE_FIELDS} for r in self.sources],
             "article_urls_found": found,
-            "broken_sources": {s: n for s, n in broken.items() if n},
+            "broken_sources": {s: broken[s] for s in SOURCES if broken[s]},
+            "config_error": config_error,
+            "offsite_articles": int(self.stats.get("offsite/articles", 0)),
+            "window_days": self.window_days,
             "pages_fetched": len(self.articles) + len(self.dropped),
             "pages_extracted": len(self.articles),
             "dropped": dict(Counter(reason for _url, reason in self.dropped)),
             "median_words": int(statistics.median(lengths)) if lengths else 0,
             "missing": missing,
             "errors": int(self.stats.get("log_count/ERROR", 0)),
-            "healthy": sum(found.values()) > 0 and bool(self.articles),
+            "healthy": sum(found.values()) > 0 and bool(self.articles) and not broken and not config_error,
         }
+
+
+SOURCE_FIELDS = ("kind", "url", "parent", "state", "severity", "description", "entries", "too_old", "articles",
+                 "new", "offsite", "pages", "page_failures")
+MARKS = {"ok": "ok", "info": "-", "warning": "warn", "problem": "FAIL"}
 
 
 def render(report: dict[str, Any]) -> str:
     found = report["article_urls_found"]
-    lines = [f"== {report['site']}: {'OK' if report['healthy'] else 'PROBLEM'}",
-             "article URLs found: " + ", ".join(f"{s} {n}" for s, n in found.items())]
-    if report["broken_sources"]:
-        lines.append("broken sources:     " + ", ".join(f"{s} {n}" for s, n in report["broken_sources"].items()))
+    lines = [f"== {report['site']}: {'OK' if report['healthy'] else 'PROBLEM'}", "sources:"]
+    lines += [f"  {MARKS[r['severity']]:<5}{r['kind']:<8}{r['url']}  {r['description']}" for r in report["sources"]]
+    lines.append("article URLs found: " + ", ".join(f"{s} {n}" for s, n in found.items()))
     lines.append(f"pages extracted:    {report['pages_extracted']} of {report['pages_fetched']} fetched"
                  f" (median {report['median_words']} words)")
     if report["dropped"]:
@@ -103,8 +119,17 @@ def render(report: dict[str, Any]) -> str:
     for field, urls in report["missing"].items():
         if urls:
             lines.append(f"missing {field + ':':11}{len(urls)} page(s), e.g. {urls[0]}")
+    if report["config_error"]:
+        lines.append(f"configuration error: {report['config_error']}")
+    states = {r["state"] for r in report["sources"]}
     if not sum(found.values()):
-        lines.append("no article URL found: check the sources and article_patterns")
+        if states and states <= {"too_old", "ok"} and "too_old" in states:
+            lines.append(f"no article URL found: every entry is older than the {report['window_days']:g}-day "
+                         "window, a crawl would fetch nothing (max_entry_age_days or ENTRY_MAX_AGE_DAYS)")
+        elif report["broken_sources"]:
+            lines.append("no article URL found: the sources above failed (check base_url and the source URLs)")
+        else:
+            lines.append("no article URL found: check the sources and article_patterns")
     elif not report["pages_extracted"]:
         lines.append("no page extracted: check body_selector / the pages (scrapy extract URL --site NAME)")
     return "\n".join(lines)
@@ -116,9 +141,12 @@ CHECK_SETTINGS = {
     "EXTENSIONS": {},  # no run records, seen-store, monitors or job dirs
     "SPIDERMON_ENABLED": False,
     "SEEN_ENABLED": False,
-    "DOWNLOADER_MIDDLEWARES": {},
+    "DOWNLOADER_MIDDLEWARES": {  # no seen-store or page records; the offsite filter that reports what it drops
+        "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+        "crawler.sources.SourceOffsiteMiddleware": 50,
+    },
     "HTTPCACHE_ENABLED": False,
-    "ENTRY_MAX_AGE_DAYS": 0,  # a health check looks at whatever the sources list
+    # ENTRY_MAX_AGE_DAYS is not overridden: the real date window applies, as in a crawl
     "STATS_DUMP": False,
     "JOBDIR": None,
     "CLOSESPIDER_TIMEOUT": 120,
@@ -164,6 +192,7 @@ class Command(ScrapyCommand):
         if not issubclass(spidercls, NewsSpider):
             raise UsageError(f"{args[0]!r} is not a NewsSpider site")
         spidercls.check_config()
+        logging.getLogger("crawler.sources").setLevel(logging.CRITICAL)  # the report lists the sources
         report = SiteReport(spidercls.name)
         crawler = self.crawler_process.create_crawler(limited(spidercls, max(1, opts.max_pages)))
         crawler.signals.connect(report.item_scraped, signal=signals.item_scraped)
@@ -171,6 +200,9 @@ class Command(ScrapyCommand):
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         report.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+        tracker = getattr(crawler.spider, "sources", None)
+        if tracker is not None:
+            report.sources, report.window_days = tracker.records(), tracker.window_days
         result = report.as_dict()
         print(json.dumps(result, ensure_ascii=False) if opts.json else render(result))
         if not result["healthy"]:

@@ -13,13 +13,17 @@ A site is a small declarative subclass::
         languages = ["en"]                        # optional: keep only articles in these languages
 
 The configuration is checked when the spider starts: no sources, no or invalid article
-patterns, an invalid ``body_selector`` or boilerplate regex, a bad date window or an
-unknown option (a typo such as ``feedz``) raise ``SpiderConfigError`` naming the site.
+patterns, an invalid ``body_selector`` or boilerplate regex, a bad date window, an
+``allowed_domains`` entry with a scheme, port or path, or an unknown option (a typo such as
+``feedz``) raise ``SpiderConfigError`` naming the site (``crawler.siteconfig``).
 
 Sitemaps (plain, news sitemaps, sitemap indexes, ``robots.txt``) are parsed by Scrapy's
-own ``SitemapSpider`` machinery; feeds (RSS 2.0 / Atom) with Scrapy selectors; section
-pages with a ``LinkExtractor`` plus ``rel=next`` pagination. Every article response
-becomes an ``ArticlePage`` item; a page that is not HTML is counted and logged, never raised.
+own ``SitemapSpider`` machinery; feeds (RSS 2.0 / RSS 1.0 / Atom) by ``crawler.feeds``;
+section pages with a ``LinkExtractor`` plus ``rel=next`` pagination. Every source ends the
+run in a state (ok, HTTP error, unreachable, unparsable, too old, empty, no article links,
+offsite: ``crawler.sources``), reported in the stats and logged one line each, never raised.
+Every article response becomes an ``ArticlePage`` item; a page that is not HTML is counted
+and logged, never raised.
 """
 
 from __future__ import annotations
@@ -31,38 +35,24 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 
 from crawler.encoding import UndecodableBody, decode_body
+from crawler.feeds import NotAFeed, feed_entries, sitemap_type
 from crawler.items import ArticlePage
 from crawler.signals import page_rejected
+from crawler.siteconfig import SpiderConfigError, selector_problems, value_problems  # noqa: F401 (re-exported)
+from crawler.sources import SourceTracker, failure_state, install_log_filter
 from crawler.urls import normalize_url
-
-
-class SpiderConfigError(ValueError):
-    """A site spider's declaration is wrong (raised when the spider starts)."""
 
 
 def parse_entry_date(value: str) -> datetime:
     """A feed or sitemap date (RFC 822 or ISO 8601) as an aware datetime (UTC if no zone)."""
     when = parsedate_to_datetime(value) if value[:1].isalpha() else datetime.fromisoformat(value.replace("Z", "+00:00"))
     return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def selector_problems(selector: str) -> list[str]:
-    """Why ``selector`` (CSS, or XPath when it starts with "/" or "(") cannot be used; empty if it can."""
-    from parsel import Selector
-
-    kind = "XPath" if selector.lstrip().startswith(("/", "(")) else "CSS"
-    try:
-        doc = Selector(text="<html><body></body></html>")
-        doc.xpath(selector) if kind == "XPath" else doc.css(selector)
-    except Exception as exc:  # cssselect and lxml raise several kinds
-        return [f"invalid {kind} body_selector {selector!r} ({exc.__class__.__name__}: {exc})"]
-    return []
 
 
 class NewsSpider(SitemapSpider):
@@ -83,7 +73,7 @@ class NewsSpider(SitemapSpider):
     languages: Sequence[str] | None = None  # ISO 639-1 codes kept (others: WrongLanguage); None: LANGUAGES setting
 
     custom_settings: dict[str, Any] | None = None
-    _urlset_locs: int = 0  # URLs of the urlset being parsed (tells "no articles" from "broken")
+    _sitemap_counts: dict[str, int]  # entries / too_old / articles of the sitemap being parsed
 
     # attributes a site class may set besides NewsSpider's own (anything else is a typo)
     EXTRA_OPTIONS = frozenset({"name", "allowed_domains", "custom_settings", "start_urls"})
@@ -93,12 +83,28 @@ class NewsSpider(SitemapSpider):
             self.base_url = base_url.rstrip("/")
         type(self).check_config()
         super().__init__(*args, **kwargs)
+        self.sources = SourceTracker()  # each source's state (crawler.sources), bound in from_crawler
+        self._sitemap_counts = {}
         self._article_res = [re.compile(p) for p in self.article_patterns]
         self._deny_res = [re.compile(p) for p in self.deny_patterns]
         self._article_links = LinkExtractor(allow=self.article_patterns, deny=self.deny_patterns)
         self._pagination_links = (
             LinkExtractor(allow=self.section_pagination) if self.section_pagination else None
         )
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.sources.bind(spider.name, crawler, spider.entry_window_days(),
+                            list(getattr(spider, "allowed_domains", None) or []))
+        crawler.signals.connect(spider.sources.reached_downloader, signal=signals.request_reached_downloader)
+        # connected before any extension's handler: the run records and monitors see the source stats
+        crawler.signals.connect(spider._publish_sources, signal=signals.spider_closed)
+        install_log_filter()
+        return spider
+
+    def _publish_sources(self, spider: Any = None, reason: str = "") -> None:
+        self.sources.publish()
 
     # --- configuration -------------------------------------------------------------------------
     @classmethod
@@ -121,27 +127,7 @@ class NewsSpider(SitemapSpider):
                     continue
                 problems.append(f"unknown option {attr!r} (known: feeds, sitemaps, sections, article_patterns, "
                                 "deny_patterns, body_selector, boilerplate_lines, max_entry_age_days, …)")
-        if not (cls.feeds or cls.sitemaps or cls.sections):
-            problems.append("no sources: set feeds, sitemaps or sections")
-        for option in ("feeds", "sitemaps", "sections", "article_patterns", "deny_patterns", "section_pagination",
-                       "boilerplate_lines", "languages"):
-            if isinstance(getattr(cls, option), str):
-                problems.append(f"{option} must be a list of strings, not one string")
-        if not cls.article_patterns:
-            problems.append("no article_patterns: give at least one regex of article URLs")
-        for option in ("article_patterns", "deny_patterns", "section_pagination", "boilerplate_lines"):
-            values = getattr(cls, option)
-            for pattern in [] if isinstance(values, str) else values:
-                try:
-                    re.compile(pattern)
-                except (re.error, TypeError) as exc:
-                    problems.append(f"invalid regex in {option}: {pattern!r} ({exc})")
-        if cls.body_selector:
-            problems += selector_problems(cls.body_selector)
-        age = cls.max_entry_age_days
-        if age is not None and (isinstance(age, bool) or not isinstance(age, int | float) or age < 0):
-            problems.append(f"max_entry_age_days must be a number of days >= 0 or None, not {age!r}")
-        return problems
+        return problems + value_problems(cls)
 
     @classmethod
     def check_config(cls) -> None:
@@ -197,18 +183,33 @@ class NewsSpider(SitemapSpider):
     LISTING_HEADERS = {"Cache-Control": "max-age=0"}
     ARTICLE_META = {"article": True, "dont_cache": True}
 
+    def listing_request(self, url: str, kind: str, callback: Any, parent: str = "", **meta: Any) -> Request:
+        """A request for source ``url`` (registered with the source tracker; failures go to
+        ``source_failed``)."""
+        request = Request(url, callback=callback, errback=self.source_failed, headers=self.LISTING_HEADERS,
+                          meta={"source": kind, "source_url": url, **meta})
+        self.sources.register(kind, url, parent)
+        return request
+
     async def start(self) -> AsyncIterator[Any]:
         for url in self.sitemaps:
-            yield Request(self.absolute(url), callback=self._parse_sitemap, meta={"source": "sitemap"},
-                          headers=self.LISTING_HEADERS)
+            yield self.listing_request(self.absolute(url), "sitemap", self._parse_sitemap)
         for url in self.feeds:
-            yield Request(self.absolute(url), callback=self.parse_feed, meta={"source": "feed"},
-                          headers=self.LISTING_HEADERS)
+            yield self.listing_request(self.absolute(url), "feed", self.parse_feed)
         for url in self.sections:
-            yield Request(
-                self.absolute(url), callback=self.parse_section, meta={"source": "section", "depth_pages": 1},
-                headers=self.LISTING_HEADERS,
-            )
+            yield self.listing_request(self.absolute(url), "section", self.parse_section, depth_pages=1)
+
+    @staticmethod
+    def listing_of(response: Response) -> Request:
+        """The request of a listing response (a bare stand-in for a response made without one)."""
+        return response.request if response.request is not None else Request(response.url)
+
+    def source_failed(self, failure: Any) -> None:
+        """Errback of listing requests: the source's state (HTTP error, unreachable…), one line at close."""
+        request = failure.request  # set by Scrapy on the failure of every request
+        state, detail = failure_state(failure)
+        self.sources.failed(request, state, detail)
+        self.logger.debug("Source %s %s failed: %s (%s)", request.meta.get("source"), request.url, state, detail)
 
     # --- discovery -----------------------------------------------------------------------------
     def is_article_url(self, url: str) -> bool:
@@ -224,63 +225,84 @@ class NewsSpider(SitemapSpider):
         self.crawler.stats.inc_value(f"discovery/{source}/article_urls")
         return Request(normalize_url(url), callback=self.parse_article, meta={"source": source, **self.ARTICLE_META})
 
+    def entry_window_days(self) -> float:
+        """Feed / sitemap entries older than this many days are skipped (0: no limit)."""
+        limit = self.max_entry_age_days
+        if limit is None:
+            limit = self.crawler.settings.getfloat("ENTRY_MAX_AGE_DAYS")
+        return float(limit or 0)
+
     def _parse_from_sitemap(self, response: Response) -> Any:
         # SitemapSpider calls this for every URL of a urlset; keep only article URLs.
         return self.parse_article(response)
 
     def _get_urls_and_callbacks_from_urlset(self, it: Iterable[dict[str, Any]]) -> Iterable[tuple[str, Any]]:
         for loc, _callback in super()._get_urls_and_callbacks_from_urlset(it):
-            self._urlset_locs += 1
             if self.is_article_url(loc):
+                self._sitemap_counts["articles"] = self._sitemap_counts.get("articles", 0) + 1
                 self.crawler.stats.inc_value("discovery/sitemap/article_urls")
                 yield normalize_url(loc), self.parse_article
 
-    def _parse_sitemap(self, response: Response) -> Iterable[Request]:
-        self._urlset_locs = 0
+    def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+        """Skip sitemap entries whose ``lastmod`` is older than the age limit (Scrapy's hook)."""
+        counts = self._sitemap_counts
+        for entry in entries:
+            counts["entries"] = counts.get("entries", 0) + 1
+            if self._too_old(entry.get("lastmod"), "sitemap"):
+                counts["too_old"] = counts.get("too_old", 0) + 1
+            else:
+                yield entry
+
+    def _parse_sitemap(self, response: Response) -> list[Request]:
+        """Article requests and sitemap requests from a sitemap, sitemap index or robots.txt."""
+        request = self.listing_of(response)
+        self._sitemap_counts = counts = {}
+        if not response.url.endswith("/robots.txt"):
+            body = self._get_sitemap_body(response)
+            kind = sitemap_type(body) if body else ""
+            if kind not in ("urlset", "sitemapindex"):
+                ctype = response.headers.get("Content-Type", b"").decode("latin-1")
+                why = f"not a sitemap: the document is <{kind}>" if kind else f"not XML ({ctype or 'no Content-Type'})"
+                self.sources.failed(request, "unparsable", why)
+                return []
         try:
             requests = list(super()._parse_sitemap(response))
         except Exception as exc:  # scrapy's Sitemap raises on some garbage (e.g. StopIteration)
-            return self._bad_source(response, "sitemap", f"unparsable ({exc.__class__.__name__})")
-        requests = [
-            r.replace(meta={**r.meta, "source": "sitemap", **self.ARTICLE_META})
-            if r.callback == self.parse_article else r.replace(headers=self.LISTING_HEADERS)
-            for r in requests
-        ]
-        if not requests and self._urlset_locs:
-            self.crawler.stats.inc_value("discovery/sitemap/no_article_urls")
-            self.logger.info("Sitemap %s lists %d URLs, none an article", response.url, self._urlset_locs)
-        elif not requests and not response.url.endswith("robots.txt"):
-            return self._bad_source(response, "sitemap", "invalid or no entries")
-        return requests
+            self.sources.failed(request, "unparsable", f"{exc.__class__.__name__}: {exc}"[:200])
+            return []
+        source = self.sources.of(request)
+        out = []
+        for r in requests:
+            if r.callback == self.parse_article:
+                out.append(r.replace(meta={**r.meta, "source": "sitemap", "source_url": source.url,
+                                           **self.ARTICLE_META}))
+            else:  # a sitemap listed by an index or robots.txt: a source of its own
+                out.append(self.listing_request(r.url, "sitemap", self._parse_sitemap, parent=source.url))
+        sitemaps = sum(1 for r in out if r.callback != self.parse_article)
+        if response.url.endswith("/robots.txt"):
+            counts["entries"] = sitemaps
+        self.sources.listed(request, sitemaps=sitemaps, **counts)
+        return out
 
-    def parse_feed(self, response: Response) -> Iterable[Request]:
-        """Article requests from an RSS 2.0 or Atom feed; a broken feed is counted and logged."""
+    def parse_feed(self, response: Response) -> list[Request]:
+        """Article requests from an RSS 2.0 / RSS 1.0 / Atom feed; a broken feed is a source state."""
         if not isinstance(response, TextResponse):
-            return self._bad_source(response, "feed", "not a text response")
+            ctype = response.headers.get("Content-Type", b"").decode("latin-1")
+            self.sources.failed(self.listing_of(response), "unparsable", f"not a text response ({ctype})")
+            return []
         try:
-            selector = response.selector
-            selector.remove_namespaces()
-            entries = [
-                (
-                    (e.xpath("link/text()").get() or e.xpath("link[not(@rel) or @rel='alternate']/@href").get() or "")
-                    .strip(),
-                    e.xpath("pubDate/text() | published/text() | updated/text() | date/text()").get(),
-                )
-                for e in selector.xpath("//item | //entry")
-            ]
-        except Exception as exc:  # lxml raises many kinds on broken XML
-            return self._bad_source(response, "feed", f"unparsable ({exc.__class__.__name__})")
-        urls = [url for url, date in entries if url and not self._too_old(date, "feed")]
-        requests = list(self._requests(urls, response, "feed"))
-        if not requests:
-            return self._bad_source(response, "feed", f"no article entries ({len(urls)} links)")
+            entries = feed_entries(response.body)
+        except NotAFeed as exc:
+            self.sources.failed(self.listing_of(response), "unparsable", str(exc))
+            return []
+        fresh = [url for url, date in entries if not self._too_old(date, "feed")]
+        requests = self._requests([u for u in fresh if u], response, "feed")
+        self.sources.listed(self.listing_of(response), entries=len(entries), too_old=len(entries) - len(fresh))
         return requests
 
     def _too_old(self, date: str | None, source: str) -> bool:
         """True (and counted) when a feed/sitemap entry's date is older than the age limit."""
-        limit = self.max_entry_age_days
-        if limit is None:
-            limit = self.crawler.settings.getfloat("ENTRY_MAX_AGE_DAYS")
+        limit = self.entry_window_days()
         if not limit or not date:
             return False
         try:
@@ -292,43 +314,45 @@ class NewsSpider(SitemapSpider):
             return True
         return False
 
-    def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
-        """Skip urlset entries whose ``lastmod`` is older than the age limit (Scrapy's hook)."""
-        for entry in entries:
-            if not self._too_old(entry.get("lastmod"), "sitemap"):
-                yield entry
-
-    def parse_section(self, response: Response) -> Iterable[Request]:
+    def parse_section(self, response: Response) -> list[Request]:
         """Article requests from a listing page, then the next listing page (rel=next)."""
         if not isinstance(response, TextResponse):
-            yield from self._bad_source(response, "section", "not a text response")
-            return
+            ctype = response.headers.get("Content-Type", b"").decode("latin-1")
+            self.sources.failed(self.listing_of(response), "unparsable", f"not a text response ({ctype})")
+            return []
         urls = [link.url for link in self._article_links.extract_links(response)]
-        yield from self._requests(urls, response, "section")
-        pages = response.meta.get("depth_pages", 1)
+        out = self._requests(urls, response, "section")
+        links = len(set(response.css("a::attr(href)").getall()))
+        self.sources.listed(self.listing_of(response), other_links=max(0, links - len(urls)))
+        pages = self.listing_of(response).meta.get("depth_pages", 1)
         if pages >= self.max_section_pages:
-            return
+            return out
         nexts = response.css("a[rel~=next]::attr(href), link[rel~=next]::attr(href)").getall()
         if self._pagination_links is not None:
             nexts += [link.url for link in self._pagination_links.extract_links(response)]
+        source_url = self.sources.of(self.listing_of(response)).url
         for href in nexts:
-            yield Request(
-                response.urljoin(href),
-                callback=self.parse_section,
-                meta={"source": "section", "depth_pages": pages + 1},
-                headers=self.LISTING_HEADERS,
-            )
+            out.append(Request(response.urljoin(href), callback=self.parse_section, errback=self.source_failed,
+                               headers=self.LISTING_HEADERS,
+                               meta={"source": "section", "source_url": source_url, "depth_pages": pages + 1}))
+        return out
 
-    def _requests(self, urls: Iterable[str], response: Response, source: str) -> Iterable[Request]:
+    def _requests(self, urls: Iterable[str], response: Response, source: str) -> list[Request]:
+        """Article requests for the article URLs among ``urls`` (counted as the source's article links)."""
+        source_url = self.sources.of(self.listing_of(response)).url
+        out, articles = [], 0
         for url in urls:
-            request = self.article_request(response.urljoin(url), source)
+            absolute = response.urljoin(url)
+            articles += self.is_article_url(absolute)
+            request = self.article_request(absolute, source)
             if request is not None:
-                yield request
-
-    def _bad_source(self, response: Response, kind: str, why: str) -> list[Request]:
-        self.crawler.stats.inc_value(f"discovery/{kind}/broken")
-        self.logger.warning("Broken %s %s: %s", kind, response.url, why)
-        return []
+                request.meta["source_url"] = source_url
+                out.append(request)
+        source = self.sources.of(self.listing_of(response))
+        source.articles += articles
+        if self.listing_of(response).meta.get("source") == "section":
+            source.entries += articles
+        return out
 
     # --- articles ------------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterable[ArticlePage]:
