@@ -3,8 +3,10 @@
 Runs every spider (or those whose ``group`` is G) in one process, sharing the dedup index;
 takes a lock so overlapping runs do not collide (the second exits at once with exit code
 75 and a message saying who holds the lock); logs to ``DATA_DIR/logs/crawlall-<UTC>.log``;
-prints a per-site table; exits 1 when a spider did not finish or its error rate passed
-``CRAWLALL_MAX_ERROR_RATE`` (ERROR log lines per response).
+after the crawl, still under the lock, prunes what is past its retention (``crawler.retention``:
+``prune/<kind>`` counts in the log, a ``Pruned:`` line under the table); prints a per-site table;
+exits 1 when a spider did not finish or its error rate passed ``CRAWLALL_MAX_ERROR_RATE`` (ERROR
+log lines per response).
 
 Before crawling, ``crawler.preflight`` checks the database, Redis, the dedup index and each
 spider's declaration. The database or Redis unreachable (or the index built with other
@@ -26,6 +28,7 @@ from scrapy.commands import ScrapyCommand
 from crawler.cli import operator_errors
 from crawler.commands import require_private_data_dir
 from crawler.preflight import EXIT_CONFIG, Preflight, log_problems, report_problems
+from crawler.retention import prune_after_run
 from crawler.runlock import AlreadyRunning, RunLock, job_dir
 from crawler.runstats import crawler_stats, format_site_table, log_to_run_file, site_row
 
@@ -87,11 +90,13 @@ class Command(ScrapyCommand):
                 self.crawler_process.crawl(crawler)
             if crawlers:
                 self.crawler_process.start()
+            pruned = prune_after_run(settings)  # retention (crawler/retention.py), still under the lock
         finally:
             lock.release()
         stats = {c.spidercls.name: crawler_stats(c) for c in crawlers}
         print(format_site_table([site_row(name, s) for name, s in stats.items()]))
         print(f"\nCrawl log: {self.log_file}")
+        print(f"Pruned:    {pruned.line()}")
         limit = settings.getfloat("CRAWLALL_MAX_ERROR_RATE")
         failed = [n for n, s in stats.items() if s.get("finish_reason") != "finished" or error_rate(s) > limit]
         if failed:
