@@ -68,7 +68,9 @@ def plant_files(data: Path) -> dict[str, Path]:
 def plant_rows(db_url: str) -> None:
     """Articles, duplicates and runs of various ages (the names say their age in days)."""
     store = open_store(db_url)
-    now = datetime.now(UTC).replace(tzinfo=None)  # SQLite keeps naive UTC
+    now = datetime.now(UTC)
+    if store.engine.dialect.name == "sqlite":
+        now = now.replace(tzinfo=None)  # SQLite keeps naive UTC
     with store.engine.begin() as conn:
         for days in (400, 1):
             conn.execute(articles.insert().values(
@@ -95,8 +97,8 @@ def kept_rows(db_url: str) -> dict[str, list[str]]:
 
 
 def settings_for(data: Path, **overrides: object) -> Settings:
-    return Settings(project_settings(DATA_DIR=str(data), HTTPCACHE_DIR=str(data / "httpcache"),
-                                     DATABASE_URL=f"sqlite:///{data / 'db.sqlite3'}", **overrides))
+    return Settings(project_settings(**{"DATA_DIR": str(data), "HTTPCACHE_DIR": str(data / "httpcache"),
+                                        "DATABASE_URL": f"sqlite:///{data / 'db.sqlite3'}", **overrides}))
 
 
 def test_prune_removes_what_is_past_retention_and_keeps_the_rest(tmp_path: Path) -> None:
@@ -131,6 +133,15 @@ def test_duplicates_inside_the_dedup_window_are_kept_and_zero_keeps_forever(tmp_
     assert done.days["duplicates"] == 35  # the window's rows rebuild the index: never pruned
     assert kept_rows(settings["DATABASE_URL"])["duplicates"] == ["d1", "d20", "d31"]
     assert planted["log_old"].exists() and planted["cache_old"].exists()
+
+
+def test_database_window_on_postgresql(tmp_path: Path, pg_url: str) -> None:
+    settings = settings_for(tmp_path / "data", DATABASE_URL=pg_url)
+    plant_rows(pg_url)
+    assert prune(settings, dry_run=True).counts["duplicates"] == 2
+    done = prune(settings)
+    assert (done.counts["duplicates"], done.counts["runs"]) == (2, 2)
+    assert kept_rows(pg_url) == {"articles": ["a1", "a400"], "duplicates": ["d1", "d20"], "runs": ["r10"]}
 
 
 def test_a_cache_hit_marks_the_entry_used(tmp_path: Path) -> None:
