@@ -17,10 +17,15 @@ body first, so a crash mid-write never leaves a truncated entry; a malformed one
 (logged at DEBUG).
 The response's encoding is not stored (Scrapy's ``to_dict`` would pin its guess): a cached page
 is decoded from its headers and bytes exactly like a fresh one.
+An entry folder's modification time is its last use: set when the entry is stored and on every
+hit (a 304 revalidation leaves the files as they are); retention prunes entries by it
+(``crawler.retention``, ``RETENTION_HTTPCACHE_DAYS``), while ``HTTPCACHE_EXPIRATION_SECS``
+still counts from when ``response.json`` was written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import logging
@@ -79,6 +84,8 @@ class JsonCacheStorage(FilesystemCacheStorage):
             logger.debug("Ignoring unreadable cache entry %s: %r", rpath, exc)
             return None
         cls = cls or responsetypes.from_args(headers=headers, url=url, body=body)
+        with contextlib.suppress(OSError):  # last use, for retention; a read-only cache still answers
+            os.utime(rpath)
         request.meta["cache_timestamp"] = timestamp
         return cls(url=url, status=status, headers=headers, body=body, flags=flags, ip_address=ip, protocol=protocol)
 

@@ -13,6 +13,9 @@ skipped (they build on the earlier ones):
 - ``redis``: the Redis of the dedup index and seen-store answers a PING in that time.
 - ``index``: the ``DEDUP_*`` settings are valid and the index was built with the same parameters.
 - ``spiders``: each ``NewsSpider``'s declaration (``NewsSpider.config_problems``).
+- ``demo``: the demo spiders' network can be served on ``DEMO_PORT_BASE`` (started, or reused
+  when already served there; ``crawler.spiders.demo_base.demo_network_problem``): a spider's
+  problem, or one fatal problem when every spider is such a demo spider.
 
 Adding a check: write a ``check_<name>`` method returning ``list[Problem]`` (empty when
 ``self.needs`` says the command does not need it) and put ``<name>`` in ``CHECKS`` (and in
@@ -106,7 +109,7 @@ class Preflight:
     """Runs the ``CHECKS`` a command needs; ``run`` returns the problems found (every spider's,
     but nothing after the first fatal one)."""
 
-    CHECKS = ("distributed", "database", "redis", "index", "spiders")
+    CHECKS = ("distributed", "database", "redis", "index", "spiders", "demo")
 
     def __init__(self, settings: Any, needs: Iterable[str], spiders: Mapping[str, type] | None = None) -> None:
         """``needs``: names of ``CHECKS`` the command needs (``index`` implies ``redis``);
@@ -224,6 +227,15 @@ class Preflight:
             if isinstance(spidercls, type) and issubclass(spidercls, NewsSpider):
                 problems += [Problem("spiders", message, spider=name) for message in spidercls.config_problems()]
         return problems
+
+    def check_demo(self) -> list[Problem]:
+        from crawler.spiders.demo_base import demo_network_problem
+
+        found = {name: demo_network_problem(self.settings, cls) for name, cls in sorted(self.spiders.items())}
+        problems = {name: message for name, message in found.items() if message}
+        if problems and len(problems) == len(found):
+            return [Problem("demo", next(iter(problems.values())))]
+        return [Problem("demo", message, spider=name) for name, message in problems.items()]
 
 
 def report_problems(command: str, problems: list[Problem], log: bool = False) -> None:

@@ -14,6 +14,10 @@ the foreground and prints ``urls()`` as JSON.
 Contracts: every response carries ``Last-Modified`` and ``ETag`` and honours
 ``If-None-Match`` / ``If-Modified-Since`` with 304 (200 responses only); requests are not
 logged; ``stop()`` shuts every server down and closes its socket before returning.
+Every server answers ``MARKER_PATH`` with ``{"network": MARKER_NAME, "slug": …, "multiply": …}``
+(a request arriving while the network starts waits in the listen backlog; it is not in
+``request_log``): how another process recognises a demo network already served on a port base
+(``demo.served``).
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from demo.site import Resource, Site
 
 DEFAULT_PORT_BASE = 8701
 HOST = "127.0.0.1"
+MARKER_PATH = "/.well-known/newsdedup-demo"  # answered by every publisher server, see marker_body
+MARKER_NAME = "newsdedup-demo"
 
 
 def stable_ports(base: int = DEFAULT_PORT_BASE) -> dict[str, int]:
@@ -48,10 +54,17 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, port: int, site: Site | None, record: Any = None) -> None:
+    def __init__(self, port: int, site: Site | None, record: Any = None, slug: str = "", multiply: int = 1) -> None:
         super().__init__((HOST, port), _Handler)
         self.site = site
         self.record = record  # called with (User-Agent, absolute URL) for every GET/HEAD answered
+        self.slug = slug
+        self.multiply = multiply
+
+
+def marker_body(slug: str, multiply: int) -> bytes:
+    """What a publisher server answers at ``MARKER_PATH`` (JSON)."""
+    return json.dumps({"network": MARKER_NAME, "slug": slug, "multiply": multiply}).encode()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -66,6 +79,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(body=False)
 
     def _respond(self, body: bool) -> None:
+        if urlsplit(self.path).path == MARKER_PATH:
+            self._marker(body)
+            return
         if self.server.record is not None:
             self.server.record(self.headers.get("User-Agent", ""), f"http://{HOST}:{self.server.server_port}{self.path}")
         site = self.server.site
@@ -87,6 +103,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(res.body)
+
+    def _marker(self, body: bool) -> None:
+        data = marker_body(self.server.slug, self.server.multiply)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
 
     def _validators(self, res: Resource) -> None:
         self.send_header("Last-Modified", format_datetime(res.last_modified, usegmt=True))
@@ -155,7 +181,8 @@ class DemoNetwork:
             return self
         try:
             for pub in self.publishers:
-                self._servers[pub.slug] = _Server(self._requested.get(pub.slug, 0), None, self._record)
+                self._servers[pub.slug] = _Server(self._requested.get(pub.slug, 0), None, self._record,
+                                                  slug=pub.slug, multiply=self.multiply)
             for pub in self.publishers:
                 server = self._servers[pub.slug]
                 site = Site(pub, self.catalog, f"http://{HOST}:{server.server_port}")
@@ -255,7 +282,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--multiply", type=int, default=1, help="serve K copies of every story")
     args = parser.parse_args(argv)
     ports = stable_ports(args.port_base) if args.port_base else None
-    net = DemoNetwork(ports=ports, multiply=args.multiply).start()
+    try:
+        net = DemoNetwork(ports=ports, multiply=args.multiply).start()
+    except OSError as exc:  # a port of the base is taken
+        print(f"demo network: cannot serve on ports from {args.port_base}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(json.dumps(net.urls(), indent=2), flush=True)
     try:
         while True:

@@ -2,7 +2,8 @@
 
 Profiles (``settings.dev``, ``settings.prod``, ``settings.test``) import this module and
 override only what differs. Values that depend on the environment are read here, once:
-``REDIS_URL``, ``DATABASE_URL`` and ``NEWSDEDUP_DATA_DIR``.
+``REDIS_URL``, ``DATABASE_URL``, ``NEWSDEDUP_DATA_DIR``, ``NEWSDEDUP_CONTACT`` and
+``NEWSDEDUP_DEMO_PORT_BASE``.
 """
 
 import os
@@ -60,6 +61,15 @@ CRAWLALL_JOBDIR = True  # a JOBDIR per run under DATA_DIR/jobs/<spider>/ (a kill
 SCHEDULER_DISK_QUEUE = "crawler.jobqueue.JsonLifoDiskQueue"  # JOBDIR requests as JSON: never unpickle the data folder
 SCHEDULER_START_DISK_QUEUE = "crawler.jobqueue.JsonFifoDiskQueue"  # the same for start requests
 PREFLIGHT_CONNECT_TIMEOUT = 5.0  # seconds the checks before a command allow the database and Redis to answer
+
+# --- retention: pruned at the end of each `scrapy crawlall` and by `scrapy prune` (crawler/retention.py) ---
+# Days each kind is kept; 0 = forever. Articles are never pruned.
+RETENTION_LOG_DAYS = 30.0  # files DATA_DIR/logs/*.log not written to for this long
+RETENTION_REPORT_DAYS = 30.0  # reports DATA_DIR/reports/report-* written this long ago
+RETENTION_JOBDIR_DAYS = 2.0  # JOBDIRs of crawls that finished this long ago (an unfinished one is kept)
+RETENTION_HTTPCACHE_DAYS = 14.0  # HTTP-cache entries neither stored nor used this long (refetched whole if needed)
+RETENTION_DUPLICATE_DAYS = 30.0  # duplicates rows dropped this long ago; never less than DEDUP_WINDOW_DAYS
+RETENTION_RUN_DAYS = 90.0  # runs rows (each crawl's stats) started this long ago
 
 # --- incremental crawling ---------------------------------------------------------------------
 SEEN_ENABLED = True  # skip article pages already stored or deliberately dropped
@@ -212,4 +222,6 @@ REPORT_BORDERLINE_MARGIN = 0.1  # a drop whose deciding score is within this abo
 
 # --- demo network ------------------------------------------------------------------------------------
 DEMO_SITE_URLS = {}  # {spider name: base URL} of a running demo network; empty = start one in-process
-DEMO_PORT_BASE = 8701  # `make demo` serves the publishers on stable ports from here when free
+# `make demo` serves the publishers on ports base..base+4, or reuses the demo network another process serves
+# there; it never moves to other ports (the stored demo URLs name them). 0 = free ports (a throwaway network).
+DEMO_PORT_BASE = int(os.environ.get("NEWSDEDUP_DEMO_PORT_BASE") or 8701)

@@ -1,4 +1,10 @@
-"""Production profile: polite crawling of real sites from cron."""
+"""Production profile: polite crawling of real sites, from cron (``SCRAPY_PROJECT=prod``).
+
+Polite by default: AutoThrottle adapts each site's delay to its latency (never below
+``DOWNLOAD_DELAY``), at most 2 concurrent requests per site, and, from ``settings.base``,
+robots.txt obeyed (``ROBOTSTXT_OBEY``) and a User-Agent naming the crawler and a contact
+(``NEWSDEDUP_CONTACT``).
+"""
 
 from settings.base import *  # noqa: F403
 

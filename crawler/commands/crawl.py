@@ -32,6 +32,10 @@ class Command(ScrapyCrawl):
             self.exitcode = 2
             return
         problem = sync_problem(self.settings)
+        if not problem and not opts.spargs.get("base_url"):  # a demo spider's network: started or reused, never moved
+            from crawler.spiders.demo_base import demo_network_problem
+
+            problem = demo_network_problem(self.settings, self.crawler_process.spider_loader.load(args[0]))
         if problem:
             print(f"crawl: {problem}", file=sys.stderr)
             self.exitcode = 2

@@ -2,7 +2,9 @@
 
 Runs every spider (or those whose ``group`` is G) in one process, sharing the dedup index;
 takes a lock so overlapping runs do not collide (the second exits at once with exit code
-75 and a message saying who holds the lock); logs to ``DATA_DIR/logs/crawlall-<UTC>.log``.
+75 and a message saying who holds the lock); logs to ``DATA_DIR/logs/crawlall-<UTC>.log``;
+after the crawl, still under the lock, prunes what is past its retention (``crawler.retention``:
+``prune/<kind>`` counts in the run summary, a ``Pruned:`` line under the table).
 
 At the end it prints the run summary (``crawler.summary``): the per-site table with each site's
 errors and health, one line per unhealthy site naming it and its reason, and the same as one
@@ -29,6 +31,7 @@ from scrapy.commands import ScrapyCommand
 from crawler.cli import operator_errors
 from crawler.commands import require_private_data_dir
 from crawler.preflight import Preflight, log_problems, report_problems
+from crawler.retention import prune_after_run
 from crawler.runlock import AlreadyRunning, RunLock, job_dir
 from crawler.runstats import log_to_run_file
 from crawler.summary import EXIT_LOCKED, RunSummary
@@ -88,11 +91,14 @@ class Command(ScrapyCommand):
                 self.crawler_process.crawl(crawler)
             if crawlers:
                 self.crawler_process.start()
+            pruned = prune_after_run(settings)  # retention (crawler/retention.py), still under the lock
         finally:
             lock.release()
         summary.add_crawlers(crawlers)
         summary.not_run = preflight.bad_spiders
+        summary.extra.update(pruned.stats())
         self.exitcode = summary.emit()
         print(f"\nCrawl log: {self.log_file}")
+        print(f"Pruned:    {pruned.line()}")
         if preflight.bad_spiders:
             report_problems("crawlall", preflight.problems)

@@ -1,9 +1,11 @@
 """``scrapy demo``: crawl every offline demo publisher and print what happened per site.
 
-Starts the demo network (stable ports from ``DEMO_PORT_BASE`` when free), runs all demo
-spiders in one process sharing the dedup index, prints fetched / stored / dropped by
-reason per site, says where the data is, and ends by writing the HTML dedup report
-(``DATA_DIR/reports/report-<UTC time>.html``, see ``scrapy report``) and printing its path.
+Serves the demo network on the stable ports from ``DEMO_PORT_BASE`` (or reuses the one another
+process already serves there; ports held by anything else: one line, exit 2, nothing crawled;
+never other ports, see ``demo.served``), runs all demo spiders in one process sharing the dedup
+index, prints fetched / stored / dropped by reason per site, says where the data is, and ends
+by writing the HTML dedup report (``DATA_DIR/reports/report-<UTC time>.html``, see
+``scrapy report``) and printing its path.
 The checks before the crawl, the run summary (per-site health, one JSON line in the log) and the
 exit codes are ``scrapy crawlall``'s (``crawler.preflight``, ``crawler.summary``).
 """

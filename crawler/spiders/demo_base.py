@@ -1,15 +1,18 @@
 """Base for the offline demo publishers: where their base URL comes from.
 
-In order: the ``base_url`` spider argument, the ``DEMO_SITE_URLS`` setting (a network
-started elsewhere, e.g. by a test), or the demo network started in this process on the
-stable ports from ``DEMO_PORT_BASE`` (falling back to free ports when those are taken).
+In order: the ``base_url`` spider argument, the ``DEMO_SITE_URLS`` setting (a network started
+elsewhere, e.g. by a test), or the demo network on the stable ports from ``DEMO_PORT_BASE``:
+started in this process when they are free, reused when another process already serves the
+demo there (``demo.served.claim``). It never moves to other ports (the stored demo URLs name
+them): when the ports are held by anything else, ``DemoPortsBusy`` says so in one line, and
+``demo_network_problem`` turns that into a preflight problem before a crawl starts.
+``DEMO_PORT_BASE = 0`` serves on free ports chosen by the OS (a throwaway network).
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
-import socket
 import threading
 from typing import Any
 
@@ -18,32 +21,50 @@ from crawler.spiders.base import NewsSpider
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _network: Any = None
+_failure: Exception | None = None
 
 
-def _port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do: TIME_WAIT is fine
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
+class DemoPortsBusy(RuntimeError):
+    """The demo port base is held by something that is not the demo network (one-line message)."""
 
 
 def shared_network(port_base: int) -> Any:
-    """The demo network of this process, started on first use and stopped at exit."""
-    global _network
+    """The demo network of this process (started or reused on first use, stopped at exit if
+    started here); raises ``DemoPortsBusy``, on every call, when the port base is unusable."""
+    global _network, _failure
     with _lock:
+        if _failure is not None:
+            raise DemoPortsBusy(str(_failure))
         if _network is None:
-            from demo.network import DemoNetwork, stable_ports
+            from demo.network import DemoNetwork
+            from demo.served import DemoPortsBusy as Busy
+            from demo.served import ServedNetwork, claim
 
-            ports = {}
-            if port_base:  # 0 = free ports chosen by the OS
-                ports = {slug: port for slug, port in stable_ports(port_base).items() if _port_free(port)}
-            _network = DemoNetwork(ports=ports).start()
-            atexit.register(_network.stop)
-            logger.info("Demo network started: %s", _network.urls())
+            try:
+                _network = claim(port_base) if port_base else DemoNetwork().start()
+            except Busy as exc:
+                _failure = exc
+                raise DemoPortsBusy(str(exc)) from None
+            if isinstance(_network, ServedNetwork):
+                logger.info("Demo network already served on its ports: reusing it: %s", _network.urls())
+            else:
+                atexit.register(_network.stop)
+                logger.info("Demo network started: %s", _network.urls())
         return _network
+
+
+def demo_network_problem(settings: Any, spidercls: Any) -> str | None:
+    """Why ``spidercls`` (a demo spider taking its URL from the shared network) cannot crawl:
+    the ``DemoPortsBusy`` line, or None (also for any other spider). Claims the network."""
+    if not (isinstance(spidercls, type) and issubclass(spidercls, DemoNewsSpider)):
+        return None
+    if settings.getdict("DEMO_SITE_URLS").get(spidercls.name):
+        return None
+    try:
+        shared_network(settings.getint("DEMO_PORT_BASE"))
+    except DemoPortsBusy as exc:
+        return str(exc)
+    return None
 
 
 class DemoNewsSpider(NewsSpider):
