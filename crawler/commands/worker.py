@@ -25,7 +25,6 @@ from scrapy.exceptions import UsageError
 from crawler.cli import operator_errors
 from crawler.commands import require_private_data_dir
 from crawler.commands.crawlall import error_rate
-from crawler.distributed import news_spider_names, prepare_storage
 from crawler.preflight import EXIT_CONFIG, Preflight, log_problems, report_problems
 from crawler.runstats import crawler_stats, format_site_table, site_row
 
@@ -48,6 +47,8 @@ class Command(ScrapyCommand):
 
     @operator_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        from crawler.distributed import news_spider_names, prepare_storage  # scrapy-redis: workers only
+
         assert self.crawler_process is not None
         settings = self.crawler_process.settings
         require_private_data_dir(settings, "worker")

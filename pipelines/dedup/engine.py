@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import redis
-from datasketch import MinHashLSH
 
 from pipelines.dedup.entry import IndexEntry, params_tag
 from pipelines.dedup.fingerprint import Fingerprint, Fingerprinter
@@ -53,7 +52,10 @@ def _pow2(x: float) -> int:
 @functools.lru_cache(maxsize=16)
 def _bands_rows(threshold: float, num_perm: int) -> tuple[int, int]:
     # Weighted towards recall (a missed candidate costs 9x a spurious one): candidates are verified.
-    # datasketch integrates over every (b, r): ~1 s at 256 permutations, hence the cache.
+    # datasketch integrates over every (b, r): ~1 s at 256 permutations, hence the cache. Imported
+    # here: it imports scipy (~0.4 s), which only the processes that build an index need.
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.1, 0.9))
     return lsh.b, lsh.r
 
