@@ -45,11 +45,14 @@ clean-data:  ## forget everything the demo stored (index + database); stops its 
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m crawler.stop_embedded_redis data; fi
 	rm -rf data
 
-eval: installed-once  ## quality on ../shared/corpus (dedup: engine beside the datasketch reference)
-	$(BIN)/python -m benchmarks.eval_dedup
-	$(BIN)/python -m benchmarks.eval_extraction
+CORPUS ?= ../shared/corpus
+eval: installed-once  ## quality on CORPUS (a folder holding dedup/ and extraction/); exit 2 when it is missing
+	@test -d "$(CORPUS)" || { echo "make eval: no corpus folder $(CORPUS); give CORPUS=path (a folder holding dedup/ and extraction/)" >&2; exit 2; }
+	$(BIN)/python -m benchmarks.eval_dedup --corpus "$(CORPUS)/dedup"
+	$(BIN)/python -m benchmarks.eval_extraction --corpus "$(CORPUS)/extraction"
 
-bench: installed-once  ## dedup cost per layer, keep=best vs first, round trips, Redis bytes, latency at 10k/100k/1M; crawl throughput; 2 vs 1 workers
+bench: installed-once  ## start-up of scrapy list; dedup cost per layer, keep=best vs first, round trips, Redis bytes, latency at 10k/100k/1M; crawl throughput; 2 vs 1 workers
+	$(BIN)/python -m benchmarks.bench_startup
 	$(BIN)/python -m benchmarks.bench_dedup
 	$(BIN)/python -m benchmarks.bench_keep
 	$(BIN)/python -m benchmarks.bench_rebuild

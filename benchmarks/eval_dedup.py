@@ -21,6 +21,7 @@ from benchmarks.eval_orders import ORDERS, order_table, sweep, what_if_dates
 from pipelines.dedup.scoring import Detector
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dedup"
+EXIT_NO_CORPUS = 2  # the corpus is missing: nothing was measured
 
 
 def _scorer(corpus: Path):  # noqa: ANN202 (the corpus' module)
@@ -46,8 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=10, help="orders run with MinHash seeds 1..N (0: skip)")
     args = parser.parse_args(argv)
     if not (args.corpus / "score.py").is_file():
-        print(f"no dedup corpus at {args.corpus}; skipping dedup evaluation", file=sys.stderr)
-        return 0
+        print(f"eval: no dedup corpus at {args.corpus} (no score.py there); give the corpus folder "
+              "(holding dedup/ and extraction/) as `make eval CORPUS=path`", file=sys.stderr)
+        return EXIT_NO_CORPUS
     score = _scorer(args.corpus)
     docs = score.load(args.data or args.corpus / "dev_clusters.jsonl")
     detector = Detector()

@@ -93,6 +93,7 @@ import trafilatura
 from pipelines.extract import ArticleExtractor
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "extraction"
+EXIT_NO_CORPUS = 2  # the corpus is missing: nothing was measured
 _TOKEN = re.compile(r"\w+")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
 
@@ -299,8 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if not (args.corpus / "gold.jsonl").is_file():
-        print(f"no extraction corpus at {args.corpus}; skipping extraction evaluation", file=sys.stderr)
-        return 0
+        print(f"eval: no extraction corpus at {args.corpus} (no gold.jsonl there); give the corpus folder "
+              "(holding dedup/ and extraction/) as `make eval CORPUS=path`", file=sys.stderr)
+        return EXIT_NO_CORPUS
     from scrapy.utils.project import get_project_settings
 
     pages = load_corpus(args.corpus)

@@ -15,6 +15,10 @@ command's ``run`` so that the failures an operator causes or can fix become
 
 ``UsageError`` still reaches Scrapy (usage, exit 2). Anything else is a bug and keeps its
 traceback.
+
+Importing this module imports neither redis nor SQLAlchemy (every command module imports it, and
+``scrapy list`` imports every command module): their exceptions are recognised through
+``sys.modules``; an exception of a library that was never imported cannot have been raised.
 """
 
 from __future__ import annotations
@@ -24,9 +28,6 @@ import functools
 import sys
 from collections.abc import Callable
 from typing import Any
-
-import redis
-from sqlalchemy.exc import InterfaceError, OperationalError
 
 from crawler.preflight import EXIT_CONFIG, database_location, error_line, redis_location
 
@@ -46,13 +47,19 @@ def command_name(command: Any) -> str:
     return type(command).__module__.rsplit(".", 1)[-1]
 
 
+def _loaded(module: str, *names: str) -> tuple[type[BaseException], ...]:
+    """The exception classes ``names`` of ``module`` when it is imported, else none."""
+    loaded = sys.modules.get(module)
+    return tuple(getattr(loaded, name) for name in names) if loaded is not None else ()
+
+
 def failure_line(exc: BaseException, settings: Any) -> str | None:
     """The one line an operator failure prints, or None when ``exc`` is not one."""
     if isinstance(exc, OperatorError):
         return str(exc)
-    if isinstance(exc, redis.ConnectionError | redis.TimeoutError):
+    if isinstance(exc, _loaded("redis.exceptions", "ConnectionError", "TimeoutError")):
         return f"{redis_location(settings)} unreachable: {error_line(exc)}"
-    if isinstance(exc, OperationalError | InterfaceError):
+    if isinstance(exc, _loaded("sqlalchemy.exc", "OperationalError", "InterfaceError")):
         return f"database {database_location(settings)} failed: {error_line(exc)}"
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
@@ -67,9 +74,11 @@ def operator_errors(run: Run) -> Run:
     def wrapper(self: Any, args: list[str], opts: argparse.Namespace) -> None:
         try:
             run(self, args, opts)
-        except (OperatorError, redis.ConnectionError, redis.TimeoutError, OperationalError, InterfaceError,
-                OSError) as exc:
-            print(f"{command_name(self)}: {failure_line(exc, self.settings)}", file=sys.stderr)
+        except Exception as exc:
+            line = failure_line(exc, self.settings)
+            if line is None:
+                raise
+            print(f"{command_name(self)}: {line}", file=sys.stderr)
             self.exitcode = exc.exitcode if isinstance(exc, OperatorError) else EXIT_CONFIG
 
     return wrapper

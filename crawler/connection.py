@@ -5,6 +5,9 @@ folder of ``REDIS_EMBEDDED_PATH`` (under ``DATA_DIR``, so successive cron runs s
 index), started on demand and shared by every process using that folder
 (``crawler/embedded_redis.py``). Every call waits at most ``REDIS_SOCKET_TIMEOUT`` seconds, to
 connect as well as for a reply.
+
+redis-py is imported by the first ``get_redis`` call, not with this module (fast start-up of
+commands that never use Redis).
 """
 
 from __future__ import annotations
@@ -12,11 +15,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-import redis
-
-from crawler.embedded_redis import EmbeddedConnection, ensure_server
-
 if TYPE_CHECKING:
+    import redis
     from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
@@ -29,10 +29,14 @@ def get_redis(settings: BaseSettings) -> redis.Redis:
     ``REDIS_EMBEDDED_START_TIMEOUT`` seconds for it to load its data) and raises a
     ``redis.ConnectionError`` when it cannot.
     """
+    import redis
+
     url = settings.get("REDIS_URL")
     timeout = settings.getfloat("REDIS_SOCKET_TIMEOUT")
     if url:
         return redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    from crawler.embedded_redis import EmbeddedConnection, ensure_server
+
     db_path = settings.get("REDIS_EMBEDDED_PATH")
     start_timeout = settings.getfloat("REDIS_EMBEDDED_START_TIMEOUT")
     sock = ensure_server(db_path, start_timeout)

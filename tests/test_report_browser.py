@@ -67,7 +67,7 @@ def test_report_renders_in_chromium(demo_report: tuple[Path, dict], tmp_path: Pa
     assert '<div class="diff">' in dom and '<span class="eq">' in dom
     assert '<span class="del">' in dom or '<span class="ins">' in dom
     plots = re.findall(r'<img class="plot" id="(plot-\w+)"[^>]*src="data:image/svg\+xml;base64,([^"]+)"', dom)
-    assert [p[0] for p in plots] == ["plot-scores", "plot-runs"]
+    assert [p[0] for p in plots] == ["plot-scores", "plot-sites"]
     for _, data in plots:
         assert b"<svg" in base64.b64decode(data)
     assert dom.count('<tr class="borderline">') == len(model["borderline"])

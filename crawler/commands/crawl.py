@@ -6,6 +6,7 @@ site's row with its errors and health, a line naming the site and its reason whe
 and one JSON line in the log). Exit status: 0 when the site is healthy, 1 when it is not
 (``crawler.health``: it did not finish, every request failed, its errors passed the rate, a check
 failed), 2 when the run could not start or stopped because Redis was unavailable (one line saying so).
+An unknown spider name is one line and exit 2, before Scrapy starts (no start-up log).
 """
 
 from __future__ import annotations
@@ -15,13 +16,22 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 
-from crawler.index_sync import sync_problem
 from crawler.redis_health import FINISH_REASON
 from crawler.summary import RunSummary
 
+EXIT_UNKNOWN_SPIDER = 2
+
 
 class Command(ScrapyCrawl):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        if len(args) == 1 and args[0] not in get_spider_loader(self.settings).list():
+            print(f"crawl: no spider named {args[0]!r} (see `scrapy list`)", file=sys.stderr)
+            raise SystemExit(EXIT_UNKNOWN_SPIDER)
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give one spider name" if not args else
@@ -31,6 +41,8 @@ class Command(ScrapyCrawl):
             print(f"crawl: no spider named {args[0]!r} (see `scrapy list`)", file=sys.stderr)
             self.exitcode = 2
             return
+        from crawler.index_sync import sync_problem  # the dedup engine and storage: crawls only
+
         problem = sync_problem(self.settings)
         if not problem and not opts.spargs.get("base_url"):  # a demo spider's network: started or reused, never moved
             from crawler.spiders.demo_base import demo_network_problem

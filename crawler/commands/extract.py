@@ -18,7 +18,7 @@ import sys
 import urllib.request
 import zlib
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -26,7 +26,9 @@ from scrapy.http import HtmlResponse
 from scrapy.spiderloader import get_spider_loader
 
 from crawler.encoding import decode_body
-from pipelines.extract import ArticleExtractor, Extraction
+
+if TYPE_CHECKING:  # trafilatura is imported when something is extracted, not at every start
+    from pipelines.extract import Extraction
 
 
 class InputTooLarge(ValueError):
@@ -84,6 +86,7 @@ def render(source: str, result: Extraction) -> str:
 
 class Command(ScrapyCommand):
     requires_project = True
+    requires_crawler_process = False  # prints data: no crawler, no Scrapy start-up log
     default_settings = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
@@ -95,8 +98,8 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--json", action="store_true", help="one JSON object per input")
-        parser.add_argument("--site", help="a spider name or EXTRACT_SITE_OVERRIDES key: its overrides")
-        parser.add_argument("--url", help="the page's URL (for a saved file; default: the file's path)")
+        parser.add_argument("--site", help="use the overrides of this spider name or EXTRACT_SITE_OVERRIDES key")
+        parser.add_argument("--url", help="the page's URL (for a saved file; the file's path by default)")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
@@ -107,6 +110,8 @@ class Command(ScrapyCommand):
 
             extractor = site_extractor(self.settings, opts.site)  # + the spider's declared overrides
         else:
+            from pipelines.extract import ArticleExtractor
+
             extractor = ArticleExtractor.from_settings(self.settings, opts.site)
         failed = 0
         max_bytes = self.settings.getint("DOWNLOAD_MAXSIZE")

@@ -17,18 +17,19 @@ from __future__ import annotations
 
 import argparse
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.cli import OperatorError, operator_errors
 from crawler.connection import get_redis
-from crawler.incremental import SeenStore
 from crawler.preflight import EXIT_CONFIG, Preflight, report_problems
-from crawler.rejections import NoText, Reviewer, site_settings
 from crawler.report.data import parse_since
-from pipelines.storage.store import Store, open_store
+
+if TYPE_CHECKING:  # storage, extraction and the dedup engine are imported by the actions that use them
+    from crawler.incremental import SeenStore
+    from pipelines.storage.store import Store
 
 ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
 
@@ -83,8 +84,8 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--note", default="", help="a note for the audit trail (shown in the report)")
-        parser.add_argument("--site", default="", help="reextract: the site (spider name) whose refused pages")
-        parser.add_argument("--since", default="", help="reextract: only pages refused since (7d, 36h, a date)")
+        parser.add_argument("--site", default="", help="(reextract) the site, a spider name, whose refused pages")
+        parser.add_argument("--since", default="", help="(reextract) only pages refused since then (7d, 36h, a date)")
 
     @operator_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -104,6 +105,8 @@ class Command(ScrapyCommand):
             report_problems("review", preflight.problems)
             self.exitcode = EXIT_CONFIG
             return
+        from pipelines.storage.store import open_store
+
         store = open_store(self.settings.get("DATABASE_URL"))
         if action == "restore":
             if store.find_duplicate(ids[0]) is None:
@@ -130,6 +133,9 @@ class Command(ScrapyCommand):
 
     def _rejections(self, action: str, args: list[str], opts: argparse.Namespace) -> None:
         """``accept REJECTION_ID`` / ``reextract --site S [--since …]``."""
+        from crawler.rejections import NoText, Reviewer, site_settings
+        from pipelines.storage.store import open_store
+
         assert self.settings is not None
         since = None
         if action == "accept" and (len(args) != 1 or not args[0].strip().isdigit()):
@@ -180,5 +186,7 @@ class Command(ScrapyCommand):
               + (f", {counts['already_stored']} already stored" if counts["already_stored"] else ""))
 
     def _seen_store(self) -> SeenStore | None:
+        from crawler.incremental import SeenStore
+
         assert self.settings is not None
         return SeenStore.from_settings(self.settings) if self.settings.getbool("SEEN_ENABLED") else None

@@ -17,7 +17,7 @@ import sys
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.commands import ScrapyCommand
@@ -26,13 +26,17 @@ from scrapy.settings import BaseSettings
 from scrapy.spiderloader import get_spider_loader
 
 from crawler.commands.extract import read_input
-from pipelines.extract import ArticleExtractor, Extraction
+
+if TYPE_CHECKING:  # trafilatura is imported when something is extracted, not at every start
+    from pipelines.extract import ArticleExtractor, Extraction
 
 FIELDS = ("title", "text", "authors", "published", "language", "canonical_url")
 
 
 def site_extractor(settings: BaseSettings, spider: str) -> ArticleExtractor:
     """The extractor the crawl of ``spider`` uses: settings + the spider's declared overrides."""
+    from pipelines.extract import ArticleExtractor
+
     spidercls = get_spider_loader(settings).load(spider)
     merged = settings.copy()
     spidercls.update_settings(merged)  # custom_settings and the declared extraction overrides
@@ -88,8 +92,8 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--file", help="read the page from this saved HTML file instead of fetching URL")
-        parser.add_argument("--slug", help="file name of the record (default: from the URL)")
-        parser.add_argument("--dir", help="fixtures folder (default: SITE_FIXTURES_DIR)")
+        parser.add_argument("--slug", help="file name of the record (made from the URL by default)")
+        parser.add_argument("--dir", help="fixtures folder (SITE_FIXTURES_DIR by default)")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 2:

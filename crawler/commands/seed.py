@@ -22,7 +22,7 @@ import argparse
 import asyncio
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -30,23 +30,19 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.conf import arglist_to_dict
 
 from crawler.cli import operator_errors
-from crawler.distributed import (
-    Frontier,
-    FrontierKeys,
-    RoundResult,
-    entry_from_request,
-    news_spider_names,
-    prepare_storage,
-    redis_from_settings,
-)
 from crawler.preflight import EXIT_CONFIG, Preflight, report_problems
 from crawler.spiders.demo_base import DemoNewsSpider
+
+if TYPE_CHECKING:  # scrapy-redis and redis-py are imported when seeding, not at every start
+    from crawler.distributed import RoundResult
 
 EXIT_ROUND_RUNNING = 75  # EX_TEMPFAIL, as `scrapy crawlall` when another run holds the lock
 
 
 def source_entries(crawler: Any, spargs: dict[str, str]) -> list[dict[str, Any]]:
     """The source entries of ``crawler``'s spider: its ``NewsSpider.start`` requests as JSON dicts."""
+    from crawler.distributed import entry_from_request
+
     spider = crawler.spidercls.from_crawler(crawler, **spargs)
 
     async def collect() -> list[Any]:
@@ -72,7 +68,7 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("--group", help="the spiders whose `group` attribute is this")
         parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
-                            help="wait up to SECONDS for a running round to end (default: skip at once)")
+                            help="wait up to SECONDS for a running round to end (by default skip at once)")
         parser.add_argument("--force", action="store_true",
                             help="add the sources to a running round (its dupefilter is kept)")
         parser.add_argument("-a", dest="spargs", action="append", default=[], metavar="NAME=VALUE",
@@ -90,6 +86,8 @@ class Command(ScrapyCommand):
 
     @operator_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        from crawler.distributed import Frontier, FrontierKeys, news_spider_names, prepare_storage, redis_from_settings
+
         assert self.crawler_process is not None
         settings = self.crawler_process.settings
         loader = self.crawler_process.spider_loader

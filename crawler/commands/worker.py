@@ -25,7 +25,6 @@ from scrapy.exceptions import UsageError
 
 from crawler.cli import operator_errors
 from crawler.commands import require_private_data_dir
-from crawler.distributed import news_spider_names, prepare_storage
 from crawler.preflight import Preflight, log_problems, report_problems
 from crawler.summary import RunSummary
 
@@ -45,6 +44,8 @@ class Command(ScrapyCommand):
 
     @operator_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        from crawler.distributed import news_spider_names, prepare_storage  # scrapy-redis: workers only
+
         assert self.crawler_process is not None
         settings = self.crawler_process.settings
         require_private_data_dir(settings, "worker")

@@ -1,7 +1,12 @@
 """The report model: a plain dict (JSON-ready) built from storage with SQLAlchemy Core.
 
-Sections: ``runs`` and ``sites`` (counts from each run's final Scrapy stats), ``clusters``
-(each kept article with its dropped copies, their scores and a word diff), ``borderline``
+Scope: the runs, drops, refusals and reviews of the last ``REPORT_DAYS`` days unless the query
+names a run, a start time or ``days`` (0: everything). Lists in time order are newest first.
+
+Sections: ``health`` (per site: its runs, responses, errors, stored, dropped and refused pages,
+whether its latest run was healthy: ``crawler.report.health``), ``runs`` and ``sites`` (counts
+from each run's final Scrapy stats), ``clusters`` (each kept article with its dropped copies,
+their scores and a word diff that ignores typography), ``borderline``
 (drops whose deciding score is within a margin above its threshold, closest first),
 ``reprints`` (site pairs by count), ``reviews`` (the review audit trail) and ``rejections``
 (pages refused before dedup, per site and reason, with evidence: ``crawler.report.rejections``).
@@ -10,22 +15,22 @@ The shape is documented in ``schema.json``.
 
 from __future__ import annotations
 
-import difflib
+import dataclasses
 import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from crawler.report.rejections import rejection_section
+from crawler.report.diff import diff_segments
+from crawler.report.health import site_health
 from crawler.runstats import DROP_PREFIX
-from pipelines.storage.models import articles, duplicates, reviews, runs
-from pipelines.storage.store import Store
 
-SCHEMA_ID = "newsdedup-report/1"
+if TYPE_CHECKING:  # SQLAlchemy is imported when a report is built, not with the commands
+    from pipelines.storage.store import Store
+
+SCHEMA_ID = "newsdedup-report/2"
 
 # Scrapy stats drop reason (DropItem subclass) -> report category
 DROP_CATEGORIES: dict[str, str] = {
@@ -47,7 +52,6 @@ CATEGORY_LABELS: dict[str, str] = {
     "other": "other",
 }
 KEPT_COLUMNS = ("id", "site", "title", "url", "text", "stored_at", "run_id", "dedup_method")  # what a cluster shows
-MAX_DIFF_TOKENS = 4000  # words of each text compared (SequenceMatcher is quadratic on long texts)
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,18 @@ class ReportQuery:
     run: str | None = None  # a runs.id, or "last" (every run of the latest session)
     since: datetime | None = None  # runs started / copies dropped / reviews at or after this (UTC)
     site: str | None = None  # only this site (as the copy's or the kept article's site)
+    days: float | None = None  # only the last this many days (0: everything; None: REPORT_DAYS applies)
+
+    def scoped(self, default_days: float, now: datetime | None = None) -> ReportQuery:
+        """This query with its time window settled: ``since`` = now - ``days`` (``default_days``
+        when unset) unless it names a run or a start time; ``days`` is then the window applied
+        (None when the query is not limited to recent days)."""
+        if self.run or self.since:
+            return dataclasses.replace(self, days=None)
+        days = default_days if self.days is None else self.days
+        if days <= 0:
+            return dataclasses.replace(self, days=None)
+        return dataclasses.replace(self, since=(now or datetime.now(UTC)) - timedelta(days=days), days=days)
 
 
 @dataclass(frozen=True)
@@ -146,8 +162,12 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
 
 
 def select_runs(store: Store, query: ReportQuery) -> list[dict[str, Any]]:
-    """The runs rows a query covers (all runs when it names none)."""
-    stmt = select(runs).order_by(runs.c.id)
+    """The runs rows a query covers (all runs when it names none), newest first."""
+    from sqlalchemy import select
+
+    from pipelines.storage.models import runs
+
+    stmt = select(runs).order_by(runs.c.id.desc())
     if query.run == "last":
         latest = select(runs.c.session).order_by(runs.c.id.desc()).limit(1).scalar_subquery()
         stmt = stmt.where(runs.c.session == latest)
@@ -198,26 +218,6 @@ def site_totals(run_entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # --- clusters, borderline queue, reprints ----------------------------------------------------------------
 
 
-def _tokens(text: str) -> list[str]:
-    """Words with their trailing whitespace: joining them gives the text back (paragraphs kept)."""
-    return re.findall(r"\S+\s*", text)[:MAX_DIFF_TOKENS]
-
-
-def diff_segments(copy_text: str, kept_text: str) -> list[dict[str, str]]:
-    """Word diff of copy vs kept: ``[{"op": equal|delete|insert|replace, "copy": …, "kept": …}]``.
-
-    ``delete``: only in the copy; ``insert``: only in the kept article. Whitespace and case
-    differences alone count as equal.
-    """
-    a, b = _tokens(copy_text), _tokens(kept_text)
-    matcher = difflib.SequenceMatcher(None, [t.strip().lower() for t in a], [t.strip().lower() for t in b],
-                                      autojunk=False)
-    return [
-        {"op": op, "copy": "".join(a[i1:i2]), "kept": "".join(b[j1:j2])}
-        for op, i1, i2, j1, j2 in matcher.get_opcodes()
-    ]
-
-
 def deciding_score(row: dict[str, Any], thresholds: Thresholds) -> tuple[float | None, float | None]:
     """(score, threshold) that decided a near or containment drop, as recorded when it was decided
     (rows of earlier releases: derived from the stored scores and today's thresholds); else None."""
@@ -244,6 +244,10 @@ def _article_ref(row: dict[str, Any] | None, article_id: str) -> dict[str, Any]:
 
 def select_duplicates(store: Store, query: ReportQuery, run_ids: list[int] | None) -> list[dict[str, Any]]:
     """Dropped copies the query covers, each with its kept article's row (``kept``, None if gone)."""
+    from sqlalchemy import select
+
+    from pipelines.storage.models import articles, duplicates
+
     stmt = select(duplicates).order_by(duplicates.c.duplicate_of, duplicates.c.id)
     if run_ids is not None:
         stmt = stmt.where(duplicates.c.run_id.in_(run_ids))
@@ -280,15 +284,18 @@ def _copy_entry(row: dict[str, Any], thresholds: Thresholds) -> dict[str, Any]:
 
 
 def build_clusters(rows: list[dict[str, Any]], thresholds: Thresholds) -> list[dict[str, Any]]:
-    """Each kept article with its dropped copies, largest clusters first."""
+    """Each kept article with its dropped copies (newest first): the cluster with the newest drop
+    first, larger ones first among drops of the same second."""
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         grouped[row["duplicate_of"]].append(row)
-    clusters = [
-        {"kept": _article_ref(copies[0]["kept"], kept_id), "copies": [_copy_entry(r, thresholds) for r in copies]}
-        for kept_id, copies in grouped.items()
-    ]
-    clusters.sort(key=lambda c: (-len(c["copies"]), c["kept"]["site"], c["kept"]["title"], c["kept"]["id"]))
+    clusters = []
+    for kept_id, copies in grouped.items():
+        entries = sorted((_copy_entry(r, thresholds) for r in copies), key=lambda c: (c["dropped_at"] or "", c["id"]),
+                         reverse=True)
+        clusters.append({"kept": _article_ref(copies[0]["kept"], kept_id), "copies": entries})
+    clusters.sort(key=lambda c: (c["kept"]["site"], c["kept"]["title"], c["kept"]["id"]))
+    clusters.sort(key=lambda c: (c["copies"][0]["dropped_at"] or "", len(c["copies"])), reverse=True)
     return clusters
 
 
@@ -312,9 +319,13 @@ def reprint_pairs(clusters: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def review_entries(store: Store, query: ReportQuery) -> list[dict[str, Any]]:
-    """The review audit trail (restore / distinct / accept / reextract), oldest first, with the titles
+    """The review audit trail (restore / distinct / accept / reextract), newest first, with the titles
     of the articles named."""
-    stmt = select(reviews).order_by(reviews.c.id)
+    from sqlalchemy import select
+
+    from pipelines.storage.models import articles, duplicates, reviews
+
+    stmt = select(reviews).order_by(reviews.c.id.desc())
     if query.since:
         stmt = stmt.where(reviews.c.at >= query.since.astimezone(UTC).replace(tzinfo=None))
     with store.engine.connect() as conn:
@@ -335,8 +346,14 @@ def review_entries(store: Store, query: ReportQuery) -> list[dict[str, Any]]:
 # --- the model -----------------------------------------------------------------------------------------------
 
 
-def build_report(store: Store, query: ReportQuery, thresholds: Thresholds, now: datetime | None = None) -> dict:
-    """The whole report as a JSON-ready dict (see ``schema.json``)."""
+def build_report(store: Store, query: ReportQuery, thresholds: Thresholds, now: datetime | None = None,
+                 default_days: float = 0.0) -> dict:
+    """The whole report as a JSON-ready dict (see ``schema.json``); ``query`` scoped first
+    (``ReportQuery.scoped``: ``default_days`` applies when it sets no window; 0: everything)."""
+    from crawler.report.rejections import rejection_section
+
+    now = now or datetime.now(UTC)
+    query = query.scoped(default_days, now)
     run_rows = select_runs(store, query)
     run_entries = [_run_entry(r) for r in run_rows]
     run_ids = [r["id"] for r in run_rows] if query.run else None
@@ -344,8 +361,9 @@ def build_report(store: Store, query: ReportQuery, thresholds: Thresholds, now: 
     copies = [c for cl in clusters for c in cl["copies"]]
     return {
         "schema": SCHEMA_ID,
-        "generated_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
-        "query": {"run": query.run, "since": query.since.isoformat() if query.since else None, "site": query.site},
+        "generated_at": now.isoformat(timespec="seconds"),
+        "query": {"run": query.run, "since": query.since.isoformat(timespec="seconds") if query.since else None,
+                  "site": query.site, "days": query.days},
         "thresholds": {"jaccard": thresholds.jaccard, "containment": thresholds.containment,
                        "borderline_margin": thresholds.margin},
         "totals": {
@@ -353,6 +371,7 @@ def build_report(store: Store, query: ReportQuery, thresholds: Thresholds, now: 
             "borderline": sum(c["borderline"] for c in copies),
             "by_method": dict(sorted(Counter(c["method"] for c in copies).items())),
         },
+        "health": site_health(run_entries),
         "runs": run_entries,
         "sites": site_totals(run_entries),
         "borderline": borderline_queue(clusters),

@@ -2,7 +2,8 @@
 
 Embedded with ``<img src="data:image/svg+xml;base64,…">``: the SVG stays out of the page's
 DOM (no id clashes between plots, no markup from the data in the page), and the file stays
-self-contained. Only numbers, method names and site names reach the plots.
+self-contained. Only numbers, method names and site names reach the plots. Axes that count
+(copies, pages) have whole-number ticks only.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 plt.rcParams.update({"svg.hashsalt": "newsdedup", "svg.fonttype": "path", "font.size": 9})
 
@@ -46,23 +48,25 @@ def score_histogram(copies: list[dict[str, Any]], jaccard_threshold: float, cont
         ax.set_title(f"{len(scores)} drops")
         ax.legend(loc="upper left", frameon=False)
     axes[0].set_ylabel("dropped copies")
+    axes[0].yaxis.set_major_locator(MaxNLocator(integer=True))  # shared by both panels
     fig.tight_layout()
     return _svg_uri(fig)
 
 
-def drops_per_run(runs: list[dict[str, Any]]) -> str:
-    """Stacked bars: per run (labelled with its site), the drops by reason."""
-    reasons = sorted({r for run in runs for r in run["dropped"]})
+def drops_per_site(sites: list[dict[str, Any]]) -> str:
+    """Stacked bars: per site, the pages dropped in the report's selection, by reason (one bar per
+    site whatever the number of runs)."""
+    reasons = sorted({r for site in sites for r in site["dropped"]})
     fig, ax = plt.subplots(figsize=(9, 3.6))
-    labels = [f"#{run['id']} {run['spider']}" for run in runs]
-    bottom = [0] * len(runs)
+    bottom = [0] * len(sites)
     for reason in reasons:
-        values = [run["dropped"].get(reason, 0) for run in runs]
-        ax.bar(range(len(runs)), values, bottom=bottom, label=reason, color=METHOD_COLORS.get(reason))
+        values = [site["dropped"].get(reason, 0) for site in sites]
+        ax.bar(range(len(sites)), values, bottom=bottom, label=reason, color=METHOD_COLORS.get(reason))
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.set_xticks(range(len(runs)), labels, rotation=45, ha="right")
+    ax.set_xticks(range(len(sites)), [site["site"] for site in sites], rotation=30, ha="right")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("dropped pages")
-    ax.set_title("drops per site per run")
+    ax.set_title("drops per site, by reason")
     if reasons:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     fig.tight_layout()

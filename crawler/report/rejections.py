@@ -7,12 +7,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from pipelines.storage.models import rejections
-from pipelines.storage.store import Store
+if TYPE_CHECKING:
+    from pipelines.storage.store import Store
 
 MAX_PAGES = 200  # pages listed (newest first); the counts cover every selected row
 MAX_TEXT_CHARS = 300  # of each page's extracted text shown
@@ -38,6 +36,10 @@ def _evidence(raw: str) -> dict[str, Any]:
 def rejection_section(store: Store, since: datetime | None, site: str | None,
                       run_ids: list[int] | None) -> dict[str, Any]:
     """``{"total", "by_site": [{site, reason, count, open}], "pages": [...]}`` (see ``schema.json``)."""
+    from sqlalchemy import select
+
+    from pipelines.storage.models import rejections
+
     columns = [c for c in rejections.c if c.name != "html"]
     stmt = select(*columns, rejections.c.html.is_not(None).label("html_kept")).order_by(rejections.c.id.desc())
     if since is not None:

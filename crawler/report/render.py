@@ -11,11 +11,12 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from typing import TYPE_CHECKING, Any
 
 from crawler.report.data import CATEGORY_LABELS
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
@@ -36,10 +37,13 @@ def shorten(text: str, words: int = EQUAL_CONTEXT_WORDS) -> tuple[str, int, str]
 
 
 def _environment() -> Environment:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(shorten=shorten, labels=CATEGORY_LABELS)
     env.filters["score"] = lambda v: "–" if v is None else f"{v:.3f}"
+    env.filters["days"] = lambda v: f"{v:g} day" if v == 1 else f"{v:g} days"
     env.tests["http_url"] = lambda v: isinstance(v, str) and v.lower().startswith(("http://", "https://"))
     return env
 
@@ -50,7 +54,7 @@ def render_html(model: dict[str, Any]) -> str:
     from crawler.report import plots  # matplotlib: imported when a report is drawn, not at every start
     pictures = {
         "scores": plots.score_histogram(copies, model["thresholds"]["jaccard"], model["thresholds"]["containment"]),
-        "runs": plots.drops_per_run(model["runs"]),
+        "sites": plots.drops_per_site(model["sites"]),
     }
     return _environment().get_template("report.html.j2").render(report=model, plots=pictures)
 

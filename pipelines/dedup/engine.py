@@ -28,7 +28,6 @@ from typing import Any
 
 import redis
 import xxhash
-from datasketch import MinHashLSH
 
 from pipelines.dedup.commonlines import CommonLines
 from pipelines.dedup.entry import IndexEntry, params_tag, scores_between
@@ -72,7 +71,10 @@ def _pow2(x: float) -> int:
 @functools.lru_cache(maxsize=16)
 def _bands_rows(threshold: float, num_perm: int) -> tuple[int, int]:
     # Weighted towards recall (a missed candidate costs 9x a spurious one): candidates are verified.
-    # datasketch integrates over every (b, r): ~1 s at 256 permutations, hence the cache.
+    # datasketch integrates over every (b, r): ~1 s at 256 permutations, hence the cache. Imported
+    # here: it imports scipy (~0.4 s), which only the processes that build an index need.
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.1, 0.9))
     return lsh.b, lsh.r
 

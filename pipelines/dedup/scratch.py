@@ -1,0 +1,86 @@
+"""A throwaway copy of a dedup index, for checks that must leave the index as it was.
+
+``scrapy dedup FILE --dry-run`` checks each record with the engine's own code path
+(``Deduper.check``: the same Lua check-and-insert a crawl runs) against a copy of the index:
+every key of the index (``RedisIndex.INDEX_KEYS``: parameters, counter, records, lookup and
+band hashes, distinct pairs, learned site footers) is copied server-side (Redis ``COPY``, Redis
+6.2 or later) under a new prefix, the records are checked and inserted there (so a record is
+also checked against the earlier records of the same file, as a real run would), and the copy
+is deleted. The source index is only read (``SCAN``, ``COPY`` reads).
+
+A copy costs as much Redis memory as the index while it lives. Each copied key expires after
+``SCRATCH_TTL_SECONDS`` at most, so a process killed before it deletes its copy leaves nothing
+behind for longer than that; keys the checks create (or compact, giving them the index's own
+expiry) are deleted by ``drop`` and otherwise live as long as an index entry does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pipelines.dedup.index import RedisIndex
+
+SCRATCH_TTL_SECONDS = 24 * 3600  # longest life of a copied key (a killed dry run's leftovers)
+BATCH = 1000  # keys per pipelined round trip
+
+
+def scratch_prefix(source: str) -> str:
+    """A new prefix for a copy of the index at ``source`` (never the prefix of a crawl's index)."""
+    return f"{source}-scratch-{uuid.uuid4().hex[:12]}"
+
+
+def _index_keys(client: Any, prefix: str) -> Iterator[bytes]:
+    """The keys of the index at ``prefix`` (not its seen-store or crawl frontier)."""
+    start = len(prefix) + 1
+    kinds = {kind.encode() for kind in RedisIndex.INDEX_KEYS}
+    for key in client.scan_iter(f"{prefix}:*", count=10_000):
+        if key[start:].split(b":", 1)[0] in kinds:
+            yield key
+
+
+def copy_index(client: Any, source: str, target: str, ttl_seconds: int = SCRATCH_TTL_SECONDS) -> int:
+    """Copy every key of the index at ``source`` to ``target`` (each expiring within
+    ``ttl_seconds``); returns the number of keys copied. ``target`` must hold no key yet."""
+    copied = 0
+    pipe = client.pipeline(transaction=False)
+    pending = 0
+    start = len(source)
+    for key in _index_keys(client, source):
+        new = target.encode() + key[start:]
+        pipe.copy(key, new)
+        pipe.expire(new, ttl_seconds)
+        pending += 1
+        if pending >= BATCH:
+            copied += sum(1 for ok in pipe.execute()[::2] if ok)
+            pending = 0
+    if pending:
+        copied += sum(1 for ok in pipe.execute()[::2] if ok)
+    return copied
+
+
+def drop_index(client: Any, prefix: str) -> int:
+    """Delete every key under ``prefix:``; returns how many were deleted."""
+    deleted = 0
+    batch: list[bytes] = []
+    for key in client.scan_iter(f"{prefix}:*", count=10_000):
+        batch.append(key)
+        if len(batch) >= BATCH:
+            deleted += client.unlink(*batch)
+            batch = []
+    if batch:
+        deleted += client.unlink(*batch)
+    return deleted
+
+
+@contextmanager
+def scratch_copy(client: Any, source: str) -> Iterator[tuple[str, int]]:
+    """``(prefix of a fresh copy of the index at source, keys copied)``; the copy is deleted on
+    exit, whatever happened inside."""
+    target = scratch_prefix(source)
+    try:
+        yield target, copy_index(client, source, target)
+    finally:
+        drop_index(client, target)
