@@ -121,3 +121,15 @@ def test_replacements_chain(deduper: Deduper) -> None:
         again = deduper.check(doc, "x", site, (f"http://{site}/{doc[0]}",))
         assert again.verdict == "seen" and again.duplicate_of == C
     assert deduper.check(D, OTHER, "s4", ("http://s4/d",)).verdict == "new"
+
+
+def test_a_recheck_of_a_replacement_says_what_it_replaced(deduper: Deduper) -> None:
+    """A run killed after the index decided a replacement but before storage committed it: the
+    next run's check of that article is "self" and still names the article it replaced."""
+    deduper.check(A, TRIMMED, "paper", ("http://paper/a",))
+    assert deduper.check(B, STORY, "wire", ("http://wire/b",)).replaces == A
+    again = deduper.check(B, STORY, "wire", ("http://wire/b",))
+    assert (again.verdict, again.replaces, again.why) == ("self", A, "fuller")
+    assert deduper.check(C, OTHER, "s3", ("http://s3/c",)).verdict == "new"
+    plain = deduper.check(C, OTHER, "s3", ("http://s3/c",))
+    assert (plain.verdict, plain.replaces) == ("self", None)

@@ -344,6 +344,8 @@ local function replace(k, method, s, why, decided)
              'KEEPTTL')
   collect_bands()
   insert(0, id, true)
+  -- what this article replaced, for its re-check after a crash before storage committed it
+  redis.call('SET', P .. ':rp:' .. id, k.id .. ':' .. why, 'EX', ttl)
   return reply('replace', k.id, method, s, '', decided, why)
 end
 
@@ -352,7 +354,10 @@ local own = lookup('i' .. unhex(id))
 if own and own.id ~= id then own = nil end
 if own then
   inserted = own.num  -- the number it was indexed under (its storage may have failed before)
-  if own.status == 0 then return reply('self', id, 'self') end
+  if own.status == 0 then  -- kept; when it replaced an article, say which (storage may not have it yet)
+    local rp = redis.call('GET', P .. ':rp:' .. id)
+    return reply('self', id, 'self', nil, '', nil, rp or '')
+  end
   return reply('seen', (kept_record(own.kept)), 'seen')
 end
 

@@ -224,6 +224,9 @@ def _decision(reply: IndexReply, entry: bytes) -> Decision:
     if reply.verdict == "duplicate":
         return Decision("duplicate", reply.method, reply.target, None, scores, reply.relation, reply.merged,
                         reply.seq, entry, decided)
+    if reply.verdict == "self" and reply.why:  # a kept article that replaced another: storage re-applies it
+        replaced, _, why = reply.why.partition(":")
+        return Decision("self", "self", None, None, {}, "", (), reply.seq, entry, {}, replaced, why)
     if reply.verdict == "seen":
         return Decision("seen", reply.method, reply.target, None, scores, reply.relation, (), reply.seq, entry)
     if reply.verdict == "replace":

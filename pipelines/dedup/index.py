@@ -104,7 +104,8 @@ class RedisIndex:
         return {"params": params and params.decode(), "gen": gen and gen.decode(), "db": db and db.decode(),
                 "seq": int(seq or 0)}
 
-    INDEX_KEYS = ("meta", "seq", "d", "k", "b", "nd", "site", "cl")  # what ``reset`` deletes: <prefix>:<kind>[:...]
+    # what ``reset`` deletes: <prefix>:<kind>[:...]
+    INDEX_KEYS = ("meta", "seq", "d", "k", "b", "nd", "rp", "site", "cl")
 
     def reset(self, generation: str, database_id: str, floor_seq: int) -> int:
         """Delete every key of the index (not the seen-store or crawl frontier under the same

@@ -162,6 +162,7 @@ def replace(tx: Tx, new_id: str, dedup: dict[str, Any], run_id: int | None) -> N
               # the replaced copy inside the new kept article, and the reverse
               "contained": scores.get("contains", 0.0), "contains": scores.get("contained", 0.0),
               **decided_values(dedup.get("decided"))}
+    values = {k: v for k, v in values.items() if v is not None}  # a re-check knows no decided values
     rescore = dedup.get("rescore")
     for merged in dedup.get("merged") or ():
         merge(tx, merged, new_id, run_id, rescore)
