@@ -133,3 +133,13 @@ def test_a_recheck_of_a_replacement_says_what_it_replaced(deduper: Deduper) -> N
     assert deduper.check(C, OTHER, "s3", ("http://s3/c",)).verdict == "new"
     plain = deduper.check(C, OTHER, "s3", ("http://s3/c",))
     assert (plain.verdict, plain.replaces) == ("self", None)
+
+
+def test_a_replaced_replacement_still_names_what_it_replaced(deduper: Deduper) -> None:
+    """B replaced A, then C replaced B, and none of it was stored (a crash): B's re-check is a
+    copy of C that still names A, so storage can record A as a copy of the story too."""
+    deduper.check(A, "\n\n".join(PARAGRAPHS[:3]), "s1", ("http://s1/a",))
+    assert deduper.check(B, "\n\n".join(PARAGRAPHS[:5]), "s2", ("http://s2/b",)).replaces == A
+    assert deduper.check(C, STORY, "s3", ("http://s3/c",)).replaces == B
+    again = deduper.check(B, "x", "s2", ("http://s2/b",))
+    assert (again.verdict, again.duplicate_of, again.replaces) == ("seen", C, A)

@@ -358,7 +358,8 @@ if own then
     local rp = redis.call('GET', P .. ':rp:' .. id)
     return reply('self', id, 'self', nil, '', nil, rp or '')
   end
-  return reply('seen', (kept_record(own.kept)), 'seen')
+  -- a copy now; if it replaced an article before, that one is a copy of the same story too
+  return reply('seen', (kept_record(own.kept)), 'seen', nil, '', nil, redis.call('GET', P .. ':rp:' .. id) or '')
 end
 
 -- 1. URL layer: normalised / final / canonical URL indexed under another id. A page at its

@@ -227,8 +227,10 @@ def _decision(reply: IndexReply, entry: bytes) -> Decision:
     if reply.verdict == "self" and reply.why:  # a kept article that replaced another: storage re-applies it
         replaced, _, why = reply.why.partition(":")
         return Decision("self", "self", None, None, {}, "", (), reply.seq, entry, {}, replaced, why)
-    if reply.verdict == "seen":
-        return Decision("seen", reply.method, reply.target, None, scores, reply.relation, (), reply.seq, entry)
+    if reply.verdict == "seen":  # ``replaces``: an article it replaced once, now a copy of the same story
+        replaced, _, why = reply.why.partition(":")
+        return Decision("seen", reply.method, reply.target, None, scores, reply.relation, (), reply.seq, entry,
+                        replaces=replaced or None, why=why)
     if reply.verdict == "replace":
         return Decision("new", reply.method, None, None, scores, "", reply.merged, reply.seq, entry, decided,
                         reply.target, reply.why)

@@ -119,7 +119,8 @@ class DedupPipeline:
         except DOWN_ERRORS as exc:
             self._went_down(exc)
             return self._unavailable(item)
-        self.stats.inc_value(f"dedup/replaced/{decision.why}" if decision.replaces else f"dedup/{decision.method}")
+        replaced = decision.replaces and not decision.is_duplicate
+        self.stats.inc_value(f"dedup/replaced/{decision.why}" if replaced else f"dedup/{decision.method}")
         if decision.is_duplicate:
             raise DUPLICATE_DROPS[decision.method if decision.verdict == "duplicate" else "seen"](item, decision)
         item.dedup = {

@@ -105,7 +105,10 @@ class StoragePipeline:
         if not isinstance(exception, DuplicateDrop):
             return
         run_id = self._run_id()
-        for stored_id in exception.decision.merged:
+        # late merges, and an article this copy once replaced (a crash before that replacement
+        # was stored): each is a copy of the same story
+        replaced = getattr(exception.decision, "replaces", None)
+        for stored_id in (*exception.decision.merged, *([replaced] if replaced else [])):
             merged = self.batcher.add(Write("merge", (stored_id, exception.decision.duplicate_of, run_id,
                                                       exception.decision.rescore)))
             merged.addCallback(self._merged, stored_id, exception.decision.duplicate_of)
