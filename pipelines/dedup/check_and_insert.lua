@@ -302,6 +302,16 @@ local function reply(verdict, target, method, c, relation, decided, why)
           decided[3] or '', why or ''}
 end
 
+-- band fields of this article (read once; written when it is inserted with its bands)
+local function collect_bands()
+  if #banded > 0 then return end
+  for _, bk in ipairs(bands) do
+    local key = P .. ':b:' .. shard_of(bk, shards)
+    local entries, keygen = get(key, bk)
+    banded[#banded + 1] = {key, bk, entries, keygen}
+  end
+end
+
 -- Replay: the database decided this article already (rebuild of a lost or stale index).
 -- Its id, URL and text fields and (for kept articles and near copies) its bands are indexed
 -- exactly as the original check indexed them, with its original time.
@@ -314,27 +324,11 @@ if ARGV[19] ~= '' then
   if own and own.id == id then return reply('self', id, 'self') end
   for _, u in ipairs(urls) do lookup('u' .. unhex(u)) end
   lookup('x' .. unhex(exact))
-  if r[3] == '1' then
-    for _, bk in ipairs(bands) do
-      local key = P .. ':b:' .. shard_of(bk, shards)
-      local entries, keygen = get(key, bk)
-      banded[#banded + 1] = {key, bk, entries, keygen}
-    end
-  end
+  if r[3] == '1' then collect_bands() end
   insert(tonumber(r[1]), r[2], r[3] == '1')
   return reply('replayed', r[2], '')
 end
 
-
--- band fields of this article (read once; written when it is inserted with its bands)
-local function collect_bands()
-  if #banded > 0 then return end
-  for _, bk in ipairs(bands) do
-    local key = P .. ':b:' .. shard_of(bk, shards)
-    local entries, keygen = get(key, bk)
-    banded[#banded + 1] = {key, bk, entries, keygen}
-  end
-end
 
 -- This article replaces kept record k: k's record now points here (a copy of this article,
 -- like a late merge), and this article is inserted as kept, with its bands.
