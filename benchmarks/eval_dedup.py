@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_NO_CORPUS
     score = _scorer(args.corpus)
     docs = score.load(args.data or args.corpus / "dev_clusters.jsonl")
-    detector = Detector()
+    detector = Detector(publishers={d["site"] for d in docs})
     ours = score.report(score.score(detector, docs))
     reference = score.report(score.score(score.MinHashLSHDeduper(), docs))
     print(f"Near-duplicate detection on {args.data or args.corpus / 'dev_clusters.jsonl'} ({len(docs)} documents)\n")

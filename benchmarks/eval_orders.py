@@ -150,7 +150,7 @@ def what_if_dates(docs: list[dict]) -> dict[str, str]:
 
 def run_order(score: Any, docs: list[dict], order: str, seed: int, client: redis.Redis | None,
               dates: dict[str, str] | None = None, **overrides: object) -> OrderRun:
-    det = Detector(client, dates, DEDUP_SEED=seed, **overrides)
+    det = Detector(client, dates, {d["site"] for d in docs}, DEDUP_SEED=seed, **overrides)
     stream = ordered(docs, order, seed)
     start = time.perf_counter()
     try:

@@ -143,3 +143,78 @@ def test_a_replaced_replacement_still_names_what_it_replaced(deduper: Deduper) -
     assert deduper.check(C, STORY, "s3", ("http://s3/c",)).replaces == B
     again = deduper.check(B, "x", "s2", ("http://s2/b",))
     assert (again.verdict, again.duplicate_of, again.replaces) == ("seen", C, A)
+
+
+# A reprint as a reader meets it: the story with a share bar, a newsletter promo and characters
+# broken on the way (mojibake, an entity left as text). Near-equal to STORY in length.
+BLEMISHED = ("Share this article: Facebook | X | Email\n\n"
+             + STORY.replace(" and ", " â€” and ", 1).replace(" and ", " &amp; ", 2)
+             + "\n\nSign up for our newsletter to get the top stories every morning.")
+
+
+def test_among_near_equal_undated_copies_the_cleaner_one_wins(deduper: Deduper) -> None:
+    no_date = rank_bytes("", ["harbor gazette"], [])
+    deduper.check(A, BLEMISHED, "harbor_gazette", ("http://paper/a",), rank=no_date)
+    clean = deduper.check(B, STORY, "northern_wire", ("http://wire/b",), rank=rank_bytes("", ["northern wire"], []))
+    assert (clean.verdict, clean.replaces, clean.why) == ("new", A, "cleaner")
+    # the blemished one arriving again, or another copy as blemished, never swaps back
+    again = deduper.check(C, BLEMISHED, "third", ("http://third/c",), rank=rank_bytes("", ["third"], []))
+    assert again.is_duplicate and again.duplicate_of == B and again.replaces is None
+
+
+def test_the_cleaner_rule_never_overrides_dates_or_length(deduper: Deduper) -> None:
+    deduper.check(A, BLEMISHED, "harbor_gazette", ("http://paper/a",), rank=WIRE)  # stated earlier
+    later_clean = deduper.check(B, STORY, "third", ("http://third/b",), rank=PAPER)
+    assert later_clean.is_duplicate and later_clean.duplicate_of == A
+    # a clean trimmed copy never replaces a blemished fuller original
+    deduper.check(C, OTHER + "\n\nShare this article: Facebook | X | Email", "s1", ("http://s1/c",),
+                  rank=rank_bytes("", ["s1"], []))
+    trimmed = deduper.check(D, OTHER.split("\n\n", 1)[1], "s2", ("http://s2/d",), rank=rank_bytes("", ["s2"], []))
+    assert trimmed.replaces is None
+
+
+def test_a_copy_naming_the_other_publisher_loses_to_it(deduper: Deduper) -> None:
+    """A page that names another copy's publisher ("according to The Harbor Gazette") credits it
+    (``named_publishers`` adds it to the page's credits): that publisher's copy replaces it."""
+    from pipelines.credits import named_publishers, with_named
+
+    known = {"harbor gazette", "valley courier"}
+    reprint = "According to The Harbor Gazette, the council met late.\n\n" + STORY
+    credits = with_named([], named_publishers(reprint, known, ["valley courier"]), known)
+    assert credits == ["harbor gazette"]
+    deduper.check(A, reprint, "valley_courier", ("http://valley/a",), rank=rank_bytes("", ["valley courier"], credits))
+    harbor = rank_bytes("", ["harbor gazette"], [])
+    source = deduper.check(B, STORY, "harbor_gazette", ("http://harbor/b",), rank=harbor)
+    assert (source.replaces, source.why) == (A, "credited")
+
+
+def test_ranks_of_an_earlier_release_never_decide_by_cleanliness(redis_client: redis.Redis, key_prefix: str) -> None:
+    """A 20-byte rank (an earlier release's client or record) has unknown blemishes: no swap on them."""
+    deduper = Deduper(redis_client, DedupConfig(key_prefix=key_prefix, index_capacity=1000))
+    index = deduper.index
+    fp = deduper.fingerprint(BLEMISHED, "s1")
+    old_rank = rank_bytes("", ["s1"], [])[:20]
+    reply = index.check_and_insert(A, "s1", [], fp, rules=deduper._rules, max_candidates=10, keep=deduper._keep,
+                                   rank=old_rank)
+    assert reply.verdict == "new"
+    clean = deduper.check(B, STORY, "s2", ("http://s2/b",), rank=rank_bytes("", ["s2"], []))
+    assert clean.is_duplicate and clean.duplicate_of == A
+
+
+def test_entries_keep_the_blemishes_and_read_the_previous_rank_layout(deduper: Deduper) -> None:
+    import struct
+
+    from pipelines.dedup.entry import IndexEntry
+
+    entry = deduper.fingerprint_entry(BLEMISHED, "s1", ("http://s1/x",), A, rank_bytes("", ["s1"], []))
+    # 2 kinds of damage (mojibake, an entity) + the promo line (the share bar opening the text is
+    # taken for its headline, which is never counted)
+    assert int.from_bytes(entry.rank[20:], "big") == 1 + 3
+    assert IndexEntry.from_bytes(entry.to_bytes()) == entry
+    fp = entry.fingerprint  # "NDE2": a 20-byte rank, stored by the previous release
+    head = struct.pack(">4s4sII8sBHBBBB", b"NDE2", entry.tag, fp.n_shingles, fp.n_words, bytes.fromhex(fp.exact),
+                       fp.bits, len(fp.signature), len(fp.bands), len(entry.url_keys), len(entry.tail_keys),
+                       len(entry.common_keys))
+    old = b"".join((head, fp.signature, *fp.bands, *(bytes.fromhex(k) for k in entry.url_keys), *entry.tail_keys,
+                    *entry.common_keys, entry.rank[:20]))
+    assert IndexEntry.from_bytes(old).rank == entry.rank[:20] + bytes(4)  # blemishes unknown

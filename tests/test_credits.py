@@ -11,7 +11,8 @@ from crawler.items import ArticlePage
 from demo.network import DemoNetwork
 from demo.publishers import publisher
 from demo.stories import REPRINTS, STORIES
-from pipelines.credits import credited_names, name_key, own_names
+from pipelines.credits import credited_names, is_own_name, name_key, named_publishers, own_names, with_named
+from pipelines.dedup.rank import rank_bytes
 from pipelines.drops import ExtractionDrop
 from pipelines.extract import ArticleExtractor
 
@@ -170,3 +171,25 @@ def test_demo_originals_credit_no_other_site(demo_articles) -> None:
     assert not wrong
     # the one original with an agency byline credits its own publisher, which dedup can tell apart
     assert demo_articles[("metro_daily", "md-five-things")].credits == ["metro daily"]
+
+
+def test_a_credit_after_two_spaces_is_read() -> None:
+    text = "The story.\n\nDistributed by Allied Press.  Originally published by Redmarsh Evening Post.\n"
+    assert credited_names(text, []) == ["redmarsh evening post"]
+
+
+def test_named_publishers() -> None:
+    known = ["harbor gazette", "guardian", "metro daily"]
+    text = "As the Harbor  Gazette reported, a legal guardian spoke. METRO-DAILY readers knew."
+    assert named_publishers(text, known) == ["harbor gazette", "metro daily"]
+    assert named_publishers("The Guardian said so.", known) == ["guardian"]
+    assert named_publishers(text, known, own=["harbor gazette"]) == ["metro daily"]
+    assert with_named(["allied press", "metro daily"], ["harbor gazette"], set(known)) == [
+        "metro daily", "harbor gazette", "allied press"]
+
+
+def test_own_name_with_more_words_is_no_credit() -> None:
+    assert is_own_name("metro daily media group", ["metro daily"])
+    assert not is_own_name("metro dailyish", ["metro daily"])
+    own_copyright = rank_bytes("", ["metro daily"], ["metro daily media group"])
+    assert own_copyright == rank_bytes("", ["metro daily"], [])

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import redis
 
+from pipelines.dedup.entry import RANK_SIZE
 from pipelines.dedup.fingerprint import Fingerprint
 from pipelines.dedup.index import RedisIndex, site_key
 
@@ -54,7 +55,7 @@ class LoadRow:
     ts: float
     fingerprint: Fingerprint
     url_keys: tuple[str, ...]
-    rank: bytes = b""  # its 20-byte rank (IndexEntry.rank_bytes); zeros when empty
+    rank: bytes = b""  # its 24-byte rank (IndexEntry.rank_bytes); zeros when empty
 
 
 def _shard(field: bytes, n: int) -> int:
@@ -180,7 +181,7 @@ class BulkLoader:
                 self.first = self.seq
             fp = row.fingerprint
             record = RECORD_HEADER.pack(stamp, fp.n_shingles, fp.n_words, site_key(row.site), 0 if row.kept else 1,
-                                        doc, bytes.fromhex(row.kept_id)) + fp.signature + (row.rank or bytes(20))
+                                        doc, bytes.fromhex(row.kept_id)) + fp.signature + (row.rank or bytes(RANK_SIZE))
             if self._size and len(record) != self._size:
                 raise ValueError("records of one build have one size (same signature parameters)")
             self._size = len(record)

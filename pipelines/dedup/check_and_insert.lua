@@ -10,16 +10,17 @@
 --   <P>:meta.gen; '-' = a standalone index with no database behind it, created on first use),
 --   19 replay ('' = decide; 'status:kept:bands:ts' = insert this already decided article as
 --   the database recorded it, at its original time: the rebuild of the index from storage),
---   20 keep policy ('first' | 'best:<fuller margin>'), 21 rank (20 bytes: stated publication
+--   20 keep policy ('first' | 'best:<fuller margin>'), 21 rank (24 bytes: stated publication
 --   time u32 (minutes * 2 + 1 when only the day is stated; 0 unknown), two name keys the site is
---   known by, two name keys of the sources the page credits (u32 each, 0 none)),
+--   known by, two name keys of the sources the page credits (u32 each, 0 none), blemishes + 1
+--   (u32, 0 unknown); 20 bytes from clients of earlier releases: blemishes unknown),
 --   22 own URL key (16 hex: the page is at its canonical address; '' otherwise).
 --   Few, packed arguments: each one costs the client and the server a little, and there are
 --   about 50 bands.
 -- Layout:
 --   <P>:seq         counter: each indexed article gets a number n (4 bytes in the hashes).
 --   <P>:d:<n>       record: header (time, sizes, site, status, own id, kept id) + signature +
---                   rank (20 bytes, ARGV 21; absent in records of earlier releases); expires
+--                   rank (24 bytes, ARGV 21; 20 or none in records of earlier releases); expires
 --                   after the window.
 --   <P>:b:<shard>   hash: band key -> numbers; <P>:k:<shard> hash: 'i' + id, 'u' + url hash or
 --                   'x' + text hash -> numbers. Hashes hold ~64 fields of a few bytes, so Redis
@@ -34,7 +35,8 @@
 -- Returns {verdict, target_id, method, jaccard*1e4, contained*1e4, contains*1e4, relation,
 --          merged ids, number of this article's record (new, or found for self/seen; 0 if none),
 --          deciding score*1e4, its threshold*1e4, the record it was measured against (id),
---          why this article replaced the kept one ('' | fuller | credited | earlier | canonical)}
+--          why this article replaced the kept one ('' | fuller | credited | earlier | cleaner
+--          | canonical)}
 --   verdict: new | update (same-site version; relation updates | updated_by) | duplicate
 --            (method url | exact | near | containment) | self (re-crawl of a kept article)
 --            | seen (re-crawl of a dropped one) | replace (this article is the better copy of
@@ -77,7 +79,13 @@ local keep_best = string.sub(ARGV[20] or 'first', 1, 5) == 'best:'
 local fuller = keep_best and tonumber(string.sub(ARGV[20], 6)) or 0
 local rank = ARGV[21] or ''
 local own_url = ARGV[22] or ''
-if #rank ~= 20 then rank = string.rep('\0', 20) end
+local RANK_SIZE = 24
+local function full_rank(r)  -- a rank as records hold it: 24 bytes (20: an earlier release's)
+  if #r == 20 then return r .. string.rep('\0', 4) end
+  if #r ~= RANK_SIZE then return string.rep('\0', RANK_SIZE) end
+  return r
+end
+rank = full_rank(rank)
 local urls, bands = {}, {}
 for i = 1, #ARGV[16], 16 do urls[#urls + 1] = string.sub(ARGV[16], i, i + 15) end
 for i = 1, #ARGV[17], 4 do bands[#bands + 1] = string.sub(ARGV[17], i, i + 3) end
@@ -167,8 +175,7 @@ local function record(num)
   if now - ts > window then return nil end
   local r = {num = num, ts = ts, nsh = rsh, nwords = rwords, site = rsite, status = status,
              id = hex(rid), kept = hex(kept), sig = string.sub(rec, pos, pos + #sig - 1),
-             rank = string.sub(rec, pos + #sig, pos + #sig + 19)}
-  if #r.rank ~= 20 then r.rank = string.rep('\0', 20) end
+             rank = full_rank(string.sub(rec, pos + #sig, pos + #sig + RANK_SIZE - 1))}
   return r
 end
 
@@ -233,10 +240,11 @@ local function point(rec, j)
   return {j = j, c_new = math.min(1, inter / math.max(1, nsh)), c_old = math.min(1, inter / math.max(1, rec.nsh))}
 end
 
--- Ranks: (stated publication time, names the site is known by, names of sources it credits)
+-- Ranks: (stated publication time, names the site is known by, names of sources it credits,
+-- blemishes + 1: leftover page chrome and broken characters, 0 unknown)
 local function rank_of(bytes)
-  local pub, n1, n2, c1, c2 = struct.unpack('>IIIII', bytes)
-  return {pub = pub, names = {n1, n2}, credits = {c1, c2}}
+  local pub, n1, n2, c1, c2, blem = struct.unpack('>IIIIII', bytes)
+  return {pub = pub, names = {n1, n2}, credits = {c1, c2}, blem = blem}
 end
 local my_rank = rank_of(rank)
 local function credits(a, b)  -- does a name b's publisher as its source?
@@ -255,14 +263,23 @@ end
 -- estimates of the pair, c_old = share of b inside a, c_new = share of a inside b. A copy
 -- naming the other's publisher as its source is never the better one (whatever its length: a
 -- reprint adds a local paragraph); then the fuller text that contains the other (by a margin:
--- a near-equal copy never wins by length); then, among near-equal texts, the earlier stated date.
+-- a near-equal copy never wins by length); then, among near-equal texts, the earlier stated date,
+-- then the cleaner text (fewer blemishes: a count, so no two copies can each beat the other) when
+-- it is at most CLEANER_SHORTER shorter (a byline or credit line the other carries, no more).
+local CLEANER_SHORTER = 0.05
 -- better_than: this article against the kept record k.
 local function prefer(ra, na, rb, nb, s)
   if credits(ra, rb) then return nil end
   if credits(rb, ra) then return 'credited' end
   if s.c_old >= tc and na >= (1 + fuller) * nb then return 'fuller' end
   if s.c_new >= tc and nb >= (1 + fuller) * na then return nil end
-  if earlier(ra, rb) and math.max(na, nb) <= (1 + fuller) * math.min(na, nb) then return 'earlier' end
+  if math.max(na, nb) > (1 + fuller) * math.min(na, nb) then return nil end
+  if earlier(ra, rb) then return 'earlier' end
+  if earlier(rb, ra) then return nil end
+  -- cleaner, and as much story (a slightly trimmed clean copy is no better than its original)
+  if ra.blem ~= 0 and rb.blem ~= 0 and ra.blem < rb.blem and na >= (1 - CLEANER_SHORTER) * nb then
+    return 'cleaner'
+  end
   return nil
 end
 local function better_than(k, s)

@@ -6,7 +6,8 @@ stored signatures (Jaccard) -> containment both ways (trimmed reprints; fuller c
 arrive after their trimmed reprint). A same-site version that adds enough new text is kept
 and linked. With ``keep = "best"`` the stored member of a story is the best copy seen so far
 (the source the other copies credit, then the fuller text that contains the others, then the
-earlier stated date; a site's canonical page over its variants: the script's ``better_than``):
+earlier stated date, then the cleaner text (rank blemishes); a site's canonical page over its
+variants: the script's ``better_than``):
 a better copy arriving later replaces the kept one in the same call (verdict ``replace``).
 With ``keep = "first"`` the first article stored wins.
 
@@ -33,7 +34,14 @@ from pipelines.dedup.commonlines import CommonLines
 from pipelines.dedup.entry import IndexEntry, params_tag, scores_between
 from pipelines.dedup.fingerprint import Fingerprint, Fingerprinter
 from pipelines.dedup.index import STANDALONE, IndexReply, RedisIndex, url_key
-from pipelines.dedup.normalize import NORMALIZATION_VERSION, body_lines, normalize_chars
+from pipelines.dedup.normalize import (
+    NORMALIZATION_VERSION,
+    body_and_chrome,
+    body_lines,
+    damage_kinds,
+    normalize_chars,
+)
+from pipelines.dedup.rank import with_blemishes
 from pipelines.dedup.siteboiler import SiteBoilerplate
 
 _SETTINGS = {  # DedupConfig field -> (setting name, type)
@@ -267,12 +275,15 @@ class Deduper:
                           rank: bytes = b"") -> IndexEntry:
         """Normalise ``text``, strip ``site``'s learned trailing boilerplate (learning this page's
         tail) and its common lines, fingerprint what is left; with the URL keys and the ``rank``
-        (``pipelines.dedup.rank``), what the index and a rebuild of it need. A thin page (see the
+        (``pipelines.dedup.rank``, its blemishes set from this text), what the index and a rebuild
+        of it need. A thin page (see the
         module docstring) gets no bands and a text hash of its own (``doc_id`` and URLs mixed in).
         ``common_keys`` are the lines this page would teach (``check`` teaches them when the page
         is a page of its own)."""
         normalized = normalize_chars(text)
-        body = body_lines(normalized, fallback=False)
+        body, chrome = body_and_chrome(normalized, fallback=False)
+        if rank:
+            rank = with_blemishes(rank, damage_kinds(text) + chrome)  # normalize.blemishes
         lines = body
         tail: list[bytes] = []
         if self.config.site_boilerplate and body:

@@ -6,12 +6,12 @@ common-line keys it taught, its rank) as an opaque blob. A rebuild replays those
 arrival order without reading a text again; a blob made under other index parameters
 (``params_tag`` differs) is not used and the text is fingerprinted anew instead.
 
-Layout (big endian): magic ``b"NDE2"``, params tag (4), n_shingles (u32), n_words (u32),
+Layout (big endian): magic ``b"NDE3"``, params tag (4), n_shingles (u32), n_words (u32),
 exact hash (8), bits (u8), signature length (u16), bands (u8), URL keys (u8), tail keys
 (u8), common-line keys (u8), then the signature, the 4-byte band keys, the 8-byte URL keys,
-the 8-byte tail keys, the 8-byte common-line keys and the 20-byte rank
-(``pipelines.dedup.rank``). Entries of the first layout (``b"NDE1"``: no common-line keys, no
-rank) are still read. Plain ``struct`` data: nothing is ever unpickled.
+the 8-byte tail keys, the 8-byte common-line keys and the 24-byte rank
+(``pipelines.dedup.rank``). Entries of earlier layouts are still read: ``b"NDE2"`` (a 20-byte
+rank: blemishes unknown), ``b"NDE1"`` (no common-line keys, no rank). Plain ``struct`` data: nothing is ever unpickled.
 
 ``scores_between`` measures two entries as the index script does (its point estimates), so
 the database can rescore a copy against a new kept article without Redis.
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 from pipelines.dedup.fingerprint import Fingerprint
 
-MAGIC, MAGIC_V1 = b"NDE2", b"NDE1"
-RANK_SIZE = 20
+MAGIC, MAGIC_V2, MAGIC_V1 = b"NDE3", b"NDE2", b"NDE1"
+RANK_SIZE = 24  # pipelines.dedup.rank.RANK_SIZE (this module stays free of the index client)
 _HEAD = struct.Struct(">4s4sII8sBHBBBB")
 _HEAD_V1 = struct.Struct(">4s4sII8sBHBBB")
 
@@ -64,15 +64,15 @@ class IndexEntry:
 
     @property
     def rank_bytes(self) -> bytes:
-        """The rank as the index stores it (20 bytes, zeros when unknown)."""
+        """The rank as the index stores it (24 bytes, zeros when unknown)."""
         return self.rank if len(self.rank) == RANK_SIZE else bytes(RANK_SIZE)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> IndexEntry:
         """Parse ``blob``; ``ValueError`` when it is not an entry of this layout."""
-        if blob[:4] == MAGIC and len(blob) >= _HEAD.size:
+        if blob[:4] in (MAGIC, MAGIC_V2) and len(blob) >= _HEAD.size:
             magic, tag, n_sh, n_words, exact, bits, n_sig, n_bands, n_urls, n_tail, n_common = _HEAD.unpack_from(blob)
-            pos, rank_size = _HEAD.size, RANK_SIZE
+            pos, rank_size = _HEAD.size, RANK_SIZE if magic == MAGIC else 20
         elif blob[:4] == MAGIC_V1 and len(blob) >= _HEAD_V1.size:
             magic, tag, n_sh, n_words, exact, bits, n_sig, n_bands, n_urls, n_tail = _HEAD_V1.unpack_from(blob)
             pos, n_common, rank_size = _HEAD_V1.size, 0, 0
@@ -92,7 +92,7 @@ class IndexEntry:
         pos += 8 * n_common
         fp = Fingerprint(exact=exact.hex(), signature=signature, bits=bits, bands=bands, n_shingles=n_sh,
                          n_words=n_words)
-        rank = blob[pos : pos + rank_size]
+        rank = blob[pos : pos + rank_size].ljust(RANK_SIZE, b"\0") if rank_size else b""
         return cls(tag, fp, urls, tail, common, b"" if rank == bytes(RANK_SIZE) else rank)  # zeros: unknown
 
 

@@ -152,7 +152,7 @@ class RedisIndex:
             self.prefix, self.params, self.window, self.shards, self.key_shards, doc_id, site_key(site),
             fp.n_shingles, fp.n_words, fp.exact, fp.signature, fp.bits, rules, max_candidates,
             ",".join(distinct), "".join(keys), b"".join(fp.bands), self.generation, replay, keep,
-            rank or bytes(20), own_url_key,
+            rank or bytes(24), own_url_key,
         ]
 
     def _call(self, args: list[object], client: object = None) -> object:

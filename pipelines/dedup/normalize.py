@@ -73,6 +73,25 @@ def normalize_chars(text: str) -> str:
     return _WRAP_HYPHEN.sub("", text) if _LINE_END_HYPHEN.search(text) else text
 
 
+_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#[0-9]{2,6}|#[xX][0-9A-Fa-f]{2,5});")
+_DAMAGE = (_MOJIBAKE, _ENTITY, _INVISIBLE, _LINE_END_HYPHEN)
+
+
+def damage_kinds(text: str) -> int:
+    """How many kinds of broken characters ``text`` shows a reader: mojibake, HTML entities left
+    as text, invisible characters inside words, words broken at line ends (one each, however often)."""
+    return sum(1 for pattern in _DAMAGE if pattern.search(text))
+
+
+def blemishes(text: str, normalized: str) -> int:
+    """What a reader of ``text`` (``normalized`` = ``normalize_chars(text)``) would see as damage:
+    ``damage_kinds`` plus its paragraphs of leftover page chrome (``boilerplate_v6``: share bars,
+    promos, "Related:" lines, copyright lines, walls). Among near-equal copies of a story the index
+    keeps the one with fewer (``check_and_insert.lua``): pure and deterministic, so a rebuild ranks
+    as the check did."""
+    return damage_kinds(text) + body_and_chrome(normalized)[1]
+
+
 def split_paragraphs(text: str) -> list[str]:
     """Non-empty, whitespace-collapsed lines; hard-wrapped text (blank-line paragraphs whose
     lines are all short) is unwrapped to one line per paragraph."""
@@ -93,16 +112,23 @@ def body_lines(normalized: str, fallback: bool = True) -> list[str]:
     paragraph first, which is kept). If everything would be dropped, all lines are kept, or,
     with ``fallback=False``, none (how little story text a page carries, ``Deduper``'s evidence).
     """
+    return body_and_chrome(normalized, fallback)[0]
+
+
+def body_and_chrome(normalized: str, fallback: bool = True) -> tuple[list[str], int]:
+    """``body_lines`` and how many paragraphs it dropped as boilerplate (chrome and wall lines)."""
     raw = split_paragraphs(normalized)
     headline = len(raw) >= 3 and not raw[0].endswith(_SENTENCE_END) and sum(map(count_units, raw[1:])) >= 40
     lines = raw[1:] if headline else raw
     out: list[str] = []
+    chrome = 0
     for line in lines:
         if is_boilerplate(line):
+            chrome += 1
             continue
         if len(out) < 2:  # datelines open the body
             match = _DATELINE.match(line)
             if match and count_units(line) > len(match.group(0).split()) + 3:
                 line = line[match.end():]
         out.append(line)
-    return out or (raw if fallback else [])
+    return out or (raw if fallback else []), chrome

@@ -14,11 +14,12 @@ or store articles flagged ``unchecked`` for the next run to reconcile.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.spiderloader import get_spider_loader
 
 from crawler.connection import describe, get_redis
 from crawler.items import Article
@@ -31,6 +32,7 @@ from crawler.redis_health import (
     outage_for,
     stop_crawl,
 )
+from pipelines.credits import name_key, named_publishers, own_names, with_named
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.index import STANDALONE, IndexGenerationChanged
 from pipelines.dedup.rank import article_rank
@@ -41,13 +43,26 @@ logger = logging.getLogger(__name__)
 DOWN_ERRORS = (*REDIS_DOWN_ERRORS, IndexGenerationChanged)
 
 
+def crawled_publishers(settings: Any) -> list[str]:
+    """Name keys of the publishers the project's spiders crawl (their names, ``_`` as a space)."""
+    try:
+        names = get_spider_loader(settings).list()
+    except (ImportError, SyntaxError) as exc:  # a broken spider module: the crawl reports it itself
+        logger.warning("Could not list the project's spiders (%s): only sites seen count as crawled", exc)
+        return []
+    return [key for key in (name_key(n.replace("_", " ")) for n in names) if key]
+
+
 class DedupPipeline:
     """Drops articles the Redis index already holds a copy of; indexes the rest."""
 
     def __init__(self, make_deduper: Callable[[], Deduper], stats: Any, policy: str, outage: RedisOutage,
-                 on_stop: Callable[[BaseException], None] | None = None) -> None:
+                 on_stop: Callable[[BaseException], None] | None = None, publishers: Iterable[str] = ()) -> None:
+        """``publishers``: name keys of the crawled publishers (the project's spiders); those of the
+        sites of articles seen are added as they come."""
         self.make_deduper = make_deduper
         self.stats = stats
+        self.publishers = {p for p in publishers if p}
         self.policy, self.outage, self.on_stop = policy, outage, on_stop
         self.deduper: Deduper | None = None
         self._connect()
@@ -68,7 +83,7 @@ class DedupPipeline:
             return deduper
 
         return cls(make_deduper, crawler.stats, policy, outage_for(settings),
-                   lambda exc: stop_crawl(crawler, exc))
+                   lambda exc: stop_crawl(crawler, exc), crawled_publishers(settings))
 
     def _connect(self) -> None:
         try:
@@ -106,6 +121,11 @@ class DedupPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
+        # the crawled publishers the page names count among its credits (stored with it, so a
+        # rebuild of the index ranks it as this check does)
+        names = own_names(item.site, item.sitename)
+        self.publishers.update(names)
+        item.credits = with_named(item.credits, named_publishers(item.text, self.publishers, names), self.publishers)
         if self.deduper is None and not self.outage.down and self.policy != STOP:
             self._connect()
         if self.deduper is None or self.outage.down:

@@ -3,8 +3,9 @@
 Runs the real engine against Redis (``REDIS_URL``, else an embedded server in a temporary
 folder) under a fresh key prefix that is deleted at exit. Each document is checked as the
 dedup stage checks an article: with its rank (``pipelines.dedup.rank``) built from what the
-document offers — its site's names and the sources its text credits (``credited_names``);
-corpus documents state no publication date and have no URL.
+document offers — its site's names, the sources its text credits (``credited_names``) and the
+crawled publishers it names (``named_publishers``: the stream's sites, as a crawl knows its
+spiders); corpus documents state no publication date and have no URL.
 
 Besides answering the scorer, the detector simulates storage (``stored``, ``link``): a kept
 article is stored; a duplicate is not; a replacement moves the replaced article out (it becomes
@@ -18,12 +19,13 @@ import hashlib
 import os
 import tempfile
 import uuid
+from collections.abc import Iterable
 
 import redis
 from scrapy.settings import Settings
 
 from crawler.connection import get_redis
-from pipelines.credits import credited_names
+from pipelines.credits import credited_names, name_key, named_publishers, own_names, with_named
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.rank import article_rank
 
@@ -49,11 +51,13 @@ class Detector:
     to the article it was made a copy of, and ``swaps`` counts replacements."""
 
     def __init__(self, client: redis.Redis | None = None, dates: dict[str, str] | None = None,
-                 **overrides: object) -> None:
+                 publishers: Iterable[str] = (), **overrides: object) -> None:
         """``client``: a Redis to use (the runs of one evaluation share one server); ``dates``:
         a stated publication date (ISO 8601) per document id, for a what-if (the corpus states
-        none); settings ``overrides`` such as ``DEDUP_SEED=2``."""
+        none); ``publishers``: the sites of the stream (the sites of documents checked are added
+        as they come); settings ``overrides`` such as ``DEDUP_SEED=2``."""
         self.dates = dates or {}
+        self.publishers = {key for key in map(name_key, publishers) if key}
         settings = project_settings()
         if not os.environ.get("REDIS_URL"):
             settings.set("REDIS_EMBEDDED_PATH", os.path.join(tempfile.mkdtemp(), "eval.rdb"))
@@ -82,7 +86,11 @@ class Detector:
     def _check(self, doc_id: str, text: str, site: str) -> str | None:
         own = index_id(doc_id)
         self._external.setdefault(own, doc_id)
-        rank = article_rank(self.dates.get(doc_id, ""), site, site, credited_names(text, []))
+        names = own_names(site, site)
+        self.publishers.update(names)
+        credits = with_named(credited_names(text, []), named_publishers(text, self.publishers, names),
+                             self.publishers)
+        rank = article_rank(self.dates.get(doc_id, ""), site, site, credits)
         decision = self.deduper.check(own, text, site, rank=rank)
         ext = self._external.get
         survivor = decision.duplicate_of if decision.is_duplicate else decision.replaces
