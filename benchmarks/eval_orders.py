@@ -8,6 +8,8 @@ follows that order: the first member of a story to arrive must be kept, every la
 to it): drop recall and precision; a replacement counts as linked (the better copy is recognised
 as the story already seen). From the stream and the simulated storage at the end of the run:
 
+* end recall: of all members of each duplicate story but one, the share not stored at the end
+  and linked to a stored member of their own story (late merges included);
 * orig stored: share of the 110 duplicate stories whose original is stored (the corpus marks
   each story's original: the text every copy was made from); ...alone: and nothing else of it;
 * false drops: must-keep documents (negatives, the first of a story to arrive) dropped at
@@ -67,6 +69,7 @@ class OrderRun:
 
     recall: float
     precision: float
+    end_recall: float  # end of run: members not stored, linked to their story's stored member (of all but one)
     false_drops: int  # must-keep documents dropped at arrival (scorer's false drops)
     lost: int  # end of run: negatives not stored, stories with no stored member
     mislinked: int  # end of run: copies whose stored representative is in another story
@@ -123,6 +126,9 @@ def story_figures(det: Detector, docs: list[dict], stream: list[dict]) -> dict[s
                 to_update += 1
             else:
                 mislinked += 1
+    in_stories = [d for d in docs if d["role"] != "negative"]  # all but one of a story's must end as its copies
+    linked = sum(d["id"] not in det.stored and (rep := det.representative(d["id"])) is not None
+                 and cluster[rep] == d["cluster"] for d in in_stories)
     stored_ok = alone = split = 0
     instead: Counter = Counter()
     for c, members in stories.items():
@@ -135,7 +141,8 @@ def story_figures(det: Detector, docs: list[dict], stream: list[dict]) -> dict[s
         else:
             instead.update(kind[m] for m in kept)
     n = max(1, len(stories))
-    return {"original_stored": stored_ok / n, "original_alone": alone / n, "split": split,
+    return {"end_recall": linked / max(1, len(in_stories) - len(original)),
+            "original_stored": stored_ok / n, "original_alone": alone / n, "split": split,
             "false_drops": false_drops, "lost": lost, "mislinked": mislinked, "to_update": to_update,
             "stored_instead": instead}
 
@@ -161,7 +168,8 @@ def run_order(score: Any, docs: list[dict], order: str, seed: int, client: redis
         det.cleanup()
     by_kind = m["recall_by_kind"]
     return OrderRun(
-        recall=m["drop_recall"], precision=m["drop_precision"], false_drops=story["false_drops"],
+        recall=m["drop_recall"], precision=m["drop_precision"], end_recall=story["end_recall"],
+        false_drops=story["false_drops"],
         lost=story["lost"], mislinked=story["mislinked"], to_update=story["to_update"],
         original_stored=story["original_stored"], original_alone=story["original_alone"], split=story["split"],
         swaps=det.swaps, merges=det.merges, seconds=seconds,
@@ -183,7 +191,8 @@ def _min_mean(values: list[float]) -> str:
 
 
 def order_table(results: dict[str, list[OrderRun]], title: str = "", details: bool = True) -> str:
-    """Per order, min/mean over seeds of recall, precision and originals stored; the worst (max)
+    """Per order, min/mean over seeds of recall and precision at arrival, recall at the end of
+    the run (copies stored as duplicates of their story, late merges included) and originals stored; the worst (max)
     count over seeds of false drops, lost, mislinked and linked-to-update documents and of
     stories stored twice; swaps and late merges per run (mean). ``details``: misses by kind and
     what was stored in the originals' place."""
@@ -191,12 +200,14 @@ def order_table(results: dict[str, list[OrderRun]], title: str = "", details: bo
     lines = [
         title or f"Arrival orders, MinHash seeds 1-{seeds}: min/mean over seeds, counts: worst seed "
         "(shuffled: one shuffle per seed)",
-        f"{'order':<13}{'recall':>12}{'precision':>12}{'orig stored':>12}{'…alone':>12}{'false drops':>12}"
-        f"{'lost':>5}{'mislinked':>10}{'→update':>8}{'split':>6}{'swaps':>6}{'merges':>7}{'s/run':>6}",
+        f"{'order':<13}{'recall':>12}{'precision':>12}{'end recall':>12}{'orig stored':>12}{'…alone':>12}"
+        f"{'false drops':>12}{'lost':>5}{'mislinked':>10}{'→update':>8}{'split':>6}{'swaps':>6}{'merges':>7}"
+        f"{'s/run':>6}",
     ]
     for order, runs in results.items():
         lines.append(
             f"{order:<13}{_min_mean([r.recall for r in runs]):>12}{_min_mean([r.precision for r in runs]):>12}"
+            f"{_min_mean([r.end_recall for r in runs]):>12}"
             f"{_min_mean([r.original_stored for r in runs]):>12}{_min_mean([r.original_alone for r in runs]):>12}"
             f"{max(r.false_drops for r in runs):>12}{max(r.lost for r in runs):>5}"
             f"{max(r.mislinked for r in runs):>10}{max(r.to_update for r in runs):>8}"

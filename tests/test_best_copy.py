@@ -218,3 +218,19 @@ def test_entries_keep_the_blemishes_and_read_the_previous_rank_layout(deduper: D
     old = b"".join((head, fp.signature, *fp.bands, *(bytes.fromhex(k) for k in entry.url_keys), *entry.tail_keys,
                     *entry.common_keys, entry.rank[:20]))
     assert IndexEntry.from_bytes(old).rank == entry.rank[:20] + bytes(4)  # blemishes unknown
+
+
+def test_the_source_the_story_s_other_copies_name_replaces_an_uncredited_copy(deduper: Deduper) -> None:
+    """The stored copy names no source, but another copy of its story credits The Harbor Gazette:
+    the Gazette's page, arriving last, replaces the stored copy (the others name it as the source)."""
+    rewritten = "In a late session, council members moved quickly on the plan.\n\n" + STORY.split("\n\n", 1)[1]
+    deduper.check(A, rewritten, "valley_courier", ("http://valley/a",), rank=rank_bytes("", ["valley courier"], []))
+    crediting = deduper.check(B, STORY + "\n\nThis story was originally published by The Harbor Gazette.", "metro",
+                              ("http://metro/b",), rank=rank_bytes("", ["metro"], ["harbor gazette"]))
+    assert crediting.is_duplicate and crediting.duplicate_of == A
+    harbor = rank_bytes("", ["harbor gazette"], [])
+    source = deduper.check(C, STORY, "harbor_gazette", ("http://harbor/c",), rank=harbor)
+    assert (source.replaces, source.why) == (A, "credited")
+    # a site no copy names, as near-equal and as clean, replaces nothing
+    other = deduper.check(D, rewritten, "third", ("http://third/d",), rank=rank_bytes("", ["third"], []))
+    assert other.is_duplicate and other.duplicate_of == C

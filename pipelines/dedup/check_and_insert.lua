@@ -240,6 +240,15 @@ local function point(rec, j)
   return {j = j, c_new = math.min(1, inter / math.max(1, nsh)), c_old = math.min(1, inter / math.max(1, rec.nsh))}
 end
 
+-- Jaccard of two stored signatures (b-bit values compared as such, chance agreement removed)
+local function agree(x, y)
+  local a, b, eq = {string.byte(x, 1, #x)}, {string.byte(y, 1, #y)}, 0
+  for i = 1, #a, step do
+    if a[i] == b[i] and (step == 1 or a[i + 1] == b[i + 1]) then eq = eq + 1 end
+  end
+  return math.max(0, (eq * step / #a - chance) / (1 - chance))
+end
+
 -- Ranks: (stated publication time, names the site is known by, names of sources it credits,
 -- blemishes + 1: leftover page chrome and broken characters, 0 unknown)
 local function rank_of(bytes)
@@ -267,10 +276,11 @@ end
 -- then the cleaner text (fewer blemishes: a count, so no two copies can each beat the other) when
 -- it is at most CLEANER_SHORTER shorter (a byline or credit line the other carries, no more).
 local CLEANER_SHORTER = 0.05
+-- named_a: other copies of b's story name a's publisher as their source, and none names b's.
 -- better_than: this article against the kept record k.
-local function prefer(ra, na, rb, nb, s)
+local function prefer(ra, na, rb, nb, s, named_a)
   if credits(ra, rb) then return nil end
-  if credits(rb, ra) then return 'credited' end
+  if credits(rb, ra) or named_a then return 'credited' end
   if s.c_old >= tc and na >= (1 + fuller) * nb then return 'fuller' end
   if s.c_new >= tc and nb >= (1 + fuller) * na then return nil end
   if math.max(na, nb) > (1 + fuller) * math.min(na, nb) then return nil end
@@ -282,9 +292,10 @@ local function prefer(ra, na, rb, nb, s)
   end
   return nil
 end
+local names_me, names_kept = {}, {}  -- kept id -> a copy of its story credits this article / it
 local function better_than(k, s)
   if not keep_best or not k or not s then return nil end
-  return prefer(my_rank, nwords, rank_of(k.rank), k.nwords, s)
+  return prefer(my_rank, nwords, rank_of(k.rank), k.nwords, s, names_me[k.id] and not names_kept[k.id])
 end
 
 local banded = {}
@@ -467,18 +478,14 @@ for k = 1, math.min(#order, maxcand) do
       if dup then
         c.method = c.method or 'near'
         dups[#dups + 1] = c
+        if krec and rec.id ~= krec.id then  -- a copy of that story: whom does it name as its source?
+          local rr = rank_of(rec.rank)
+          if credits(rr, my_rank) then names_me[krec.id] = true end
+          if credits(rr, rank_of(krec.rank)) then names_kept[krec.id] = true end
+        end
       end
     end
   end
-end
-
--- Jaccard of two stored signatures (b-bit values compared as such, chance agreement removed)
-local function agree(x, y)
-  local a, b, eq = {string.byte(x, 1, #x)}, {string.byte(y, 1, #y)}, 0
-  for i = 1, #a, step do
-    if a[i] == b[i] and (step == 1 or a[i + 1] == b[i + 1]) then eq = eq + 1 end
-  end
-  return math.max(0, (eq * step / #a - chance) / (1 - chance))
 end
 
 -- The most similar (Jaccard, then earliest) match wins; matching a copy of a story this
