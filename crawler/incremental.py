@@ -36,8 +36,7 @@ from crawler.connection import get_redis
 from crawler.items import Article, ArticlePage
 from crawler.redis_health import REDIS_DOWN_ERRORS, STOP, RedisOutage, down_policy, outage_for, stop_crawl
 from crawler.signals import article_recorded, rejection_recorded
-from crawler.urls import normalize_url
-from pipelines.dedup.index import url_key
+from crawler.urls import normalize_url, url_key
 from pipelines.drops import AlreadyStored
 from pipelines.extract.declaration import declaration_hash
 

@@ -39,3 +39,8 @@ def normalize_url(url: str) -> str:
 def article_id(url: str) -> str:
     """Stable 16-hex id of an article, from its normalised URL (no Python ``hash()``)."""
     return hashlib.blake2b(normalize_url(url).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def url_key(url: str) -> str:
+    """Compact key of a normalised URL (16 hex digits): how the dedup index and the seen-store name it."""
+    return hashlib.blake2b(url.encode("utf-8"), digest_size=8).hexdigest()

@@ -30,10 +30,11 @@ from typing import Any
 import redis
 import xxhash
 
+from crawler.urls import url_key
 from pipelines.dedup.commonlines import CommonLines
 from pipelines.dedup.entry import IndexEntry, params_tag, scores_between
 from pipelines.dedup.fingerprint import Fingerprint, Fingerprinter
-from pipelines.dedup.index import STANDALONE, IndexReply, RedisIndex, url_key
+from pipelines.dedup.index import STANDALONE, IndexReply, RedisIndex
 from pipelines.dedup.normalize import (
     NORMALIZATION_VERSION,
     body_and_chrome,

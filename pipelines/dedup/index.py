@@ -17,6 +17,7 @@ from pathlib import Path
 
 import redis
 
+from crawler.urls import url_key
 from pipelines.dedup.fingerprint import Fingerprint
 
 LUA = (Path(__file__).with_name("check_and_insert.lua")).read_text(encoding="utf-8")
@@ -52,11 +53,6 @@ class IndexReply:
     decided_threshold: float = 0.0  # its threshold when it was decided
     decided_against: str = ""  # id of the record it was measured against (target or a copy of it)
     why: str = ""  # verdict replace: fuller | credited | earlier | canonical
-
-
-def url_key(url: str) -> str:
-    """Compact key of a normalised URL."""
-    return hashlib.blake2b(url.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def site_key(site: str) -> int:
