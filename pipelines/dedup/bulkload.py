@@ -28,7 +28,6 @@ import struct
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import redis
@@ -36,6 +35,7 @@ import redis
 from pipelines.dedup.entry import RANK_SIZE
 from pipelines.dedup.fingerprint import Fingerprint
 from pipelines.dedup.index import RedisIndex, site_key
+from pipelines.dedup.scripts import BULK_LOAD
 
 RECORD_HEADER = struct.Struct(">IIIIB8s8s")  # the Lua script's struct '>IIIIBc8c8'
 KEEP_ENTRIES = 6  # numbers kept per field, newest last (the Lua append keeps 6)
@@ -63,7 +63,6 @@ def _shard(field: bytes, n: int) -> int:
     return int.from_bytes(field[:4], "big") % n
 
 
-BULK_LUA = (Path(__file__).with_name("bulk_load.lua")).read_text(encoding="utf-8")
 CALL_ROWS = 2000  # records per script call
 CALL_FIELDS = 40_000  # hash fields per script call (about 25 ms of Redis time: other clients wait no longer)
 MAX_FIELDS = 1000  # fields per HSET (Lua unpack() takes about 8,000 values)
@@ -149,7 +148,7 @@ class BulkLoader:
         self.ids: set[bytes] = set()  # ids indexed so far (the replay's "self" check)
         self.inserted = 0
         self.first: int | None = None  # number of the first row inserted
-        self._script = client.register_script(BULK_LUA)
+        self._script = client.register_script(BULK_LOAD)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-bulk-load")
         self._pending: list[Future] = []
         self._bands: list[tuple[np.ndarray, np.ndarray]] = []

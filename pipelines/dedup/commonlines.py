@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from pathlib import Path
 
 import redis
 import xxhash
 
+from pipelines.dedup.scripts import LEARN_LINES
 from pipelines.textunits import count_units
 
-LEARN_LUA = (Path(__file__).with_name("learn_lines.lua")).read_text(encoding="utf-8")
 MAX_UNITS = 30  # longer lines are never learned
 MAX_KEYS = 64  # lines learned per page at most (the first ones, by key order)
 _COUNT = struct.Struct(">H")
@@ -76,7 +75,7 @@ class CommonLines:
         self._everywhere_loaded = False
         self._pending: dict[str, dict[bytes, int]] = {}
         self._pending_pages = 0
-        self._script = client.register_script(LEARN_LUA) if client is not None else None
+        self._script = client.register_script(LEARN_LINES) if client is not None else None
 
     @property
     def enabled(self) -> bool:

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import redis
 
 from crawler.urls import url_key
 from pipelines.dedup.fingerprint import Fingerprint
-
-LUA = (Path(__file__).with_name("check_and_insert.lua")).read_text(encoding="utf-8")
-RESTORE_LUA = (Path(__file__).with_name("restore.lua")).read_text(encoding="utf-8")
+from pipelines.dedup.scripts import CHECK_AND_INSERT, RESTORE
 
 
 class IndexParamsMismatch(RuntimeError):
@@ -75,8 +72,8 @@ class RedisIndex:
         self.client, self.prefix, self.params = client, prefix, params
         self.window, self.shards, self.key_shards = window_seconds, shards, key_shards
         self.generation = generation
-        self._script = client.register_script(LUA)
-        self._restore = client.register_script(RESTORE_LUA)
+        self._script = client.register_script(CHECK_AND_INSERT)
+        self._restore = client.register_script(RESTORE)
 
     def restore(self, doc_id: str) -> tuple[bool, int]:
         """Mark indexed article ``doc_id`` as kept (a reviewer restored it): (found, index number
