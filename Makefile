@@ -38,8 +38,9 @@ crawl: venv-required  ## one spider: make crawl SPIDER=name
 test: installed-once  ## the test suite (REDIS_URL unset = embedded Redis; set it to use a server)
 	$(BIN)/python -m pytest -q
 
-lint: installed-once
+lint: installed-once  ## ruff, and the import contracts of pyproject.toml ([tool.importlinter]: one-way layers)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 clean-data:  ## forget everything the demo stored (index + database); stops its embedded Redis first
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m crawler.stop_embedded_redis data; fi

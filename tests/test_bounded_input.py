@@ -10,8 +10,8 @@ import pytest
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from crawler.commands.extract import InputTooLarge, read_input
 from crawler.items import Article, ArticlePage
+from crawler.page_input import InputTooLarge, read_input
 from pipelines.drops import TextTooLong
 from pipelines.extract import ArticleExtractor, ExtractionPipeline
 from tests.conftest import project_settings, settled

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from crawler.commands.savefixture import load_fixture, site_extractor
+from crawler.commands.savefixture import load_fixture
+from crawler.page_input import site_extractor
 from tests.conftest import project_settings
 from tests.sites.recorded import recorded_pages
 

@@ -12,56 +12,19 @@ file, which is decompressed only that far).
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
-import urllib.request
 import zlib
-from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
-from scrapy.http import HtmlResponse
 from scrapy.spiderloader import get_spider_loader
 
-from crawler.encoding import decode_body
+from crawler.page_input import read_input, site_extractor
 
 if TYPE_CHECKING:  # trafilatura is imported when something is extracted, not at every start
     from pipelines.extract import Extraction
-
-
-class InputTooLarge(ValueError):
-    """An input holds more bytes (decompressed, for a .gz file) than the limit."""
-
-
-def read_bounded(stream: BinaryIO, max_bytes: int) -> bytes:
-    """At most ``max_bytes`` from ``stream`` (0: everything); ``InputTooLarge`` if it holds more.
-
-    Reads ``max_bytes + 1`` at most, so a gzip stream is decompressed only that far.
-    """
-    body = stream.read(max_bytes + 1) if max_bytes else stream.read()
-    if max_bytes and len(body) > max_bytes:
-        raise InputTooLarge(f"more than {max_bytes} bytes (DOWNLOAD_MAXSIZE)")
-    return body
-
-
-def read_input(source: str, timeout: float = 20.0, max_bytes: int = 0) -> tuple[str, str]:
-    """(html, url) of a file path (``.gz``: gzipped) or an http(s) URL, decoded like the crawler
-    decodes pages. More than ``max_bytes`` (0: no bound) raises ``InputTooLarge``."""
-    if source.startswith(("http://", "https://")):
-        request = urllib.request.Request(source, headers={"User-Agent": "newsdedup-extract/0.1"})
-        with urllib.request.urlopen(request, timeout=timeout) as reply:  # noqa: S310 (http(s) only)
-            body, url = read_bounded(reply, max_bytes), reply.geturl()
-            headers = {"Content-Type": reply.headers.get("Content-Type", "")}
-    else:
-        path = Path(source)
-        with path.open("rb") as raw:
-            body = read_bounded(gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw, max_bytes)
-        url, headers = path.resolve().as_uri(), {}
-    response = HtmlResponse(url=url, body=body, headers=headers)
-    html, _note = decode_body(response)
-    return html, url
 
 
 def render(source: str, result: Extraction) -> str:
@@ -106,8 +69,6 @@ class Command(ScrapyCommand):
             raise UsageError("give at least one HTML file or URL")
         assert self.settings is not None
         if opts.site and opts.site in get_spider_loader(self.settings).list():
-            from crawler.commands.savefixture import site_extractor  # it imports this module
-
             extractor = site_extractor(self.settings, opts.site)  # + the spider's declared overrides
         else:
             from pipelines.extract import ArticleExtractor

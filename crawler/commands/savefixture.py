@@ -22,25 +22,13 @@ from urllib.parse import urlsplit
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
-from scrapy.settings import BaseSettings
-from scrapy.spiderloader import get_spider_loader
 
-from crawler.commands.extract import read_input
+from crawler.page_input import read_input, site_extractor
 
 if TYPE_CHECKING:  # trafilatura is imported when something is extracted, not at every start
-    from pipelines.extract import ArticleExtractor, Extraction
+    from pipelines.extract import Extraction
 
 FIELDS = ("title", "text", "authors", "published", "language", "canonical_url")
-
-
-def site_extractor(settings: BaseSettings, spider: str) -> ArticleExtractor:
-    """The extractor the crawl of ``spider`` uses: settings + the spider's declared overrides."""
-    from pipelines.extract import ArticleExtractor
-
-    spidercls = get_spider_loader(settings).load(spider)
-    merged = settings.copy()
-    spidercls.update_settings(merged)  # custom_settings and the declared extraction overrides
-    return ArticleExtractor.from_settings(merged, spidercls.name)
 
 
 def fields(result: Extraction) -> dict[str, Any]:
