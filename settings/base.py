@@ -31,11 +31,11 @@ DOWNLOAD_TIMEOUT = 30  # seconds before a request is abandoned
 RETRY_TIMES = 2  # retries for 5xx / network errors
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # bytes: a larger page (declared, sent or decompressed) -> page/too_large drop
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024  # bytes: Scrapy logs a WARNING for a page larger than this
-TELNETCONSOLE_ENABLED = False  # no telnet console outside dev
-REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's remote-control server stays off outside dev
+TELNETCONSOLE_ENABLED = False  # no telnet console, in every profile (crawls run unattended)
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's remote-control server stays off, in every profile
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"  # current fingerprinting, silences the warning
 FEED_EXPORT_ENCODING = "utf-8"  # exports in UTF-8
-LOG_LEVEL = "INFO"  # log verbosity
+LOG_LEVEL = "INFO"  # log verbosity (cron logs and the tests read INFO lines)
 LOG_FORMATTER = "crawler.logformatter.LogFormatter"  # drop lines name the reason, not the whole item
 STATS_DUMP = True  # dump the stats at the end of a crawl (per-reason drop counts live there)
 STATS_FILE = ""  # when set, each spider's final stats are written there as JSON ({spider} expands)
@@ -151,7 +151,7 @@ EXTRACT_BOILERPLATE_LINES = []  # a site's lines to strip (regexes, full-line ma
 # Extraction runs in worker processes (pipelines/extract/pool.py) so it neither blocks the
 # reactor nor leaves cores idle: None = one worker per core (in-process on a 1-core machine),
 # 0 = in the crawler's process, N = N workers. At most EXTRACT_POOL_MAX_PENDING pages are in the
-# pool at once (0 = 2 per worker); beyond that pages wait in Scrapy's scraper slot (bounded memory).
+# pool at once (0 = 3 per worker); beyond that pages wait in Scrapy's scraper slot (bounded memory).
 EXTRACT_WORKERS = None
 EXTRACT_POOL_MAX_PENDING = 0
 EXTRACT_SITE_OVERRIDES = {}  # per site: {"site_name": {"EXTRACT_FIRST_PASS": "balanced", …}}
@@ -204,6 +204,17 @@ DEDUP_INDEX_REBUILD = "auto"
 # the crawl (nothing stored unchecked; the next run fetches what was missed) or "store-unchecked"
 # (articles stored flagged unchecked; the next run that reaches Redis reconciles them).
 DEDUP_ON_REDIS_DOWN = "stop"
+
+# --- distributed crawl: used only by the ``distributed`` profile (settings/distributed.py), which switches
+# on the scrapy-redis scheduler, dupefilter and spider loader (crawler/distributed.py) that read these.
+SCHEDULER_QUEUE_CLASS = "scrapy_redis.queue.PriorityQueue"  # shared queue: a sorted set, atomic pops
+SCHEDULER_SERIALIZER = "crawler.redis_json"  # requests as JSON in Redis: never unpickle what Redis holds
+SCHEDULER_PERSIST = True  # required: a closing worker never deletes the queue or dupefilter others use
+SCHEDULER_FLUSH_ON_START = False  # required: a starting worker never deletes them either
+DISTRIBUTED_KEY_PREFIX = ""  # frontier keys <prefix>:crawl:<spider>:…; "" = DEDUP_KEY_PREFIX
+MAX_IDLE_TIME_BEFORE_CLOSE = 30  # s the frontier stays empty (no worker busy) before a worker exits; 0 = never
+DISTRIBUTED_IDLE_POLL = 1.0  # s between looks at the shared queue while idle (Scrapy's heartbeat is 5 s)
+DISTRIBUTED_WORKER_TTL = 30  # s without heartbeat after which a worker counts as dead (heartbeat: TTL/3)
 
 # --- offline dedup command (scrapy dedup FILE.jsonl) ---------------------------------------------
 DEDUP_INPUT_MAX_LINE_BYTES = 8 * 1024 * 1024  # a longer input line is a bad line (memory stays bounded)

@@ -1,4 +1,4 @@
-"""Development profile (the default): the base settings, tuned for the offline demo and local sites.
+"""Development profile (the default): the base settings as they are, for the offline demo and local sites.
 
 Not polite: 4 concurrent requests per site, no delay between them and no AutoThrottle. Use it
 against ``make demo``'s network, tests and sites you run yourself; crawl real sites with the
@@ -6,5 +6,3 @@ against ``make demo``'s network, tests and sites you run yourself; crawl real si
 """
 
 from settings.base import *  # noqa: F403
-
-TELNETCONSOLE_ENABLED = False  # still off: the demo runs unattended

@@ -5,6 +5,8 @@ Redis: the scrapy-redis scheduler queue and request dupefilter, start URLs fed f
 ``scrapy seed``. Every worker needs the same ``REDIS_URL`` (a server, not the embedded one),
 the same ``DATABASE_URL`` (PostgreSQL for several machines) and the same ``DEDUP_*`` settings.
 How it works and how to run it: ``docs/distributed.md``; the code: ``crawler/distributed.py``.
+This profile switches the distributed components on; their settings (queue, serializer,
+``SCHEDULER_PERSIST``, ``DISTRIBUTED_*``, ``MAX_IDLE_TIME_BEFORE_CLOSE``) are in ``settings.base``.
 
 Politeness settings (``CONCURRENT_REQUESTS_PER_DOMAIN``, ``DOWNLOAD_DELAY``, AutoThrottle) apply
 per worker: N workers put up to N times that load on a site.
@@ -15,17 +17,9 @@ from settings.prod import *  # noqa: F403
 # --- scrapy-redis: shared scheduler queue and dupefilter --------------------------------------------
 SCHEDULER = "crawler.distributed.DistributedScheduler"  # scrapy-redis Scheduler + Scrapy 2.19 fixes + worker registry
 DUPEFILTER_CLASS = "crawler.distributed.DistributedDupeFilter"  # scrapy-redis RFPDupeFilter, one set per spider
-SCHEDULER_QUEUE_CLASS = "scrapy_redis.queue.PriorityQueue"  # shared queue: a sorted set, atomic pops
-SCHEDULER_SERIALIZER = "crawler.redis_json"  # requests as JSON in Redis: never unpickle what Redis holds
-SCHEDULER_PERSIST = True  # required: a closing worker never deletes the queue or dupefilter others use
-SCHEDULER_FLUSH_ON_START = False  # required: a starting worker never deletes them either
-DISTRIBUTED_KEY_PREFIX = ""  # frontier keys <prefix>:crawl:<spider>:…; "" = DEDUP_KEY_PREFIX
 
 # --- start URLs from Redis (scrapy seed pushes, workers pop) ------------------------------------------
 SPIDER_LOADER_CLASS = "crawler.distributed.DistributedSpiderLoader"  # NewsSpiders read sources from Redis
-MAX_IDLE_TIME_BEFORE_CLOSE = 30  # s the frontier stays empty (no worker busy) before a worker exits; 0 = never
-DISTRIBUTED_IDLE_POLL = 1.0  # s between looks at the shared queue while idle (Scrapy's heartbeat is 5 s)
-DISTRIBUTED_WORKER_TTL = 30  # s without heartbeat after which a worker counts as dead (heartbeat: TTL/3)
 
 # --- per-run machinery that does not fit a share of a round ----------------------------------------------
 CRAWLALL_JOBDIR = False  # the frontier lives in Redis, not in a JOBDIR
