@@ -117,7 +117,7 @@ class Command(ScrapyGenspider):
         assert self.settings is not None
         name = args[0]
         module = sanitize_module_name(name)
-        tests_dir = Path(self.settings.get("SITE_TESTS_DIR") or "tests/sites")
+        tests_dir = Path(self.settings.get("SITE_TESTS_DIR"))
         tests_dir.mkdir(parents=True, exist_ok=True)
         stub = tests_dir / f"test_{module}.py"
         if stub.exists() and not opts.force:

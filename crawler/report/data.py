@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from crawler.report.diff import diff_segments
 from crawler.report.health import site_health
 from crawler.runstats import DROP_PREFIX
+from settings import base as defaults
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when a report is built, not with the commands
     from pipelines.storage.store import Store
@@ -77,18 +78,18 @@ class ReportQuery:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The dedup thresholds the borderline queue is measured against."""
+    """The dedup thresholds the borderline queue is measured against (defaults: ``settings.base``)."""
 
-    jaccard: float = 0.5
-    containment: float = 0.65
-    margin: float = 0.1
+    jaccard: float = defaults.DEDUP_JACCARD_THRESHOLD
+    containment: float = defaults.DEDUP_CONTAINMENT_THRESHOLD
+    margin: float = defaults.REPORT_BORDERLINE_MARGIN
 
     @classmethod
     def from_settings(cls, settings: Any) -> Thresholds:
         return cls(
-            settings.getfloat("DEDUP_JACCARD_THRESHOLD", 0.5),
-            settings.getfloat("DEDUP_CONTAINMENT_THRESHOLD", 0.65),
-            settings.getfloat("REPORT_BORDERLINE_MARGIN", 0.1),
+            settings.getfloat("DEDUP_JACCARD_THRESHOLD"),
+            settings.getfloat("DEDUP_CONTAINMENT_THRESHOLD"),
+            settings.getfloat("REPORT_BORDERLINE_MARGIN"),
         )
 
 

@@ -33,6 +33,7 @@ import xxhash
 
 from pipelines.dedup.scripts import LEARN_LINES
 from pipelines.textunits import count_units
+from settings import base as defaults
 
 MAX_UNITS = 30  # longer lines are never learned
 MAX_KEYS = 64  # lines learned per page at most (the first ones, by key order)
@@ -51,7 +52,8 @@ def site_hash(site: str) -> str:
 class CommonLines:
     """Count short lines per site in Redis under ``prefix``; strip the common ones from a page.
 
-    ``pages`` = 0 turns learning and stripping off (``client`` None: counts kept in this process only)."""
+    ``pages`` = 0 turns learning and stripping off (``client`` None: counts kept in this process only);
+    ``pages`` and ``sites`` default to ``DEDUP_COMMON_LINE_PAGES`` and ``DEDUP_COMMON_LINE_SITES``."""
 
     def __init__(
         self,
@@ -59,8 +61,8 @@ class CommonLines:
         prefix: str,
         ttl_seconds: int,
         *,
-        pages: int = 3,
-        sites: int = 2,
+        pages: int = defaults.DEDUP_COMMON_LINE_PAGES,
+        sites: int = defaults.DEDUP_COMMON_LINE_SITES,
         max_lines_per_site: int = 5000,
         max_everywhere: int = 20_000,
         flush_every: int = 100,

@@ -44,6 +44,7 @@ from pipelines.dedup.normalize import (
 )
 from pipelines.dedup.rank import with_blemishes
 from pipelines.dedup.siteboiler import SiteBoilerplate
+from settings import base as defaults
 
 _SETTINGS = {  # DedupConfig field -> (setting name, type)
     "num_perm": ("DEDUP_NUM_PERM", int),
@@ -90,32 +91,35 @@ def _bands_rows(threshold: float, num_perm: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class DedupConfig:
-    """Engine parameters; ``__post_init__`` rejects impossible values with clear errors."""
+    """Engine parameters; ``__post_init__`` rejects impossible values with clear errors.
 
-    num_perm: int = 128
-    signature_bits: int = 8
-    seed: int = 1
-    shingle_size: int = 7
-    shingle_sample: int = 1
-    lsh_threshold: float = 0.25
-    jaccard_threshold: float = 0.5
-    containment_threshold: float = 0.65
-    partial_containment: float = 0.55
-    partial_coverage: float = 0.4
-    min_jaccard: float = 0.1
-    confidence_z: float = 1.5
-    min_words_containment: int = 60
-    update_min_new_text: float = 0.30
-    window_days: float = 30.0
-    index_capacity: int = 200_000
-    max_candidates: int = 64
-    site_boilerplate: bool = True
-    common_line_pages: int = 3
-    common_line_sites: int = 2
-    min_evidence_words: int = 25
-    key_prefix: str = "newsdedup"
-    keep: str = "best"
-    keep_fuller_margin: float = 0.25
+    Each field's default is its setting's value in ``settings.base`` (``_SETTINGS`` names them).
+    """
+
+    num_perm: int = defaults.DEDUP_NUM_PERM
+    signature_bits: int = defaults.DEDUP_SIGNATURE_BITS
+    seed: int = defaults.DEDUP_SEED
+    shingle_size: int = defaults.DEDUP_SHINGLE_SIZE
+    shingle_sample: int = defaults.DEDUP_SHINGLE_SAMPLE
+    lsh_threshold: float = defaults.DEDUP_LSH_THRESHOLD
+    jaccard_threshold: float = defaults.DEDUP_JACCARD_THRESHOLD
+    containment_threshold: float = defaults.DEDUP_CONTAINMENT_THRESHOLD
+    partial_containment: float = defaults.DEDUP_PARTIAL_CONTAINMENT
+    partial_coverage: float = defaults.DEDUP_PARTIAL_COVERAGE
+    min_jaccard: float = defaults.DEDUP_MIN_JACCARD
+    confidence_z: float = defaults.DEDUP_CONFIDENCE_Z
+    min_words_containment: int = defaults.DEDUP_MIN_WORDS_CONTAINMENT
+    update_min_new_text: float = defaults.DEDUP_UPDATE_MIN_NEW_TEXT
+    window_days: float = defaults.DEDUP_WINDOW_DAYS
+    index_capacity: int = defaults.DEDUP_INDEX_CAPACITY
+    max_candidates: int = defaults.DEDUP_MAX_CANDIDATES
+    site_boilerplate: bool = defaults.DEDUP_SITE_BOILERPLATE
+    common_line_pages: int = defaults.DEDUP_COMMON_LINE_PAGES
+    common_line_sites: int = defaults.DEDUP_COMMON_LINE_SITES
+    min_evidence_words: int = defaults.DEDUP_MIN_EVIDENCE_WORDS
+    key_prefix: str = defaults.DEDUP_KEY_PREFIX
+    keep: str = defaults.DEDUP_KEEP
+    keep_fuller_margin: float = defaults.DEDUP_KEEP_FULLER_MARGIN
 
     def __post_init__(self) -> None:
         for name in ("lsh_threshold", "jaccard_threshold", "containment_threshold", "partial_coverage"):

@@ -92,6 +92,7 @@ from pipelines.extract.metadata import (
 )
 from pipelines.extract.rules import Page, Rule, run_html_rules, run_text_rules, run_tree_rules
 from pipelines.textunits import count_units
+from settings import base as defaults
 
 logger = logging.getLogger(__name__)
 
@@ -138,42 +139,43 @@ class Extraction:
 class ArticleExtractor:
     """Plain extraction logic, reusable outside Scrapy (commands, benchmarks).
 
-    The options mirror the ``EXTRACT_*`` settings (see ``from_settings``).
+    The options mirror the ``EXTRACT_*`` settings (see ``from_settings``); each default is its
+    setting's value in ``settings.base``.
     """
 
-    include_comments: bool = False
-    include_tables: bool = True
-    first_pass: str = "recall"
-    second_pass: bool = True
-    second_pass_min_words: int = 100
-    second_pass_share: float = 0.3
-    min_words: int = 40
-    max_link_share: float = 0.5
-    listing_url_link_share: float = 0.25
-    paywall_max_words: int = 350
-    max_text_chars: int = 0  # a longer text -> TextTooLong (0: no bound; from_settings: EXTRACT_MAX_TEXT_CHARS)
+    include_comments: bool = defaults.EXTRACT_INCLUDE_COMMENTS
+    include_tables: bool = defaults.EXTRACT_INCLUDE_TABLES
+    first_pass: str = defaults.EXTRACT_FIRST_PASS
+    second_pass: bool = defaults.EXTRACT_SECOND_PASS
+    second_pass_min_words: int = defaults.EXTRACT_SECOND_PASS_MIN_WORDS
+    second_pass_share: float = defaults.EXTRACT_SECOND_PASS_SHARE
+    min_words: int = defaults.EXTRACT_MIN_WORDS
+    max_link_share: float = defaults.EXTRACT_MAX_LINK_SHARE
+    listing_url_link_share: float = defaults.EXTRACT_LISTING_URL_LINK_SHARE
+    paywall_max_words: int = defaults.EXTRACT_PAYWALL_MAX_WORDS
+    max_text_chars: int = defaults.EXTRACT_MAX_TEXT_CHARS  # a longer text -> TextTooLong (0: no bound)
     # rule families (pipelines.extract.rules): each switches the rules registered under its setting
-    repair_tree: bool = True  # EXTRACT_REPAIR_TREE: text a browser shows that trafilatura misses
-    structured_body: bool = True  # EXTRACT_STRUCTURED_BODY: JSON-LD articleBody when much longer, containing the text
-    strip_boilerplate: bool = True  # EXTRACT_STRIP_BOILERPLATE: generic and site boilerplate lines
-    trim_related: bool = True  # EXTRACT_TRIM_RELATED: "related / more from / references" blocks
-    trim_consent: bool = True  # EXTRACT_TRIM_CONSENT: a trailing cookie-consent panel
-    trim_title: bool = True  # EXTRACT_TRIM_TITLE: the headline repeated atop the text
-    trim_bio: bool = True  # EXTRACT_TRIM_BIO: a trailing bio of the author
-    trim_closing: bool = True  # EXTRACT_TRIM_CLOSING: calls to action, closing appeals, credits, dates, tags
-    trim_repeats: bool = True  # EXTRACT_TRIM_REPEATS: template link runs, lines printed three times or more
-    trim_foreign: bool = True  # EXTRACT_TRIM_FOREIGN: lines from outside the article's container
-    guard_max_loss: float = 0.4  # a rule removing more of trafilatura's own words than this is undone (0: off)
-    listing_prose_margin: float = 0.25  # most a page's prose raises the listing limit…
-    listing_prose_words: int = 600  # …reached with this many words of prose outside links
-    rescue_max_words: int = 150  # jusText when the text has fewer words than this…
-    rescue_share: float = 0.1  # …and less than this share of the sentence-length <p> words (0: never)
-    updated_date_search: bool = False
-    date_extensive: bool = True
+    repair_tree: bool = defaults.EXTRACT_REPAIR_TREE  # text a browser shows that trafilatura misses
+    structured_body: bool = defaults.EXTRACT_STRUCTURED_BODY  # JSON-LD articleBody when much longer, containing it
+    strip_boilerplate: bool = defaults.EXTRACT_STRIP_BOILERPLATE  # generic and site boilerplate lines
+    trim_related: bool = defaults.EXTRACT_TRIM_RELATED  # "related / more from / references" blocks
+    trim_consent: bool = defaults.EXTRACT_TRIM_CONSENT  # a trailing cookie-consent panel
+    trim_title: bool = defaults.EXTRACT_TRIM_TITLE  # the headline repeated atop the text
+    trim_bio: bool = defaults.EXTRACT_TRIM_BIO  # a trailing bio of the author
+    trim_closing: bool = defaults.EXTRACT_TRIM_CLOSING  # calls to action, closing appeals, credits, dates, tags
+    trim_repeats: bool = defaults.EXTRACT_TRIM_REPEATS  # template link runs, lines printed three times or more
+    trim_foreign: bool = defaults.EXTRACT_TRIM_FOREIGN  # lines from outside the article's container
+    guard_max_loss: float = defaults.EXTRACT_GUARD_MAX_LOSS  # a rule losing more of the reference is undone (0: off)
+    listing_prose_margin: float = defaults.EXTRACT_LISTING_PROSE_MARGIN  # most a page's prose raises the listing limit…
+    listing_prose_words: int = defaults.EXTRACT_LISTING_PROSE_WORDS  # …reached at this many words of such prose
+    rescue_max_words: int = defaults.EXTRACT_RESCUE_MAX_WORDS  # jusText when the text has fewer words than this…
+    rescue_share: float = defaults.EXTRACT_RESCUE_SHARE  # …and under this share of <p> prose (0: never)
+    updated_date_search: bool = defaults.EXTRACT_UPDATED_DATE_SEARCH
+    date_extensive: bool = defaults.EXTRACT_DATE_EXTENSIVE
     date_search: str = "fallback"  # "fallback": htmldate only when no tag states the date
-    body_selector: str = ""  # a site's body: CSS, or XPath when it starts with "/" or "("
-    boilerplate_lines: Any = ()  # a site's lines to strip (regexes; compiled here)
-    languages: tuple[str, ...] = ()  # ISO 639-1 codes to keep (WrongLanguage otherwise); empty: all
+    body_selector: str = defaults.EXTRACT_BODY_SELECTOR  # a site's body: CSS, or XPath when it starts with "/" or "("
+    boilerplate_lines: Any = tuple(defaults.EXTRACT_BOILERPLATE_LINES)  # a site's lines to strip (regexes)
+    languages: tuple[str, ...] = tuple(defaults.LANGUAGES)  # ISO 639-1 codes to keep; empty: all
 
     def __post_init__(self) -> None:
         if self.first_pass not in _MODES:

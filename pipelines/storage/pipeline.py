@@ -48,8 +48,8 @@ class StoragePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
         settings = crawler.settings
-        batcher = acquire_shared(settings.get("DATABASE_URL"), settings.getint("STORAGE_BATCH_SIZE", 50),
-                                 settings.getfloat("STORAGE_BATCH_SECONDS", 0.25))
+        batcher = acquire_shared(settings.get("DATABASE_URL"), settings.getint("STORAGE_BATCH_SIZE"),
+                                 settings.getfloat("STORAGE_BATCH_SECONDS"))
         pipeline = cls(batcher, crawler.stats, crawler.signals, settings.getfloat("REJECTION_KEEP_HTML_DAYS"))
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.page_rejected, signal=page_rejected)
