@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -36,24 +37,28 @@ class ExtractionPipeline:
     a spider's ``custom_settings`` can also set ``EXTRACT_*`` for its crawl.
     ``EXTRACT_WORKERS`` > 0 runs extraction in that many worker processes
     (``pipelines.extract.pool``) so the reactor keeps downloading and every core is used;
-    0 runs it in the crawler's process; None picks one worker per core.
+    0 runs it in the crawler's process; None picks one worker per core (in-process on one core).
     A spider's ``languages`` attribute (ISO 639-1 codes) replaces ``LANGUAGES`` for its crawl.
     """
 
-    def __init__(self, extractor: ArticleExtractor, crawler: Crawler, pool: ExtractionPool | None = None) -> None:
+    def __init__(self, extractor: ArticleExtractor, stats: Any, pool: ExtractionPool | None = None,
+                 site_extractors: Mapping[str, ArticleExtractor] | None = None) -> None:
+        """``extractor`` reads every site's pages but those of ``site_extractors`` ({site: extractor})."""
         self.extractor = extractor
-        self.settings = spider_settings(crawler)
-        self.stats = crawler.stats
+        self.stats = stats
         self.pool = pool
-        self._per_site: dict[str, ArticleExtractor] = {}
+        self.site_extractors = dict(site_extractors or {})
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
         workers = crawler.settings.get("EXTRACT_WORKERS")
         workers = default_workers() if workers in (None, "", "None") else int(workers)
-        pending = crawler.settings.getint("EXTRACT_POOL_MAX_PENDING") or None
+        pending = crawler.settings.getint("EXTRACT_POOL_MAX_PENDING") or None  # 0: the pool's default
+        settings = spider_settings(crawler)
+        site_extractors = {site: ArticleExtractor.from_settings(settings, site)
+                           for site in settings.getdict("EXTRACT_SITE_OVERRIDES")}
         pool = acquire_shared(workers, pending) if workers > 0 else None
-        return cls(ArticleExtractor.from_settings(spider_settings(crawler)), crawler, pool)
+        return cls(ArticleExtractor.from_settings(settings), crawler.stats, pool, site_extractors)
 
     async def open_spider(self) -> None:
         logger.info("Extraction runs %s", describe_pool(self.pool))
@@ -68,12 +73,8 @@ class ExtractionPipeline:
                 self.stats.set_value("extract/pool_restarts", self.pool.restarts)
 
     def extractor_for(self, site: str) -> ArticleExtractor:
-        if site not in self._per_site:
-            overrides = self.settings.getdict("EXTRACT_SITE_OVERRIDES") or {}
-            self._per_site[site] = (
-                ArticleExtractor.from_settings(self.settings, site) if site in overrides else self.extractor
-            )
-        return self._per_site[site]
+        """The extractor of ``site``'s pages: its own when ``EXTRACT_SITE_OVERRIDES`` names it."""
+        return self.site_extractors.get(site, self.extractor)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticlePage):
