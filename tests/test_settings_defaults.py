@@ -188,3 +188,22 @@ def test_config_objects_default_to_base() -> None:
     assert ArticleExtractor() == ArticleExtractor.from_settings(settings)
     assert Thresholds() == Thresholds.from_settings(settings)
     assert all(hasattr(base, rule.setting) for rule in RULES), "a rule family's switch is not in settings/base.py"
+
+
+CONFIG_CLASSES = {  # config objects built from settings: (file, class) -> fields with no setting behind them
+    ("pipelines/dedup/engine.py", "DedupConfig"): set(),
+    ("pipelines/extract/extractor.py", "ArticleExtractor"): {"date_search"},
+    ("crawler/report/data.py", "Thresholds"): set(),
+}
+
+
+@pytest.mark.parametrize(("path", "name"), sorted(CONFIG_CLASSES))
+def test_config_fields_take_their_default_from_base(path: str, name: str) -> None:
+    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+    cls = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == name)
+    written = [f"{ast.unparse(node.target)} = {ast.unparse(node.value)}" for node in cls.body
+               if isinstance(node, ast.AnnAssign) and node.value is not None
+               and isinstance(node.target, ast.Name) and node.target.id not in CONFIG_CLASSES[(path, name)]
+               and not ast.unparse(node.value).startswith(("defaults.", "tuple(defaults."))]
+    assert not written, f"{name}: defaults written here instead of read from settings.base: {written}"
+
