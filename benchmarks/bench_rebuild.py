@@ -26,7 +26,8 @@ from crawler.connection import get_redis
 from crawler.index_sync import rebuild
 from crawler.items import Article
 from pipelines.dedup.engine import DedupConfig, Deduper
-from pipelines.storage.store import Write, open_store
+from pipelines.storage.store import open_store, prepare
+from pipelines.storage.writes import RecordDuplicate, StoreArticle, Write
 
 PG = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -46,19 +47,20 @@ def synthetic(n: int, seed: int = 1) -> list[tuple[str, str, str]]:
 
 
 def fill(database_url: str, client: redis.Redis, config: DedupConfig, docs: list[tuple[str, str, str]]) -> int:
+    prepare(database_url)
     store = open_store(database_url)
     deduper = Deduper(client, config)
-    writes = []
+    writes: list[Write] = []
     for doc_id, site, body in docs:
         url = f"http://{site}.example/{doc_id}"
         article = Article(id=doc_id, url=url, final_url=url, canonical_url=url, site=site, fetched_at="2026-12-05",
                           title=doc_id, text=body)
         decision = deduper.check(doc_id, body, site, (url,))
         if decision.is_duplicate:
-            writes.append(Write("duplicate", (article, decision, None)))
+            writes.append(RecordDuplicate(article, decision))
         else:
             article.dedup = {"method": decision.method, "seq": decision.seq, "entry": decision.entry}
-            writes.append(Write("article", (article, None)))
+            writes.append(StoreArticle(article))
         if len(writes) >= 500:
             store.write_batch(writes)
             writes = []

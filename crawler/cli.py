@@ -11,7 +11,9 @@ command's ``run`` so that the failures an operator causes or can fix become
   embedded path, password masked), exit 2;
 - the database unreachable or failing (SQLAlchemy ``OperationalError`` / ``InterfaceError``):
   the line names it, exit 2;
-- a file that cannot be read or written (``OSError``): its path and the reason, exit 2.
+- a file that cannot be read or written (``OSError``): its path and the reason, exit 2;
+- a database without tables or with an older schema opened by a reader
+  (``pipelines.storage.schema.SchemaNotReady``): its line, exit 2.
 
 ``UsageError`` still reaches Scrapy (usage, exit 2). Anything else is a bug and keeps its
 traceback.
@@ -61,6 +63,8 @@ def failure_line(exc: BaseException, settings: Any) -> str | None:
         return f"{redis_location(settings)} unreachable: {error_line(exc)}"
     if isinstance(exc, _loaded("sqlalchemy.exc", "OperationalError", "InterfaceError")):
         return f"database {database_location(settings)} failed: {error_line(exc)}"
+    if isinstance(exc, _loaded("pipelines.storage.schema", "SchemaNotReady")):
+        return str(exc)
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror or error_line(exc)}"

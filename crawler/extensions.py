@@ -58,8 +58,10 @@ class RunRecorder:
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
         from pipelines.storage.store import (  # storage imports items; keep this module light
             open_store,
+            prepare,
         )
 
+        prepare(crawler.settings.get("DATABASE_URL"))  # a writer: the tables, created or migrated
         ext = cls(open_store(crawler.settings.get("DATABASE_URL")), crawler.stats)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)

@@ -40,7 +40,7 @@ from pipelines.dedup.entry import IndexEntry
 from pipelines.dedup.index import IndexParamsMismatch, RedisIndex
 from pipelines.dedup.rank import article_rank
 from pipelines.storage import index_source as source
-from pipelines.storage.store import Store, open_store
+from pipelines.storage.store import Store, open_store, prepare
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +229,7 @@ def sync_index(settings: Any, *, progress: bool | None = None, force: bool = Fal
     ``IndexParamsMismatch``, and redis-py's connection errors when Redis does not answer."""
     config = DedupConfig.from_settings(settings)
     client = get_redis(settings)
+    prepare(settings.get("DATABASE_URL"))  # rebuilds and reconciliations write
     store = open_store(settings.get("DATABASE_URL"))
     show = sys.stderr.isatty() if progress is None else progress
     started = time.perf_counter()

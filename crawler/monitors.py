@@ -22,6 +22,8 @@ from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.core.actions import Action
 
 from crawler.health import FAILED_CHECK_PREFIX, error_problem
+from crawler.runstats import DROP_PREFIX
+from pipelines.drops import DUPLICATE, drop_class
 
 MIN_HISTORY = 3  # previous runs needed before comparing with them
 
@@ -45,8 +47,15 @@ def _history(monitor: Monitor) -> tuple[dict[str, Any], ...]:
 
 
 def dedup_rate(stats: dict[str, Any]) -> float:
-    dropped = sum(v for k, v in stats.items() if k.startswith("item_dropped_reasons_count/") and "Duplicate" in k)
+    """Share of the run's extracted articles dropped as copies found now (drops of category
+    ``DUPLICATE``; re-crawls of pages stored or dropped before do not count)."""
+    dropped = sum(v for k, v in stats.items() if k.startswith(DROP_PREFIX) and _is_copy(k[len(DROP_PREFIX):]))
     return dropped / max(1, stats.get("extract/articles", 0))
+
+
+def _is_copy(reason: str) -> bool:
+    cls = drop_class(reason)
+    return cls is not None and cls.category == DUPLICATE
 
 
 @monitors.name("Run health")

@@ -149,7 +149,7 @@ def duplicate_days(settings: Any) -> float:
 def prune_rows(settings: Any, pruned: Pruned, now: datetime | None = None) -> None:
     """Prune (or count) the database kinds into ``pruned``; articles are never touched."""
     from pipelines.storage.retention import prune_database
-    from pipelines.storage.store import open_store
+    from pipelines.storage.store import open_store, prepare
 
     now = now or datetime.now(UTC)
     pruned.days["duplicates"] = duplicate_days(settings)
@@ -158,6 +158,7 @@ def prune_rows(settings: Any, pruned: Pruned, now: datetime | None = None) -> No
     def before(days: float) -> datetime | None:
         return now - timedelta(days=days) if days > 0 else None
 
+    prepare(settings.get("DATABASE_URL"))
     store = open_store(settings.get("DATABASE_URL"))
     try:
         done = prune_database(store, before(pruned.days["duplicates"]), before(pruned.days["runs"]), pruned.dry_run)

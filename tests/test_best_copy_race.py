@@ -42,7 +42,7 @@ from sqlalchemy import create_engine, select
 
 from pipelines.dedup.entry import scores_between
 from pipelines.storage.models import articles, duplicates, pending_merges
-from pipelines.storage.store import open_store
+from pipelines.storage.store import prepare
 from tests.best_copy_stories import build_stories
 from tests.conftest import project_settings, redis_url
 
@@ -149,7 +149,7 @@ async def _feed(worker: int, seed: int, settings: dict[str, Any], barrier: Any) 
 
 def run_race(db_url: str, redis_client: redis.Redis, prefix: str, seed: int) -> list[dict[str, Any]]:
     """Three workers against ``db_url`` and the Redis of ``redis_client`` under ``prefix``."""
-    open_store(db_url).engine.dispose()  # the schema, made once before the workers open it
+    prepare(db_url)  # the schema, made once before the workers open it
     settings = project_settings(
         REDIS_URL=redis_url(redis_client), DEDUP_KEY_PREFIX=prefix, DATABASE_URL=db_url, DEDUP_KEEP="best",
         DEDUP_INDEX_CAPACITY=10_000, STORAGE_BATCH_SIZE=6, STORAGE_BATCH_SECONDS=0.02, LOG_LEVEL="WARNING",

@@ -24,23 +24,26 @@ from pipelines.dedup import DedupPipeline
 from pipelines.dedup.entry import scores_between
 from pipelines.drops import DuplicateDrop
 from pipelines.storage.models import articles, duplicates, pending_merges
-from pipelines.storage.store import Store, Write, open_store
+from pipelines.storage.store import Store
+from pipelines.storage.writes import RecordDuplicate, StoreArticle
 from tests.conftest import project_settings
 from tests.test_dedup_engine import PARAGRAPHS, STORY
+from tests.test_storage_postgres import new_store
 
+Decided = StoreArticle | RecordDuplicate  # the write the dedup stage's decision on a page makes
 THREE, FIVE = "\n\n".join(PARAGRAPHS[:3]), "\n\n".join(PARAGRAPHS[:5])
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    store = open_store(url)
+    store = new_store(url)
     yield store
     store.engine.dispose()
 
 
 @pytest.fixture
-def decide(redis_settings: dict[str, str], key_prefix: str, tmp_path: Path) -> Callable[[str, str], Write]:
+def decide(redis_settings: dict[str, str], key_prefix: str, tmp_path: Path) -> Callable[[str, str], Decided]:
     """``decide(site, text)``: the dedup stage's decision on that page, as the storage write it
     makes (``article`` for a kept one, ``duplicate`` for a dropped one)."""
     crawler = get_crawler(settings_dict=project_settings(**redis_settings, DEDUP_KEY_PREFIX=key_prefix,
@@ -48,14 +51,14 @@ def decide(redis_settings: dict[str, str], key_prefix: str, tmp_path: Path) -> C
     crawler.stats.open_spider()
     stage = build_from_crawler(DedupPipeline, crawler)
 
-    def write(site: str, text: str) -> Write:
+    def write(site: str, text: str) -> Decided:
         url = f"http://{site}.example/story"
         item = Article(id=article_id(url), url=url, final_url=url, canonical_url=url, site=site,
                        fetched_at="2026-03-01T10:00:00+00:00", title=site, text=text)
         try:
-            return Write("article", (stage.process_item(item), None))
+            return StoreArticle(stage.process_item(item))
         except DuplicateDrop as drop:
-            return Write("duplicate", (drop.article, drop.decision, None))
+            return RecordDuplicate(drop.article, drop.decision)
 
     return write
 
@@ -69,17 +72,17 @@ def tables(store: Store) -> tuple[set[str], dict[str, dict[str, Any]], list[Any]
     return kept, dups, waiting
 
 
-def entry(write: Write) -> bytes:
-    return write.args[0].dedup["entry"] if write.kind == "article" else write.args[1].entry
+def entry(write: Decided) -> bytes:
+    return write.article.dedup["entry"] if isinstance(write, StoreArticle) else write.decision.entry
 
 
-def assert_kept(store: Store, kept: Write, *copies: Write) -> dict[str, dict[str, Any]]:
+def assert_kept(store: Store, kept: Decided, *copies: Decided) -> dict[str, dict[str, Any]]:
     stored, dups, waiting = tables(store)
-    assert stored == {kept.args[0].id} and not waiting
-    assert set(dups) == {c.args[0].id for c in copies}
+    assert stored == {kept.article.id} and not waiting
+    assert set(dups) == {c.article.id for c in copies}
     for copy in copies:
-        row = dups[copy.args[0].id]
-        assert row["duplicate_of"] == kept.args[0].id
+        row = dups[copy.article.id]
+        assert row["duplicate_of"] == kept.article.id
         want = scores_between(entry(copy), entry(kept))
         assert {k: row[k] for k in want} == pytest.approx(want, abs=1e-4)
     return dups
@@ -90,10 +93,10 @@ def test_a_recrawl_decided_before_the_replacement_is_not_stored_again(store: Sto
     assert store.write_batch([three]) == [True]
     recrawl = decide("paper", THREE)  # "self": still the kept copy; its batch stays open
     full = decide("wire", STORY)  # replaces it, and commits first
-    assert full.args[0].dedup["replaces"] == three.args[0].id
+    assert full.article.dedup["replaces"] == three.article.id
     assert store.write_batch([full]) == [True]
     assert store.write_batch([recrawl]) == [False]
-    assert assert_kept(store, full, three)[three.args[0].id]["relation"] == "superseded_fuller"
+    assert assert_kept(store, full, three)[three.article.id]["relation"] == "superseded_fuller"
 
 
 def test_a_copy_recorded_after_its_kept_article_was_replaced_points_at_the_new_one(
@@ -101,7 +104,7 @@ def test_a_copy_recorded_after_its_kept_article_was_replaced_points_at_the_new_o
     three = decide("paper", THREE)
     store.write_batch([three])
     copy = decide("other", THREE + "\n\nShared from the harbor desk.")  # a copy of the kept one, not committed
-    assert copy.kind == "duplicate" and copy.args[1].duplicate_of == three.args[0].id
+    assert isinstance(copy, RecordDuplicate) and copy.decision.duplicate_of == three.article.id
     full = decide("wire", STORY)
     store.write_batch([full])
     store.write_batch([copy])
@@ -114,8 +117,8 @@ def test_a_replacement_waiting_for_its_article_keeps_its_reason(store: Store, de
     store.write_batch([full])  # the replaced article is not there yet: the move waits
     assert len(tables(store)[2]) == 1
     store.write_batch([three])
-    row = assert_kept(store, full, three)[three.args[0].id]
-    assert (row["relation"], row["superseded_by"]) == ("superseded_fuller", full.args[0].id)
+    row = assert_kept(store, full, three)[three.article.id]
+    assert (row["relation"], row["superseded_by"]) == ("superseded_fuller", full.article.id)
 
 
 def test_a_chain_of_replacements_committed_backwards_ends_at_the_last(store: Store, decide: Callable) -> None:
@@ -123,11 +126,11 @@ def test_a_chain_of_replacements_committed_backwards_ends_at_the_last(store: Sto
     store.write_batch([three])
     five = decide("daily", FIVE)  # replaces the three paragraphs; its batch stays open
     full = decide("wire", STORY)  # replaces the five paragraphs, commits first: the move waits
-    assert five.args[0].dedup["replaces"] == three.args[0].id and full.args[0].dedup["replaces"] == five.args[0].id
+    assert five.article.dedup["replaces"] == three.article.id and full.article.dedup["replaces"] == five.article.id
     store.write_batch([full])
     store.write_batch([five])
     dups = assert_kept(store, full, three, five)
-    assert dups[three.args[0].id]["superseded_by"] == five.args[0].id  # who replaced it, kept as it happened
+    assert dups[three.article.id]["superseded_by"] == five.article.id  # who replaced it, kept as it happened
 
 
 @pytest.mark.parametrize("kept_first", [True, False])
@@ -139,13 +142,13 @@ def test_a_recrawl_dropped_before_the_replacement_commits(store: Store, decide: 
         store.write_batch([three])
     full = decide("wire", STORY)
     seen = decide("paper", THREE)
-    assert seen.kind == "duplicate" and seen.args[1].verdict == "seen"
+    assert isinstance(seen, RecordDuplicate) and seen.decision.verdict == "seen"
     store.write_batch([seen])
     store.write_batch([full])
     if not kept_first:
         assert store.write_batch([three]) == [False]  # recorded as a copy already: not stored
-    row = assert_kept(store, full, three)[three.args[0].id]
-    assert (row["relation"], row["superseded_by"]) == ("superseded_fuller", full.args[0].id)
+    row = assert_kept(store, full, three)[three.article.id]
+    assert (row["relation"], row["superseded_by"]) == ("superseded_fuller", full.article.id)
 
 
 def test_a_recrawled_copy_recorded_before_its_kept_article_gets_its_scores(store: Store, decide: Callable) -> None:
@@ -155,24 +158,24 @@ def test_a_recrawled_copy_recorded_before_its_kept_article_gets_its_scores(store
     full = decide("wire", STORY)
     copy = decide("paper", THREE)
     seen = decide("paper", THREE)
-    assert seen.args[1].verdict == "seen" and copy.args[1].verdict == "duplicate"
+    assert seen.decision.verdict == "seen" and copy.decision.verdict == "duplicate"
     store.write_batch([seen])
     store.write_batch([full])
     assert store.write_batch([copy]) == [False]  # recorded already, by its re-crawl
-    row = assert_kept(store, full, copy)[copy.args[0].id]
-    assert (row["method"], row["decided_against"]) == (copy.args[1].method, full.args[0].id)  # its own decision
+    row = assert_kept(store, full, copy)[copy.article.id]
+    assert (row["method"], row["decided_against"]) == (copy.decision.method, full.article.id)  # its own decision
 
 def test_a_batch_aborted_as_deadlock_victim_is_retried(pg_url: str, decide: Callable) -> None:
     """A copy's batch locks its kept article, finds it replaced, and waits for the replacing one,
     which another transaction holds while it waits for the first: PostgreSQL aborts the batch
     (the first to wait, with the shorter ``deadlock_timeout``), and the batch is tried again."""
-    store = open_store(pg_url)
+    store = new_store(pg_url)
     three = decide("paper", THREE)
     store.write_batch([three])
     copy = decide("other", THREE + "\n\nShared from the harbor desk.")
     full = decide("wire", STORY)
     store.write_batch([full])
-    three_id, full_id = three.args[0].id, full.args[0].id
+    three_id, full_id = three.article.id, full.article.id
     results: list[Any] = []
     with store.engine.connect() as other:
         other.execute(text("SET LOCAL deadlock_timeout = '10s'"))

@@ -211,12 +211,12 @@ def test_racing_workers_store_an_article_once(pg_url: str) -> None:
     """Two processes' worth of storage (own engines, own connections) insert the same articles at
     the same moment: each article is new for exactly one of them, and stored once."""
     from crawler.items import Article
-    from pipelines.storage.store import open_store
+    from pipelines.storage.store import open_store, prepare
 
     articles = [Article(id=f"{i:016x}", url=f"http://s/a/{i}", final_url=f"http://s/a/{i}",
                         canonical_url=f"http://s/a/{i}", site="s", fetched_at="2026-11-26T10:00:00+00:00",
                         title=f"T{i}", text=f"text {i}") for i in range(30)]
-    open_store(pg_url).engine.dispose()  # the tables (as `scrapy seed` creates them)
+    prepare(pg_url)  # the tables (as `scrapy seed` creates them)
     stores = [open_store(pg_url) for _ in range(2)]
     barrier = threading.Barrier(2)
     results: list[list[bool]] = [[], []]

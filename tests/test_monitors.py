@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from pipelines.storage.store import open_store
+from crawler.monitors import dedup_rate
 from tests.crawl import run_spider, scrapy
+from tests.test_storage_postgres import new_store
 
 
 def test_zero_new_articles_from_a_usually_busy_site_fails_its_check(tmp_path, demo_site) -> None:
     _net, settings = demo_site
-    store = open_store(settings["DATABASE_URL"])
+    store = new_store(settings["DATABASE_URL"])
     for _ in range(3):  # a site that usually yields articles
         run = store.start_run("harbor_gazette", datetime.now(UTC))
         store.finish_run(run, datetime.now(UTC), "finished", {"storage/articles": 12, "extract/articles": 15})
@@ -32,3 +33,10 @@ def test_zero_new_articles_from_a_usually_busy_site_fails_its_check(tmp_path, de
     assert "crawl: unhealthy harbor_gazette: check failed: new articles: no new article; the last runs stored" \
         in proc.stdout
     assert recorded["health/check_failed/new articles"].startswith("no new article; the last runs stored")
+
+
+def test_dedup_rate_counts_copies_found_now_not_recrawls_or_refusals() -> None:
+    drops = {"NearDuplicate": 2, "UrlDuplicate": 1, "ContainedDuplicate": 1, "ExactDuplicate": 1,
+             "AlreadyDropped": 5, "AlreadyStored": 4, "NoArticleText": 3, "RedisUnavailable": 2}
+    stats = {f"item_dropped_reasons_count/{reason}": n for reason, n in drops.items()}
+    assert dedup_rate({**stats, "extract/articles": 10}) == 0.5

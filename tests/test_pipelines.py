@@ -12,7 +12,18 @@ from sqlalchemy import text
 
 from crawler.items import Article, ArticlePage
 from pipelines.dedup import DedupPipeline
-from pipelines.drops import AlreadyStored, DuplicateDrop, NoArticleText, NotAnArticle
+from pipelines.drops import (
+    AlreadyDropped,
+    AlreadyStored,
+    ContainedDuplicate,
+    DuplicateDrop,
+    NearDuplicate,
+    NoArticleText,
+    NotAnArticle,
+    drop_class,
+    drop_classes,
+    drop_for,
+)
 from pipelines.extract import ExtractionPipeline
 from pipelines.storage import StoragePipeline
 from tests.conftest import project_settings, settled
@@ -143,3 +154,16 @@ def test_unreachable_redis_keeps_articles_unchecked(tmp_path: Path, caplog) -> N
     assert "storing articles unchecked" in caplog.text
     with store.store.engine.connect() as conn:
         assert conn.execute(text("select dedup_method from articles")).scalar() == "unchecked"
+
+
+def test_each_dedup_method_has_one_drop_class() -> None:
+    """The dedup stage raises the drop its method names; a method that keeps the article has none."""
+    methods = {cls.method: cls for cls in drop_classes() if issubclass(cls, DuplicateDrop) and cls.method}
+    assert set(methods) == {"url", "exact", "near", "containment", "seen"}  # the index's duplicate methods
+    assert all(drop_for(method) is cls for method, cls in methods.items())
+    assert (drop_for("near"), drop_for("containment"), drop_for("seen")) == (NearDuplicate, ContainedDuplicate,
+                                                                              AlreadyDropped)
+    for kept in ("new", "update", "self", "thin", ""):
+        with pytest.raises(KeyError):
+            drop_for(kept)
+    assert drop_class("NoArticleText") is NoArticleText and drop_class("RedisUnavailable") is None

@@ -15,11 +15,11 @@ from sqlalchemy import create_engine, text
 
 from crawler.incremental import seen_keys_of
 from pipelines.storage.models import rejections
-from pipelines.storage.store import open_store
 from tests.conftest import ROOT
 from tests.crawl import run_spider, scrapy
 from tests.httpserver import RouteServer
 from tests.test_bad_input import ARTICLE
+from tests.test_storage_postgres import new_store
 
 SPIDER = str(ROOT / "tests" / "spiders" / "feed_site.py")
 FEED = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>Site</title>"
@@ -155,7 +155,7 @@ def test_reextract_updates_the_evidence_of_a_page_still_refused(
 
 
 def test_old_rejections_lose_their_html(tmp_path: Path) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    store = new_store(f"sqlite:///{tmp_path / 'p.sqlite3'}")
     now = datetime.now(UTC)
     with store.engine.begin() as conn:
         for days in (40, 1):
@@ -174,7 +174,7 @@ def test_report_lists_rejections_per_site_and_reason_escaped(tmp_path: Path) -> 
     from tests.test_report import validate
 
     db = f"sqlite:///{tmp_path / 'rep.sqlite3'}"
-    store = open_store(db)
+    store = new_store(db)
     hostile = "<script>alert(1)</script>"
     with store.engine.begin() as conn:
         for i, (site, reason) in enumerate([("a", "NoArticleText"), ("a", "NoArticleText"), ("a", "PaywallTeaser"),

@@ -16,11 +16,22 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from crawler.items import Article
-from crawler.report.data import ReportQuery, Thresholds, build_report, diff_segments, parse_since
+from crawler.report.data import (
+    DROP_LABELS,
+    ReportQuery,
+    Thresholds,
+    build_report,
+    diff_segments,
+    parse_since,
+    run_counts,
+)
+from crawler.report.health import site_health
 from crawler.report.render import SCHEMA_PATH, render
 from demo.publishers import PUBLISHERS
+from pipelines.dedup.engine import Decision
 from pipelines.storage.store import open_store
 from tests.crawl import scrapy
+from tests.test_storage_postgres import new_store
 
 XSS = "<script>alert(1)</script>"
 XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -146,7 +157,7 @@ def test_html_default_path_and_demo_prints_report(demo_crawl: dict) -> None:
 def xss_database(tmp: Path) -> str:
     """An SQLite file holding one kept article and one dropped copy with ``<script>`` in title and text."""
     db_url = f"sqlite:///{tmp / 'xss.sqlite3'}"
-    store = open_store(db_url)
+    store = new_store(db_url)
     words = " ".join(f"word{i}" for i in range(80))
     kept = Article(id="a" * 16, url="https://example.com/kept", final_url="https://example.com/kept",
                    canonical_url="https://example.com/kept", site="evil_site", fetched_at="2026-01-01T00:00:00Z",
@@ -154,12 +165,8 @@ def xss_database(tmp: Path) -> str:
     copy = Article(id="b" * 16, url="javascript:alert(1)", final_url="javascript:alert(1)",
                    canonical_url="javascript:alert(1)", site="copy_site", fetched_at="2026-01-01T00:00:00Z",
                    title=f"Copy {XSS}", text=f"{words} {XSS} copy only <img src=x onerror=alert(2)>")
-
-    class Decision:
-        duplicate_of, method, relation = kept.id, "near", ""
-        scores = {"jaccard": 0.55, "contained": 0.7, "contains": 0.7}
-
-    assert store.add_article(kept) and store.add_duplicate(copy, Decision())
+    near = Decision("duplicate", "near", kept.id, scores={"jaccard": 0.55, "contained": 0.7, "contains": 0.7})
+    assert store.add_article(kept) and store.add_duplicate(copy, near)
     store.add_review("distinct", kept.id, copy.id, note=XSS)
     return db_url
 
@@ -180,17 +187,14 @@ def test_script_in_title_and_text_renders_as_text(tmp_path: Path) -> None:
 def aged_database(tmp: Path) -> str:
     """Runs of one site 2, 10 and 40 days old (the oldest failed), with a drop each, in an SQLite file."""
     db_url = f"sqlite:///{tmp / 'aged.sqlite3'}"
-    store = open_store(db_url)
+    store = new_store(db_url)
     now = datetime.now(UTC)
     words = " ".join(f"story{i}" for i in range(80))
     kept = Article(id="c" * 16, url="https://example.com/kept", final_url="https://example.com/kept",
                    canonical_url="https://example.com/kept", site="old_site", fetched_at="2026-01-01T00:00:00Z",
                    title="Kept", text=words)
     assert store.add_article(kept)
-
-    class Decision:
-        duplicate_of, method, relation = kept.id, "exact", ""
-        scores = {"jaccard": 1.0, "contained": 1.0, "contains": 1.0}
+    exact = Decision("duplicate", "exact", kept.id, scores={"jaccard": 1.0, "contained": 1.0, "contains": 1.0})
 
     for n, age in enumerate((40, 10, 2)):
         started = now - timedelta(days=age)
@@ -202,7 +206,7 @@ def aged_database(tmp: Path) -> str:
         copy = Article(id=f"{n:016x}", url=f"https://copy.example/{n}", final_url=f"https://copy.example/{n}",
                        canonical_url=f"https://copy.example/{n}", site="old_site",
                        fetched_at="2026-01-01T00:00:00Z", title=f"Copy {n}", text=words)
-        assert store.add_duplicate(copy, Decision(), run_id=run_id)
+        assert store.add_duplicate(copy, exact, run_id=run_id)
         with store.engine.begin() as conn:
             conn.execute(text("update duplicates set dropped_at = :at where article_id = :id"),
                          {"at": started.replace(tzinfo=None), "id": copy.id})
@@ -277,3 +281,32 @@ def test_diff_and_since_units() -> None:
     assert parse_since("36h", now) == datetime(2026, 11, 25, 0, tzinfo=UTC)
     assert parse_since("2026-11-20", now) == datetime(2026, 11, 20, tzinfo=UTC)
     assert parse_since("2026-11-20T10:00+02:00", now) == datetime(2026, 11, 20, 8, tzinfo=UTC)
+
+
+def test_report_on_a_database_without_tables_is_one_line(tmp_path: Path) -> None:
+    """A reader creates nothing: ``scrapy report`` on a database no crawl made says so in one
+    line (exit 2, no traceback) and leaves it without tables."""
+    db_url = f"sqlite:///{tmp_path / 'none.sqlite3'}"
+    proc = scrapy(["report", "--format", "json", "-o", "-"], tmp_path, {"DATABASE_URL": db_url})
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    lines = proc.stderr.strip().splitlines()
+    assert lines == [lines[0]] and lines[0].startswith("report: database sqlite:///"), proc.stderr[-2000:]
+    assert "no newsdedup tables" in lines[0] and "Traceback" not in proc.stderr
+    assert create_engine(db_url).connect().execute(text("select count(*) from sqlite_master")).scalar() == 0
+
+
+def test_drop_reasons_count_under_the_kinds_the_schema_lists() -> None:
+    """Each drop reason counts under its class's kind (an undeclared one, or one without a kind of
+    its own, as other); the kinds are the schema's; the health panel splits them into dedup drops
+    and refusals."""
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert set(DROP_LABELS) == set(schema["$defs"]["drop_counts"]["propertyNames"]["enum"])
+    drops = {"NearDuplicate": 2, "AlreadyDropped": 1, "AlreadyStored": 1, "TextTooLong": 1, "RedisUnavailable": 1,
+             "NoArticleText": 3, "PaywallTeaser": 1}
+    stats = {f"item_dropped_reasons_count/{reason}": n for reason, n in drops.items()}
+    counts = run_counts({**stats, "storage/late_merges": 2})
+    assert counts["dropped"] == {"already_dropped": 1, "already_stored": 1, "merged": 2, "near": 2, "no_text": 3,
+                                 "other": 2, "paywall": 1}
+    run = {"id": 1, "spider": "s", "started_at": None, "finish_reason": "finished", "monitors": {}, **counts}
+    [health] = site_health([run])
+    assert (health["dropped"], health["rejected"]) == (6, 6)

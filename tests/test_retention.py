@@ -18,6 +18,7 @@ from pipelines.storage.models import articles, duplicates, runs
 from pipelines.storage.store import open_store
 from tests.conftest import project_settings
 from tests.crawl import scrapy
+from tests.test_storage_postgres import new_store
 
 DAY = 86400
 
@@ -67,7 +68,7 @@ def plant_files(data: Path) -> dict[str, Path]:
 
 def plant_rows(db_url: str) -> None:
     """Articles, duplicates and runs of various ages (the names say their age in days)."""
-    store = open_store(db_url)
+    store = new_store(db_url)
     now = datetime.now(UTC)
     if store.engine.dialect.name == "sqlite":
         now = now.replace(tzinfo=None)  # SQLite keeps naive UTC

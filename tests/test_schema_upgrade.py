@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from pipelines.storage import schema
 from pipelines.storage.models import metadata
-from pipelines.storage.store import open_store
+from pipelines.storage.store import SchemaNotReady, open_store, prepare
 
 
 def first_release_database(url: str) -> None:
@@ -40,6 +40,7 @@ def test_first_release_database_upgrades_keeping_rows(backend: str, tmp_path: Pa
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}" if backend == "sqlite" else request.getfixturevalue("pg_url")
     first_release_database(url)
     assert schema.current(create_engine(url)) == schema.FIRST_RELEASE
+    prepare(url)
     store = open_store(url)
     with store.engine.connect() as conn:
         assert conn.execute(text("select id, index_seq from articles")).all() == [("00000000000000aa", None)]
@@ -54,8 +55,29 @@ def test_first_release_database_upgrades_keeping_rows(backend: str, tmp_path: Pa
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_migrations_build_the_declared_tables(backend: str, tmp_path: Path, request) -> None:
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}" if backend == "sqlite" else request.getfixturevalue("pg_url")
+    prepare(url)
     store = open_store(url)
     with store.engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), metadata)
     store.engine.dispose()
     assert diffs == []
+
+
+def test_a_reader_opens_no_ddl_and_names_a_missing_or_older_schema(tmp_path: Path) -> None:
+    """``open_store`` creates nothing: a database without tables, or with the first release's,
+    is refused in one line and left as it was; ``prepare`` (a writer) makes it current."""
+    empty = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    with pytest.raises(SchemaNotReady, match=r"has no newsdedup tables yet") as missing:
+        open_store(empty)
+    assert "\n" not in str(missing.value)
+    assert inspect(create_engine(empty)).get_table_names() == []
+
+    old = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    first_release_database(old)
+    with pytest.raises(SchemaNotReady, match=rf"schema revision {schema.FIRST_RELEASE}, not this release's"):
+        open_store(old)
+    assert schema.current(create_engine(old)) == schema.FIRST_RELEASE  # not migrated by the reader
+    prepare(old)
+    store = open_store(old)
+    assert [a["id"] for a in store.articles()] == ["00000000000000aa"]
+    store.engine.dispose()

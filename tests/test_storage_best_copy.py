@@ -20,7 +20,8 @@ from pipelines.dedup import DedupPipeline
 from pipelines.dedup.entry import scores_between
 from pipelines.drops import DuplicateDrop
 from pipelines.storage import StoragePipeline
-from pipelines.storage.store import Store, Write
+from pipelines.storage.store import Store
+from pipelines.storage.writes import StoreArticle
 from tests.conftest import project_settings, settled
 from tests.test_dedup_engine import PARAGRAPHS, STORY
 
@@ -107,7 +108,7 @@ def test_a_replacement_waits_for_the_replaced_article_of_another_worker(stages) 
     assert rows(store, "articles").keys() == {original.id}
     with store.store.engine.connect() as conn:
         assert conn.execute(text("select article_id from pending_merges")).scalars().all() == [trimmed.id]
-    Store(store.store.engine).write_batch([Write("article", (first, None))])
+    Store(store.store.engine).write_batch([StoreArticle(first)])
     assert rows(store, "articles").keys() == {original.id}
     assert rows(store, "duplicates")[trimmed.id]["duplicate_of"] == original.id
     with store.store.engine.connect() as conn:

@@ -6,12 +6,19 @@ import pytest
 
 from crawler.items import Article
 from pipelines.dedup.engine import Decision
-from pipelines.storage.store import Store, open_store
+from pipelines.storage.store import Store, open_store, prepare
+from pipelines.storage.writes import LateMerge, RecordDuplicate, StoreArticle
+
+
+def new_store(url: str) -> Store:
+    """A store on ``url`` with its tables created first (what a writer does)."""
+    prepare(url)
+    return open_store(url)
 
 
 @pytest.fixture
 def pg_store(pg_url: str):
-    store = open_store(pg_url)
+    store = new_store(pg_url)
     yield store
     store.engine.dispose()
 
@@ -37,13 +44,11 @@ def test_postgres_store_is_idempotent_and_reports_new_rows(pg_store: Store) -> N
 def test_postgres_batch_is_one_transaction_in_order(pg_store: Store) -> None:
     """Group commit on PostgreSQL: multi-row inserts report new rows per write, a key twice in
     one batch is new once, and a merge sees the article stored earlier in the same batch."""
-    from pipelines.storage.store import Write
-
     decision = Decision("duplicate", "near", duplicate_of=f"{1:016x}", scores={"jaccard": 0.8})
     results = pg_store.write_batch([
-        Write("article", (article(1), None)), Write("article", (article(4, "u"), None)),
-        Write("article", (article(1), None)), Write("duplicate", (article(2, "t"), decision, None)),
-        Write("merge", (f"{4:016x}", f"{1:016x}", None)), Write("article", (article(5, "v"), None)),
+        StoreArticle(article(1)), StoreArticle(article(4, "u")),
+        StoreArticle(article(1)), RecordDuplicate(article(2, "t"), decision),
+        LateMerge(f"{4:016x}", f"{1:016x}"), StoreArticle(article(5, "v")),
     ])
     assert results == [True, True, False, True, True, True]
     assert sorted(a["id"] for a in pg_store.articles()) == [f"{1:016x}", f"{5:016x}"]
@@ -53,10 +58,8 @@ def test_postgres_batch_is_one_transaction_in_order(pg_store: Store) -> None:
 def test_late_merge_before_its_article_commits_is_applied_when_it_does(pg_store: Store) -> None:
     """Worker B merges article 2 while worker A's batch holding it is still open: the merge
     waits in ``pending_merges`` and is applied when A commits article 2."""
-    from pipelines.storage.store import Write
-
-    assert pg_store.write_batch([Write("article", (article(1), None))]) == [True]
-    assert pg_store.write_batch([Write("merge", (f"{2:016x}", f"{1:016x}", None))]) == [False]  # not there yet
-    assert pg_store.write_batch([Write("article", (article(2, "h"), None))]) == [True]  # A's batch commits
+    assert pg_store.write_batch([StoreArticle(article(1))]) == [True]
+    assert pg_store.write_batch([LateMerge(f"{2:016x}", f"{1:016x}")]) == [False]  # not there yet
+    assert pg_store.write_batch([StoreArticle(article(2, "h"))]) == [True]  # A's batch commits
     assert [a["id"] for a in pg_store.articles()] == [f"{1:016x}"]
     assert [(d["article_id"], d["duplicate_of"]) for d in pg_store.duplicates()] == [(f"{2:016x}", f"{1:016x}")]

@@ -105,8 +105,9 @@ class Command(ScrapyCommand):
             report_problems("review", preflight.problems)
             self.exitcode = EXIT_CONFIG
             return
-        from pipelines.storage.store import open_store
+        from pipelines.storage.store import open_store, prepare
 
+        prepare(self.settings.get("DATABASE_URL"))
         store = open_store(self.settings.get("DATABASE_URL"))
         if action == "restore":
             if store.find_duplicate(ids[0]) is None:
@@ -134,7 +135,7 @@ class Command(ScrapyCommand):
     def _rejections(self, action: str, args: list[str], opts: argparse.Namespace) -> None:
         """``accept REJECTION_ID`` / ``reextract --site S [--since …]``."""
         from crawler.rejections import NoText, Reviewer, site_settings
-        from pipelines.storage.store import open_store
+        from pipelines.storage.store import open_store, prepare
 
         assert self.settings is not None
         since = None
@@ -153,6 +154,7 @@ class Command(ScrapyCommand):
             report_problems("review", preflight.problems)
             self.exitcode = EXIT_CONFIG
             return
+        prepare(self.settings.get("DATABASE_URL"))
         store = open_store(self.settings.get("DATABASE_URL"))
         row = None
         if action == "accept":

@@ -117,6 +117,9 @@ class Command(ScrapyCommand):
                   "\"http://host:port\", …}' to seed and workers", file=sys.stderr)
             self.exitcode = EXIT_CONFIG
             return
+        from pipelines.storage.store import prepare  # the tables, created or migrated: a writer
+
+        prepare(settings.get("DATABASE_URL"))
         prepare_storage(settings)
         client = redis_from_settings(settings)
         deadline = time.monotonic() + max(0.0, opts.wait)

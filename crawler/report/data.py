@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from crawler.report.diff import diff_segments
 from crawler.report.health import site_health
 from crawler.runstats import DROP_PREFIX
+from pipelines.drops import LATE_MERGE, ContainedDuplicate, NearDuplicate, kind_labels, kind_of
 from settings import base as defaults
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when a report is built, not with the commands
@@ -33,25 +34,8 @@ if TYPE_CHECKING:  # SQLAlchemy is imported when a report is built, not with the
 
 SCHEMA_ID = "newsdedup-report/2"
 
-# Scrapy stats drop reason (DropItem subclass) -> report category
-DROP_CATEGORIES: dict[str, str] = {
-    "UrlDuplicate": "url",
-    "ExactDuplicate": "exact",
-    "NearDuplicate": "near",
-    "ContainedDuplicate": "containment",
-    "NoArticleText": "no_text",
-    "NotAnArticle": "not_an_article",
-    "PaywallTeaser": "paywall",
-    "ExtractionFailed": "extraction_failed",
-    "AlreadyDropped": "already_dropped",
-    "AlreadyStored": "already_stored",
-}
-CATEGORY_LABELS: dict[str, str] = {
-    "url": "URL", "exact": "exact", "near": "near", "containment": "containment", "merged": "late merge",
-    "no_text": "no text", "not_an_article": "not an article", "paywall": "paywall",
-    "extraction_failed": "extraction failed", "already_dropped": "already dropped", "already_stored": "already stored",
-    "other": "other",
-}
+# report count -> label: the drop kinds of ``pipelines.drops`` (late merges and ``other`` included)
+DROP_LABELS: dict[str, str] = kind_labels()
 KEPT_COLUMNS = ("id", "site", "title", "url", "text", "stored_at", "run_id", "dedup_method")  # what a cluster shows
 
 
@@ -122,7 +106,7 @@ def _iso(value: Any) -> str | None:
 
 
 def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
-    """fetched / extracted / stored / dropped by category / errors of one run's final stats.
+    """fetched / extracted / stored / dropped by kind (``pipelines.drops``) / errors of one run's final stats.
 
     ``download`` errors are the requests that ended without a response (``health/download_errors``,
     ``crawler.health``); an ``IgnoreRequest`` — above all the seen-filter's skip of a page already
@@ -131,9 +115,9 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
     dropped: Counter[str] = Counter()
     for key, value in stats.items():
         if key.startswith(DROP_PREFIX) and isinstance(value, int):
-            dropped[DROP_CATEGORIES.get(key[len(DROP_PREFIX):], "other")] += value
+            dropped[kind_of(key[len(DROP_PREFIX):])] += value
     if stats.get("storage/late_merges"):
-        dropped["merged"] += int(stats["storage/late_merges"])
+        dropped[LATE_MERGE] += int(stats["storage/late_merges"])
     errors: Counter[str] = Counter()
     counted_by_health = any(key.startswith("health/") for key in stats)
     ignored = int(stats.get("downloader/exception_type_count/scrapy.exceptions.IgnoreRequest", 0))  # decisions
@@ -222,13 +206,13 @@ def site_totals(run_entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def deciding_score(row: dict[str, Any], thresholds: Thresholds) -> tuple[float | None, float | None]:
     """(score, threshold) that decided a near or containment drop, as recorded when it was decided
     (rows of earlier releases: derived from the stored scores and today's thresholds); else None."""
-    if row["method"] not in ("near", "containment"):
+    if row["method"] not in (NearDuplicate.method, ContainedDuplicate.method):
         return None, None
     if row.get("decided_score") is not None and row.get("decided_threshold") is not None:
         return row["decided_score"], row["decided_threshold"]
-    if row["method"] == "near":
+    if row["method"] == NearDuplicate.method:
         return row["jaccard"], thresholds.jaccard
-    if row["method"] == "containment":
+    if row["method"] == ContainedDuplicate.method:
         score = row["contains"] if row["relation"] == "kept_is_shorter" else row["contained"]
         return score, thresholds.containment
     return None, None

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-# drop categories (``crawler.report.data.DROP_CATEGORIES``) that are the dedup stage's: copies of
-# stored articles, and re-crawls of pages already stored or dropped
-DUPLICATE_CATEGORIES = frozenset({"url", "exact", "near", "containment", "merged", "already_dropped",
-                                  "already_stored"})
+from pipelines.drops import DUPLICATE, RECRAWL, kinds
+
+# drop kinds that are the dedup stage's: copies of stored articles (late merges included), and
+# re-crawls of pages already stored or dropped; every other kind is a refusal
+DUPLICATE_KINDS = kinds(DUPLICATE, RECRAWL)
 
 
 def _failed_checks(run: dict[str, Any]) -> list[str]:
@@ -43,8 +44,8 @@ def site_health(run_entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         site["responses"] += run["fetched"]
         site["errors"] += sum(run["errors"].values())
         site["stored"] += run["stored"]
-        for category, count in run["dropped"].items():
-            site["dropped" if category in DUPLICATE_CATEGORIES else "rejected"] += count
+        for kind, count in run["dropped"].items():
+            site["dropped" if kind in DUPLICATE_KINDS else "rejected"] += count
         site["failed_runs"] += run["finish_reason"] != "finished"
         site["failed_checks"].update(_failed_checks(run))
     panel = [{**s, "failed_checks": dict(sorted(s["failed_checks"].items()))} for s in sites.values()]

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.report.data import CATEGORY_LABELS
+from crawler.report.data import DROP_LABELS
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -41,7 +41,7 @@ def _environment() -> Environment:
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(shorten=shorten, labels=CATEGORY_LABELS)
+    env.globals.update(shorten=shorten, labels=DROP_LABELS)
     env.filters["score"] = lambda v: "–" if v is None else f"{v:.3f}"
     env.filters["days"] = lambda v: f"{v:g} day" if v == 1 else f"{v:g} days"
     env.tests["http_url"] = lambda v: isinstance(v, str) and v.lower().startswith(("http://", "https://"))

@@ -1,8 +1,9 @@
 """Dedup stage as a Scrapy component (cf. scrapy/dupefilters.py: values in, settings read in
-``from_crawler``). Duplicates are dropped with one ``DropItem`` subclass per method; kept
-articles carry the decision in ``article.dedup`` for storage (with the index entry and
-number the database keeps, see ``pipelines.dedup.entry``); method ``thin`` (stat ``dedup/thin``)
-marks a page with too little story text to compare, kept without comparing it (``engine``).
+``from_crawler``). Duplicates are dropped with one ``DropItem`` subclass per method
+(``pipelines.drops.drop_for``); kept articles carry the decision in ``article.dedup`` for
+storage (with the index entry and number the database keeps, see ``pipelines.dedup.entry``);
+method ``thin`` (stat ``dedup/thin``) marks a page with too little story text to compare, kept
+without comparing it (``engine``).
 
 The stage decides on the index build recorded in ``<prefix>:meta.gen`` when it opened (the
 crawl commands make it a current build of the database first, ``crawler.index_sync``). When
@@ -36,7 +37,7 @@ from pipelines.credits import name_key, named_publishers, own_names, with_named
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.index import STANDALONE, IndexGenerationChanged
 from pipelines.dedup.rank import article_rank
-from pipelines.drops import DUPLICATE_DROPS
+from pipelines.drops import drop_for
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +143,8 @@ class DedupPipeline:
         replaced = decision.replaces and not decision.is_duplicate
         self.stats.inc_value(f"dedup/replaced/{decision.why}" if replaced else f"dedup/{decision.method}")
         if decision.is_duplicate:
-            raise DUPLICATE_DROPS[decision.method if decision.verdict == "duplicate" else "seen"](item, decision)
+            # a copy found now: the drop of its method; a re-crawl of a dropped copy (verdict seen): AlreadyDropped
+            raise drop_for(decision.method if decision.verdict == "duplicate" else decision.verdict)(item, decision)
         item.dedup = {
             "verdict": decision.verdict,
             # "update": newer than the version it links to; "earlier_version": found after it;

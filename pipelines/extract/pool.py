@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from twisted.internet.defer import Deferred, DeferredSemaphore, succeed
 
 from pipelines.drops import ExtractionFailed
+from pipelines.shared import SharedByKey
 
 if TYPE_CHECKING:
     from crawler.items import Article, ArticlePage
@@ -174,30 +175,20 @@ class ExtractionPool:
             self._executor = None
 
 
-_shared: dict[tuple[int, int | None], list[Any]] = {}  # (workers, max_pending) -> [pool, users]
+_pools: SharedByKey[tuple[int, int | None], ExtractionPool] = SharedByKey()  # (workers, max_pending) -> pool
 
 
 def acquire_shared(workers: int, max_pending: int | None = None) -> ExtractionPool:
     """The pool of this process for these sizes, shared by every spider it runs (``scrapy demo``,
     ``crawlall`` run several at once: one pool per spider would put spiders × cores workers on the
     machine). Pair with ``release_shared``."""
-    key = (workers, max_pending)
-    if key not in _shared:
-        _shared[key] = [ExtractionPool(workers, max_pending), 0]
-    _shared[key][1] += 1
-    return _shared[key][0]
+    return _pools.acquire((workers, max_pending), lambda: ExtractionPool(workers, max_pending))
 
 
 def release_shared(pool: ExtractionPool) -> None:
-    """One user fewer; the last one closes the pool."""
-    for key, entry in list(_shared.items()):
-        if entry[0] is pool:
-            entry[1] -= 1
-            if entry[1] <= 0:
-                del _shared[key]
-                pool.close()
-            return
-    pool.close()
+    """One user fewer; the last one (or the only one of a pool not shared) closes the pool."""
+    if not _pools.release(pool):
+        pool.close()
 
 
 def describe(pool: ExtractionPool | None) -> str:

@@ -1,4 +1,7 @@
-"""Storage stage: SQLAlchemy tables, the ``Store`` and its Scrapy pipeline."""
+"""Storage stage: SQLAlchemy tables (``models``, migrated by ``schema``), the ``Store``
+(``store``: ``prepare`` creates or migrates the tables — writers only —, ``open_store`` opens
+without DDL), the typed writes it applies (``writes``), group commit (``batch``), moves between
+tables (``moves``) and its Scrapy pipeline (``pipeline``)."""
 
 from pipelines.storage.pipeline import StoragePipeline
 

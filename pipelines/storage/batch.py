@@ -23,13 +23,15 @@ from typing import Any
 
 from twisted.internet.defer import Deferred
 
+from pipelines.shared import SharedByKey
 from pipelines.storage.store import Store, Write, open_store
 
 logger = logging.getLogger(__name__)
 
 
 class WriteBatcher:
-    """Buffers ``Write``s for ``store``; ``add`` returns a Deferred firing with the write's result."""
+    """Buffers writes (``pipelines.storage.writes``) for ``store``; ``add`` returns a Deferred
+    firing with the write's result."""
 
     def __init__(self, store: Store, size: int = 50, seconds: float = 0.25) -> None:
         if size < 1:
@@ -75,25 +77,18 @@ class WriteBatcher:
             done.callback(result)
 
 
-_shared: dict[tuple[str, int, float], list[Any]] = {}  # (database URL, size, seconds) -> [batcher, users]
+_batchers: SharedByKey[tuple[str, int, float], WriteBatcher] = SharedByKey()  # (database URL, size, seconds)
 
 
 def acquire_shared(database_url: str, size: int, seconds: float) -> WriteBatcher:
-    """The batcher of this process for ``database_url``; pair with ``release_shared``."""
-    key = (database_url, size, seconds)
-    if key not in _shared:
-        _shared[key] = [WriteBatcher(open_store(database_url), size, seconds), 0]
-    _shared[key][1] += 1
-    return _shared[key][0]
+    """The batcher of this process for ``database_url``, whose schema is current (``prepare``);
+    pair with ``release_shared``."""
+    return _batchers.acquire((database_url, size, seconds),
+                             lambda: WriteBatcher(open_store(database_url), size, seconds))
 
 
 def release_shared(batcher: WriteBatcher) -> None:
     """Flush; the last user also disposes of the engine."""
     batcher.flush()
-    for key, entry in list(_shared.items()):
-        if entry[0] is batcher:
-            entry[1] -= 1
-            if entry[1] <= 0:
-                del _shared[key]
-                batcher.store.engine.dispose()
-            return
+    if _batchers.release(batcher) == 0:
+        batcher.store.engine.dispose()

@@ -17,11 +17,13 @@ from typing import Any
 
 from sqlalchemy import case, func, literal, select, union_all
 
+from pipelines.drops import AlreadyDropped, ExactDuplicate, UrlDuplicate
 from pipelines.storage import moves
 from pipelines.storage.models import articles, database_meta, duplicates, index_state, reviews
 from pipelines.storage.store import Store
 
-NO_BANDS = ("url", "exact", "seen")  # duplicates the index inserted without LSH bands
+# duplicates the index inserted without LSH bands
+NO_BANDS = (UrlDuplicate.method, ExactDuplicate.method, AlreadyDropped.method)
 
 
 def database_id(store: Store) -> str:

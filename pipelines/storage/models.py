@@ -57,7 +57,8 @@ duplicates = Table(
     Column("published", String(40), nullable=False, default=""),
     Column("fetched_at", String(40), nullable=False),
     Column("duplicate_of", String(16), nullable=False, index=True),  # articles.id of the kept copy
-    Column("method", String(20), nullable=False),  # url | exact | near | containment | merged
+    # the method of its drop (a DuplicateDrop's, pipelines.drops), or merged (a late merge)
+    Column("method", String(20), nullable=False),
     Column("jaccard", Float, nullable=False, default=0.0),
     Column("contained", Float, nullable=False, default=0.0),  # share of the copy inside the kept one
     Column("contains", Float, nullable=False, default=0.0),  # share of the kept one inside the copy
@@ -120,7 +121,7 @@ rejections = Table(
     Column("final_url", Text, nullable=False, default=""),
     Column("site", String(100), nullable=False, index=True),
     Column("run_id", Integer, nullable=True, index=True),
-    Column("reason", String(40), nullable=False),  # the DropItem class name, e.g. PageTooLarge
+    Column("reason", String(40), nullable=False),  # a drop's class name (pipelines.drops), or PageTooLarge
     Column("message", Text, nullable=False, default=""),
     Column("evidence", Text, nullable=False, default="{}"),  # JSON: sizes, limits, counts behind the decision
     Column("text", Text, nullable=False, default=""),  # extracted text, if any

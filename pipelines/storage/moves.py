@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import select
 
 from crawler.items import Article
+from pipelines.drops import LATE_MERGE, AlreadyDropped, NearDuplicate
 from pipelines.storage.models import articles, duplicates, pending_merges
 
 Rescore = Callable[[bytes, bytes], "dict[str, float] | None"]  # (copy entry, kept entry) -> scores
@@ -99,7 +100,7 @@ def point_rows(tx: Tx, rows: list[dict[str, Any]], rescores: list[Rescore | None
     method ``seen``), gets the scores against that article when its entry is known."""
     now = current(tx, [row["duplicate_of"] for row in rows])
     redo = [(row, rescore) for row, rescore in zip(rows, rescores, strict=True)
-            if now[row["duplicate_of"]] != row["duplicate_of"] or row["method"] == "seen"]
+            if now[row["duplicate_of"]] != row["duplicate_of"] or row["method"] == AlreadyDropped.method]
     kept = _entries(tx, [now[row["duplicate_of"]] for row, _ in redo])
     for row, rescore in redo:
         row["duplicate_of"] = now[row["duplicate_of"]]
@@ -110,9 +111,9 @@ def replace_recrawls(tx: Tx, rows: list[dict[str, Any]]) -> None:
     """``duplicates`` rows that were not new: a copy's own decision takes the place of the row its
     re-crawl recorded first (method ``seen``: no decided values, no scores of its own)."""
     for row in rows:
-        if row["method"] != "seen":
+        if row["method"] != AlreadyDropped.method:
             tx.conn.execute(duplicates.update().where(duplicates.c.article_id == row["article_id"],
-                                                      duplicates.c.method == "seen")
+                                                      duplicates.c.method == AlreadyDropped.method)
                             .values({k: v for k, v in row.items() if k != "article_id"}))
 
 
@@ -157,8 +158,9 @@ def replace(tx: Tx, new_id: str, dedup: dict[str, Any], run_id: int | None) -> N
     replaced one is not stored yet (another worker's open batch) the move waits in
     ``pending_merges`` with these values."""
     scores = dedup.get("scores") or {}
-    values = {"method": dedup.get("match") or "near", "relation": f"superseded_{dedup.get('why') or 'better'}",
-              "superseded_by": new_id, "jaccard": scores.get("jaccard", 0.0),
+    values = {"method": dedup.get("match") or NearDuplicate.method,
+              "relation": f"superseded_{dedup.get('why') or 'better'}", "superseded_by": new_id,
+              "jaccard": scores.get("jaccard", 0.0),
               # the replaced copy inside the new kept article, and the reverse
               "contained": scores.get("contains", 0.0), "contains": scores.get("contained", 0.0),
               **decided_values(dedup.get("decided"))}
@@ -192,7 +194,7 @@ def move(tx: Tx, article_id: str, into: str, run_id: int | None, rescore: Rescor
     kept_entry = _entries(tx, [into]).get(into)
     row = tx.conn.execute(select(articles).where(articles.c.id == article_id)).mappings().first()
     if row is not None:
-        moved = {"method": "merged", "relation": "late_merge", **(values or {}),
+        moved = {"method": LATE_MERGE, "relation": "late_merge", **(values or {}),
                  **_scores(rescore, row["index_entry"], kept_entry)}
         tx.conn.execute(
             tx.insert(duplicates).values(

@@ -29,7 +29,8 @@ from crawler.items import Article, ArticlePage
 from crawler.signals import article_recorded, article_replaced, page_rejected, rejection_recorded
 from pipelines.drops import AlreadyDropped, AlreadyStored, DuplicateDrop, ExtractionDrop
 from pipelines.storage.batch import WriteBatcher, acquire_shared, release_shared
-from pipelines.storage.store import Write
+from pipelines.storage.store import prepare
+from pipelines.storage.writes import LateMerge, RecordDuplicate, RecordRejection, StoreArticle
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ class StoragePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
         settings = crawler.settings
+        prepare(settings.get("DATABASE_URL"))  # the tables, created or migrated (once per process)
         batcher = acquire_shared(settings.get("DATABASE_URL"), settings.getint("STORAGE_BATCH_SIZE"),
                                  settings.getfloat("STORAGE_BATCH_SECONDS"))
         pipeline = cls(batcher, crawler.stats, crawler.signals, settings.getfloat("REJECTION_KEEP_HTML_DAYS"))
@@ -71,7 +73,7 @@ class StoragePipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        committed = self.batcher.add(Write("article", (item, self._run_id())))
+        committed = self.batcher.add(StoreArticle(item, self._run_id()))
         # a Deferred that already fired (STORAGE_BATCH_SECONDS = 0, or the write filled a batch) is
         # awaited directly: it completes at once, with or without a running reactor
         new = await (committed if committed.called else maybe_deferred_to_future(committed))
@@ -104,25 +106,23 @@ class StoragePipeline:
             return
         if not isinstance(exception, DuplicateDrop):
             return
-        run_id = self._run_id()
+        run_id, decision = self._run_id(), exception.decision
         # late merges, and an article this copy once replaced (a crash before that replacement
         # was stored): each is a copy of the same story
-        replaced = getattr(exception.decision, "replaces", None)
-        for stored_id in (*exception.decision.merged, *([replaced] if replaced else [])):
-            merged = self.batcher.add(Write("merge", (stored_id, exception.decision.duplicate_of, run_id,
-                                                      exception.decision.rescore)))
-            merged.addCallback(self._merged, stored_id, exception.decision.duplicate_of)
-            merged.addErrback(lambda _: None)  # logged by the batcher
-        added = self.batcher.add(Write("duplicate", (exception.article, exception.decision, run_id)))
+        if decision.duplicate_of:
+            for stored_id in (*decision.merged, *([decision.replaces] if decision.replaces else [])):
+                merged = self.batcher.add(LateMerge(stored_id, decision.duplicate_of, run_id, decision.rescore))
+                merged.addCallback(self._merged, stored_id, decision.duplicate_of)
+                merged.addErrback(lambda _: None)  # logged by the batcher
+        added = self.batcher.add(RecordDuplicate(exception.article, decision, run_id))
         added.addCallback(self._duplicate_added, exception)
         added.addErrback(lambda _: None)  # logged by the batcher; the URL stays unseen
 
     def page_rejected(self, url: str, site: str, reason: str, message: str = "", evidence: dict | None = None,
                       final_url: str = "", text: str = "") -> None:
         """Record a page refused before it could become an article (``rejections``)."""
-        row = {"url": url, "final_url": final_url or url, "site": site, "run_id": self._run_id(), "reason": reason,
-               "message": message, "evidence": json.dumps(evidence or {}, default=str), "text": text}
-        added = self.batcher.add(Write("rejection", (row,)))
+        added = self.batcher.add(RecordRejection(url, final_url or url, site, reason, message,
+                                                 json.dumps(evidence or {}, default=str), text, run_id=self._run_id()))
         added.addCallback(lambda _: self.stats.inc_value("storage/rejections"))
         added.addErrback(lambda _: None)  # logged by the batcher
 
@@ -130,12 +130,10 @@ class StoragePipeline:
         """A ``rejections`` row for a page extraction refused (any ``ExtractionDrop``): reason = its
         class name, its message, evidence and text, the html zlib-compressed."""
         reason = drop.__class__.__name__
-        row = {"url": page.url, "final_url": page.final_url or page.url, "site": page.site, "run_id": self._run_id(),
-               "reason": reason, "message": str(drop), "text": getattr(drop, "text", "") or "",
-               "evidence": json.dumps({"fetched_at": page.fetched_at, **(getattr(drop, "evidence", None) or {})},
-                                      default=str),
-               "html": zlib.compress((page.html or "").encode("utf-8", "surrogatepass")) if page.html else None}
-        added = self.batcher.add(Write("rejection", (row,)))
+        evidence = json.dumps({"fetched_at": page.fetched_at, **drop.evidence}, default=str)
+        html = zlib.compress(page.html.encode("utf-8", "surrogatepass")) if page.html else None
+        added = self.batcher.add(RecordRejection(page.url, page.final_url or page.url, page.site, reason, str(drop),
+                                                 evidence, drop.text or "", html, self._run_id()))
         added.addCallback(self._rejection_added, page, reason)
         added.addErrback(lambda _: None)  # logged by the batcher; the URL stays unseen
 

@@ -4,8 +4,11 @@
 database gets every migration; one made by the first release (its tables, no
 ``alembic_version``) is stamped at revision ``0001`` first. It runs once per database URL
 per process, under a cross-process lock (PostgreSQL: an advisory lock; SQLite: a file lock
-beside the database file), so crawlers, workers and commands may all call it at start. ``scrapy db upgrade`` runs it on
-demand.
+beside the database file), so crawlers, workers and commands may all call it at start
+(``pipelines.storage.store.prepare``: the writers).
+
+``require_current(engine)`` is what a reader checks instead: it changes nothing and raises
+``SchemaNotReady`` (its message one line) when the database has no tables or an older schema.
 """
 
 from __future__ import annotations
@@ -83,6 +86,31 @@ def _schema_lock(engine: Engine) -> Iterator[None]:
                 fcntl.flock(fh, fcntl.LOCK_UN)
     else:
         yield
+
+
+class SchemaNotReady(RuntimeError):
+    """The database has no tables yet, or a schema older (or newer) than this code's; one line."""
+
+
+def _known_current(engine: Engine) -> bool:
+    with _lock:
+        return engine.url.render_as_string(hide_password=False) in _done
+
+
+def require_current(engine: Engine) -> None:
+    """Nothing when ``engine``'s database has the newest schema (checked once per process);
+    else ``SchemaNotReady`` naming the database (password masked) and what a writer does."""
+    if _known_current(engine):
+        return
+    found, wanted = current(engine), head()
+    where = engine.url.render_as_string(hide_password=True)
+    if found is None:
+        raise SchemaNotReady(f"database {where} has no newsdedup tables yet: a crawl creates them")
+    if found != wanted:
+        raise SchemaNotReady(f"database {where} has schema revision {found}, not this release's {wanted}: "
+                             "a crawl (or scrapy prune) of this release upgrades an older one")
+    with _lock:
+        _done.add(engine.url.render_as_string(hide_password=False))
 
 
 def upgrade(engine: Engine, force: bool = False) -> tuple[str | None, str]:

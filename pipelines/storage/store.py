@@ -1,10 +1,17 @@
 """Storage through SQLAlchemy (SQLite file by default, PostgreSQL via ``DATABASE_URL``).
 
-Writes are idempotent (``INSERT … ON CONFLICT DO NOTHING``) so a re-crawl or a retry after
-a crash never stores an article twice, and an article recorded as a copy is not stored again;
-moves between the tables (``pipelines.storage.moves``) hold whatever order concurrent workers
-commit in. Parameters are always bound, never formatted in.
-Also records crawl runs (``runs``) and review actions (``reviews``: restore, distinct).
+Opening: ``prepare(database_url)`` creates the tables or migrates them to the newest schema —
+the only DDL of the project, run by the writers' entry points (the storage stage, the run
+recorder, the crawl and review commands, prune); ``open_store(database_url)`` opens a ``Store``
+without DDL and raises ``SchemaNotReady`` (one line) when the schema is missing or older, so
+a reader (a report) never changes the database.
+
+Writes are typed (``pipelines.storage.writes``) and idempotent (``INSERT … ON CONFLICT DO
+NOTHING``) so a re-crawl or a retry after a crash never stores an article twice, and an
+article recorded as a copy is not stored again; moves between the tables
+(``pipelines.storage.moves``) hold whatever order concurrent workers commit in. Parameters are
+always bound, never formatted in. Also records crawl runs (``runs``) and review actions
+(``reviews``: restore, distinct).
 """
 
 from __future__ import annotations
@@ -12,7 +19,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,9 +29,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from crawler.items import Article
+from pipelines.drops import CopyDecision
 from pipelines.storage import moves
 from pipelines.storage.models import articles, duplicates, rejections, reviews, runs
-from pipelines.storage.schema import upgrade
+from pipelines.storage.schema import SchemaNotReady, require_current, upgrade
+from pipelines.storage.writes import LateMerge, RecordDuplicate, RecordRejection, StoreArticle, Write
+
+__all__ = ["SchemaNotReady", "Store", "Write", "make_engine", "open_store", "prepare"]
 
 
 def make_engine(database_url: str, connect_timeout: float | None = None) -> Engine:
@@ -43,44 +53,35 @@ def make_engine(database_url: str, connect_timeout: float | None = None) -> Engi
     return create_engine(url, future=True, pool_pre_ping=True, connect_args=connect_args)
 
 
+def prepare(database_url: str) -> None:
+    """Create the tables of ``database_url``, or migrate them to the newest schema keeping every
+    row (``pipelines.storage.schema.upgrade``: under a cross-process lock, once per process).
+    What every writer runs before it opens the store; readers never do."""
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+
+
 def open_store(database_url: str) -> Store:
-    """A ``Store`` on ``database_url`` whose schema is the newest (migrated if needed, once per
-    process): what every reader and writer of the project opens."""
+    """A ``Store`` on ``database_url``, no DDL run. Raises ``SchemaNotReady`` when the database
+    has no tables yet or an older schema (``prepare`` makes it current)."""
     store = Store(make_engine(database_url))
-    upgrade(store.engine)
+    try:
+        require_current(store.engine)
+    except BaseException:
+        store.engine.dispose()
+        raise
     return store
-
-
-@dataclass(frozen=True)
-class Write:
-    """One write of a batch: ``kind`` is ``article`` (article, run_id), ``duplicate``
-    (article, decision, run_id), ``merge`` (stored id, kept id, run_id[, rescore]) or
-    ``rejection`` (a ``rejections`` row as a dict). An article whose ``dedup`` names an article
-    it ``replaces`` moves that one into ``duplicates`` in the same transaction."""
-
-    kind: str
-    args: tuple[Any, ...]
 
 
 _DEADLOCK_RETRIES = 2  # a batch aborted as a PostgreSQL deadlock victim is tried this many more times
 
 
-def _ids_of(write: Write) -> list[str]:
-    """The article ids a write stores, moves or points a copy at (what ``write_batch`` locks)."""
-    if write.kind == "article":
-        article = write.args[0]
-        return [article.id, *([article.dedup["replaces"]] if article.dedup.get("replaces") else [])]
-    if write.kind == "duplicate":
-        article, decision = write.args[0], write.args[1]
-        return [article.id, *([decision.duplicate_of] if decision.duplicate_of else [])]
-    if write.kind == "merge":
-        return [write.args[0], write.args[1]]
-    return []
-
-
 class Store:
     """Reads and writes the ``articles``, ``duplicates``, ``rejections``, ``runs`` and ``reviews``
-    tables of a database whose schema is current (``open_store`` migrates it)."""
+    tables of a database whose schema is current (``prepare`` makes it so)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -107,11 +108,11 @@ class Store:
 
     def add_article(self, article: Article, run_id: int | None = None) -> bool:
         """Store ``article``; False when its id or URL was already stored."""
-        return self.write_batch([Write("article", (article, run_id))])[0]
+        return self.write_batch([StoreArticle(article, run_id)])[0]
 
-    def add_duplicate(self, article: Article, decision: Any, run_id: int | None = None) -> bool:
+    def add_duplicate(self, article: Article, decision: CopyDecision, run_id: int | None = None) -> bool:
         """Record a dropped copy; False when that copy was recorded before."""
-        return self.write_batch([Write("duplicate", (article, decision, run_id))])[0]
+        return self.write_batch([RecordDuplicate(article, decision, run_id)])[0]
 
     def merge(self, article_id: str, into: str, run_id: int | None = None) -> bool:
         """Late merge: move stored article ``article_id`` into ``duplicates`` as a copy of ``into``.
@@ -120,7 +121,7 @@ class Store:
         reprints stored before their original arrived). False when ``article_id`` is not stored
         (yet): the merge then waits in ``pending_merges`` until it is.
         """
-        return self.write_batch([Write("merge", (article_id, into, run_id))])[0]
+        return self.write_batch([LateMerge(article_id, into, run_id)])[0]
 
     def write_batch(self, writes: list[Write]) -> list[bool]:
         """Apply ``writes`` in order in ONE transaction; each one's result (True = a new row / moved).
@@ -147,49 +148,48 @@ class Store:
         tx = self.tx(conn)
         # every id this batch stores, moves or points a copy at, locked up front in one sorted
         # order (no deadlock between two workers' batches); SQLite: the whole transaction
-        self._begin(conn, [i for w in writes for i in _ids_of(w)])
+        self._begin(conn, [i for w in writes for i in w.ids()])
         results: list[bool] = []
-        for kind, run in itertools.groupby(writes, key=lambda write: write.kind):
-            args = [write.args for write in run]
-            if kind == "article":
-                results += self._write_articles(tx, args)
-            elif kind == "duplicate":
-                results += self._write_duplicates(tx, args)
-            elif kind == "merge":
-                results += [moves.merge(tx, *a) for a in args]
-            elif kind == "rejection":
-                # one executemany needs the same keys in every row (page_rejected rows carry no html)
-                conn.execute(rejections.insert(), [{"html": None, "text": "", **a[0]} for a in args])
-                results += [True] * len(args)
+        for kind, group in itertools.groupby(writes, key=type):
+            run: list[Any] = list(group)  # consecutive writes of one kind
+            if kind is StoreArticle:
+                results += self._write_articles(tx, run)
+            elif kind is RecordDuplicate:
+                results += self._write_duplicates(tx, run)
+            elif kind is LateMerge:
+                results += [moves.merge(tx, w.article_id, w.into, w.run_id, w.rescore) for w in run]
+            elif kind is RecordRejection:
+                conn.execute(rejections.insert(), [w.row() for w in run])
+                results += [True] * len(run)
             else:
-                raise ValueError(f"unknown write kind {kind!r}")
+                raise TypeError(f"not a storage write: {run[0]!r}")
         return results
 
-    def _write_articles(self, tx: moves.Tx, args: list[tuple[Any, ...]]) -> list[bool]:
+    def _write_articles(self, tx: moves.Tx, writes: list[StoreArticle]) -> list[bool]:
         """Store articles; one recorded as a copy already (a re-crawl decided before its
         replacement committed) is not stored again. Replacements are applied, then moves that
         waited for these articles."""
-        rows = [self._article_row(*a) for a in args]
+        rows = [w.row() for w in writes]
         copies = moves.present(tx, duplicates.c.article_id, [row["id"] for row in rows])
         fresh = [row for row in rows if row["id"] not in copies]
         inserted = iter(self._inserted_many(tx.conn, articles, "id", fresh) if fresh else [])
         new = [False if row["id"] in copies else next(inserted) for row in rows]
-        stored = {row["id"]: (row["index_entry"], article.dedup.get("rescore"))
-                  for (article, _), row, ok in zip(args, rows, new, strict=True) if ok}
+        stored = {row["id"]: (row["index_entry"], w.article.dedup.get("rescore"))
+                  for w, row, ok in zip(writes, rows, new, strict=True) if ok}
         moves.rescore_copies(tx, stored)
-        for article, run_id in args:
-            if article.dedup.get("replaces"):
-                moves.supersede(tx, article, run_id)
+        for w in writes:
+            if w.article.dedup.get("replaces"):
+                moves.supersede(tx, w.article, w.run_id)
         for article_id, (_, rescore) in stored.items():
             moves.apply_pending_merges(tx, [article_id], rescore)
         return new
 
-    def _write_duplicates(self, tx: moves.Tx, args: list[tuple[Any, ...]]) -> list[bool]:
+    def _write_duplicates(self, tx: moves.Tx, writes: list[RecordDuplicate]) -> list[bool]:
         """Record dropped copies, each pointing at what its kept article stands for now. A copy of
         a stored article (a re-crawl of a kept article replaced since) moves it; then moves that
         waited for these copies are applied."""
-        rows = [self._duplicate_row(*a) for a in args]
-        rescores = [getattr(decision, "rescore", None) for _, decision, _ in args]
+        rows = [w.row() for w in writes]
+        rescores = [w.decision.rescore for w in writes]
         stored = moves.present(tx, articles.c.id, [row["article_id"] for row in rows])
         results: dict[int, bool] = {}
         for i, row in enumerate(rows):
@@ -206,41 +206,6 @@ class Store:
             if results[i]:
                 moves.apply_pending_merges(tx, [rows[i]["article_id"]], rescores[i])
         return [results[i] for i in range(len(rows))]
-
-    @staticmethod
-    def _article_row(article: Article, run_id: int | None) -> dict[str, Any]:
-        row = {k: v for k, v in asdict(article).items() if k != "dedup"}
-        row["authors"] = json.dumps(row.get("authors") or [], ensure_ascii=False)
-        row["credits"] = json.dumps(row.get("credits") or [], ensure_ascii=False)
-        row["dedup_method"] = article.dedup.get("method", "new")
-        row["updates_id"] = article.dedup.get("updates")
-        row["run_id"] = run_id
-        row["index_seq"] = article.dedup.get("seq") or None
-        row["index_entry"] = article.dedup.get("entry") or None
-        return row
-
-    @staticmethod
-    def _duplicate_row(article: Article, decision: Any, run_id: int | None) -> dict[str, Any]:
-        return {
-            "run_id": run_id,
-            "article_id": article.id,
-            "url": article.url,
-            "site": article.site,
-            "title": article.title,
-            "text": article.text,
-            "author": article.author,
-            "published": article.published,
-            "fetched_at": article.fetched_at,
-            "duplicate_of": decision.duplicate_of,
-            "method": decision.method,
-            "jaccard": decision.scores.get("jaccard", 0.0),
-            "contained": decision.scores.get("contained", 0.0),
-            "contains": decision.scores.get("contains", 0.0),
-            "relation": decision.relation,
-            "index_seq": getattr(decision, "seq", 0) or None,
-            "index_entry": getattr(decision, "entry", b"") or None,
-            **moves.decided_values(getattr(decision, "decided", None)),
-        }
 
     def _begin(self, conn: Any, ids: list[str]) -> None:
         """Start a write transaction: on SQLite take the write lock now (``BEGIN IMMEDIATE``: what
