@@ -6,6 +6,13 @@ index), started on demand and shared by every process using that folder
 (``crawler/embedded_redis.py``). Every call waits at most ``REDIS_SOCKET_TIMEOUT`` seconds, to
 connect as well as for a reply.
 
+``shared_redis`` hands out one client per process and Redis location: the scrapy-redis components
+of a distributed worker (queue, dupefilter, start entries, worker registry) and the seen-store
+share it (a redis-py client is a thread-safe connection pool, reset in a forked child).
+
+Every Redis key of the project starts with ``redis_key_prefix(settings)`` (``REDIS_KEY_PREFIX``;
+``DEDUP_KEY_PREFIX`` is its deprecated alias); ``redis_key`` joins the parts of one key.
+
 redis-py is imported by the first ``get_redis`` call, not with this module (fast start-up of
 commands that never use Redis).
 """
@@ -20,6 +27,9 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
+
+_shared: dict[tuple[Any, ...], redis.Redis] = {}
+_alias_warned = False
 
 
 def get_redis(settings: BaseSettings) -> redis.Redis:
@@ -44,6 +54,44 @@ def get_redis(settings: BaseSettings) -> redis.Redis:
     pool = redis.ConnectionPool(connection_class=EmbeddedConnection, path=str(sock), embedded_db=str(db_path),
                                 start_timeout=start_timeout, socket_timeout=timeout, socket_connect_timeout=timeout)
     return redis.Redis(connection_pool=pool)
+
+
+def shared_redis(settings: BaseSettings) -> redis.Redis:
+    """The process's one client for the Redis ``settings`` name (``get_redis``'s client, made on the
+    first call for that location and those timeouts, then returned again)."""
+    key = (settings.get("REDIS_URL"), settings.getfloat("REDIS_SOCKET_TIMEOUT"),
+           None if settings.get("REDIS_URL") else settings.get("REDIS_EMBEDDED_PATH"))
+    client = _shared.get(key)
+    if client is None:
+        client = _shared[key] = get_redis(settings)
+    return client
+
+
+def redis_key_prefix(settings: BaseSettings) -> str:
+    """The namespace of every Redis key of the project: ``REDIS_KEY_PREFIX``.
+
+    ``DEDUP_KEY_PREFIX`` is its deprecated alias: when set (not None) at a priority at least as
+    high as ``REDIS_KEY_PREFIX``'s, its value is used. Set in a settings module (a project's
+    profile), one warning per process says so; given on the command line (``-s``, scripts and
+    tests written for the old name) it is used without one, the command's output unchanged.
+    """
+    from scrapy.settings import SETTINGS_PRIORITIES
+
+    global _alias_warned
+    alias = settings.get("DEDUP_KEY_PREFIX")
+    alias_priority = settings.getpriority("DEDUP_KEY_PREFIX") or 0
+    if alias is None or (settings.getpriority("REDIS_KEY_PREFIX") or 0) > alias_priority:
+        return str(settings.get("REDIS_KEY_PREFIX"))
+    if not _alias_warned and alias_priority <= SETTINGS_PRIORITIES["project"]:
+        _alias_warned = True
+        logger.warning("DEDUP_KEY_PREFIX is deprecated: set REDIS_KEY_PREFIX=%s instead (used as the "
+                       "prefix of every Redis key)", alias)
+    return str(alias)
+
+
+def redis_key(prefix: str, *parts: str) -> str:
+    """One key of the namespace ``prefix``: ``<prefix>:<part>:<part>…``."""
+    return ":".join((prefix, *parts))
 
 
 def describe(client: redis.Redis) -> str:

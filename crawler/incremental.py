@@ -1,7 +1,7 @@
 """Incremental crawling: article pages already stored or deliberately dropped are not
 fetched again; listing pages (feeds, sitemaps, sections) are revalidated every run.
 
-- ``SeenStore``: normalised URLs in Redis (``<DEDUP_KEY_PREFIX>:seen:<url hash>``), expiring
+- ``SeenStore``: normalised URLs in Redis (``<REDIS_KEY_PREFIX>:seen:<url hash>``), expiring
   after ``SEEN_TTL_DAYS``.
 - ``SeenFilterMiddleware`` (downloader): drops article requests whose URL is seen
   (``incremental/skipped_seen``). If Redis does not answer (``crawler.redis_health``):
@@ -32,7 +32,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
-from crawler.connection import get_redis
+from crawler.connection import redis_key, redis_key_prefix, shared_redis
 from crawler.items import Article, ArticlePage
 from crawler.redis_health import REDIS_DOWN_ERRORS, STOP, RedisOutage, down_policy, outage_for, stop_crawl
 from crawler.signals import article_recorded, rejection_recorded
@@ -51,10 +51,11 @@ class SeenStore:
 
     @classmethod
     def from_settings(cls, settings: Any) -> SeenStore:
-        return cls(get_redis(settings), settings.get("DEDUP_KEY_PREFIX"), settings.getfloat("SEEN_TTL_DAYS") * 86400)
+        """The seen-store of ``settings``: the process's shared Redis client, the project's key prefix."""
+        return cls(shared_redis(settings), redis_key_prefix(settings), settings.getfloat("SEEN_TTL_DAYS") * 86400)
 
     def _key(self, url: str) -> str:
-        return f"{self.prefix}:seen:{seen_keys_of((url,))[0]}"
+        return redis_key(self.prefix, "seen", seen_keys_of((url,))[0])
 
     def seen(self, url: str) -> bool:
         return bool(self.client.exists(self._key(url)))
@@ -66,7 +67,7 @@ class SeenStore:
     def mark_rejected(self, declaration: str, ttl_seconds: float, *urls: str) -> None:
         """Mark ``urls`` rejected under extraction declaration ``declaration`` for ``ttl_seconds``;
         a key already marked stored / dropped copy keeps its mark and expiry."""
-        keys = [f"{self.prefix}:seen:{k}" for k in set(seen_keys_of(urls))]
+        keys = [redis_key(self.prefix, "seen", k) for k in set(seen_keys_of(urls))]
         if keys:
             self.client.eval(_MARK_REJECTED, len(keys), *keys, f"{REJECTED}{declaration}",
                              max(1, int(ttl_seconds)))
@@ -80,7 +81,7 @@ class SeenStore:
             return
         pipe = self.client.pipeline(transaction=False)
         for key in set(keys):
-            pipe.set(f"{self.prefix}:seen:{key}", 1, ex=self.ttl)
+            pipe.set(redis_key(self.prefix, "seen", key), 1, ex=self.ttl)
         pipe.execute()
 
 
@@ -178,13 +179,14 @@ class SeenRecorder:
 
     DELIBERATE = (AlreadyStored,)  # duplicates and rejections: marked when their record is committed
 
-    def __init__(self, store: SeenStore, stats: Any, outage: RedisOutage | None = None, settings: Any = None,
-                 retry_hours: float = 24.0) -> None:
+    def __init__(self, store: SeenStore, stats: Any, outage: RedisOutage, settings: Any, retry_hours: float,
+                 keep: str) -> None:
         """``settings``: the crawl's (declaration hashes of rejected pages); ``retry_hours``: how long a
-        rejected URL stays seen (``REJECTION_RETRY_HOURS``)."""
+        rejected URL stays seen (``REJECTION_RETRY_HOURS``); ``keep``: ``DEDUP_KEEP`` (which URLs of
+        a stored article are marked, see ``marked_urls``)."""
         self.store, self.stats = store, stats
-        self.outage = outage or RedisOutage()
-        self.settings, self.retry_hours = settings, retry_hours
+        self.outage = outage
+        self.settings, self.retry_hours, self.keep = settings, retry_hours, keep
         self._declarations: dict[str, str] = {}
 
     @classmethod
@@ -193,7 +195,7 @@ class SeenRecorder:
             raise NotConfigured
         settings = crawler.settings
         ext = cls(SeenStore.from_settings(settings), crawler.stats, outage_for(settings), settings,
-                  settings.getfloat("REJECTION_RETRY_HOURS"))
+                  settings.getfloat("REJECTION_RETRY_HOURS"), settings.get("DEDUP_KEEP"))
         crawler.signals.connect(ext.article_recorded, signal=article_recorded)
         crawler.signals.connect(ext.rejection_recorded, signal=rejection_recorded)
         crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
@@ -202,8 +204,7 @@ class SeenRecorder:
     def _mark(self, item: Any, rejected: bool = False) -> None:
         urls = [item.url, item.final_url]
         if isinstance(item, Article):
-            keep = self.settings.get("DEDUP_KEEP") if self.settings is not None else "best"
-            urls = marked_urls(item.url, item.final_url, item.canonical_url, keep)
+            urls = marked_urls(item.url, item.final_url, item.canonical_url, self.keep)
         if self.outage.down:  # not marked: the next run fetches the page again (and finds it stored)
             self.stats.inc_value("incremental/seen_store_unavailable")
             return
@@ -220,7 +221,7 @@ class SeenRecorder:
 
     def _declaration(self, site: str) -> str:
         if site not in self._declarations:
-            self._declarations[site] = declaration_hash(self.settings, site) if self.settings is not None else ""
+            self._declarations[site] = declaration_hash(self.settings, site)
         return self._declarations[site]
 
     def rejection_recorded(self, item: Any, reason: str = "") -> None:

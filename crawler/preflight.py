@@ -8,7 +8,7 @@ Checks, in order (``Preflight.CHECKS``); each runs only when the command ``needs
 spiders' check when it names spiders), and once one reports a fatal problem the later ones are
 skipped (they build on the earlier ones):
 
-- ``distributed``: the settings run a shared frontier (``crawler.distributed.check_distributed``).
+- ``distributed``: the settings run a shared frontier (``crawler.distributed.profile.check_distributed``).
 - ``database``: ``DATABASE_URL`` opens a connection within ``PREFLIGHT_CONNECT_TIMEOUT`` seconds.
 - ``redis``: the Redis of the dedup index and seen-store answers a PING in that time.
 - ``index``: the ``DEDUP_*`` settings are valid and the index was built with the same parameters.
@@ -21,6 +21,10 @@ Adding a check: write a ``check_<name>`` method returning ``list[Problem]`` (emp
 ``self.needs`` says the command does not need it) and put ``<name>`` in ``CHECKS`` (and in
 ``CRAWL_NEEDS`` when every crawl needs it). Earlier checks leave what they opened in
 ``self.engine`` (the database, or None) and ``self.redis`` (the Redis client, or None).
+
+Commands run them through ``run_preflight`` (print, log and exit code alike everywhere) after
+choosing their spiders with ``spider_names``; ``prepare_storage`` creates or upgrades the tables
+before workers start.
 
 Locations in messages never show a password: ``database_location`` / ``redis_location``.
 Importing this module imports neither redis nor SQLAlchemy: each check imports what it uses.
@@ -40,6 +44,8 @@ from crawler.spiders.base import NewsSpider
 if TYPE_CHECKING:  # redis and SQLAlchemy are imported by the checks that use them (fast start-up)
     import redis
     from sqlalchemy import Engine
+
+    from crawler.summary import RunSummary
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +180,7 @@ class Preflight:
     def check_distributed(self) -> list[Problem]:
         if "distributed" not in self.needs:
             return []
-        from crawler.distributed import DistributedConfigError, check_distributed
+        from crawler.distributed.profile import DistributedConfigError, check_distributed
 
         try:
             check_distributed(self.settings)
@@ -262,3 +268,57 @@ def log_problems(problems: list[Problem]) -> None:
     """Each problem as an ERROR line of the log."""
     for problem in problems:
         logger.error("Preflight: %s", problem.line())
+
+
+def spider_names(loader: Any, names: list[str], group: str | None, kind: type | None = NewsSpider) -> list[str]:
+    """``names`` (default: every spider of class ``kind``, any spider when None) of ``group``
+    (None: any group); unknown names raise ``UsageError`` naming the known ones."""
+    from scrapy.exceptions import UsageError
+
+    known = sorted(loader.list())
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError(f"unknown spiders: {', '.join(unknown)} (known: {', '.join(known)})", print_help=False)
+    names = names or [n for n in known if kind is None or issubclass(loader.load(n), kind)]
+    return [n for n in names if group in (None, getattr(loader.load(n), "group", None))]
+
+
+def run_preflight(command: str, preflight: Preflight, summary: RunSummary | None = None,
+                  log: bool = False) -> int | None:
+    """Run ``preflight`` for ``command``. A fatal problem: each printed as ``<command>: <line>``
+    (and logged when ``log``), recorded in ``summary`` when there is one, and the exit code is
+    returned (``summary.emit()``, else ``EXIT_CONFIG``): the command must stop. Otherwise None;
+    the spiders' problems are logged now and printed under the summary's table (the command
+    calls ``report_problems`` at its end) or, without a summary, printed now."""
+    preflight.run()
+    if preflight.fatal:
+        report_problems(command, preflight.fatal, log=log)
+        if summary is None:
+            return EXIT_CONFIG
+        summary.error = "; ".join(p.line() for p in preflight.fatal)
+        return summary.emit()
+    if summary is None:
+        report_problems(command, preflight.problems)
+    else:
+        log_problems(preflight.problems)
+    return None
+
+
+def prepare_storage(settings: Any) -> None:
+    """Create or upgrade the tables of ``DATABASE_URL`` (``pipelines.storage.schema.upgrade``:
+    migrations under a cross-process lock, once per process), so workers starting together do
+    not race on them; an SQLite file is named in a warning (one machine only)."""
+    from pipelines.storage.schema import upgrade
+    from pipelines.storage.store import make_engine
+
+    database_url = settings.get("DATABASE_URL")
+    if not database_url:
+        return
+    if database_url.startswith("sqlite"):
+        logger.warning("Storage is an SQLite file (%s): only workers on this machine share it; "
+                       "set DATABASE_URL to a PostgreSQL server for several machines", database_url)
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()

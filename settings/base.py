@@ -161,10 +161,11 @@ REDIS_URL = os.environ.get("REDIS_URL") or None  # e.g. redis://host:6379/0; uns
 REDIS_EMBEDDED_PATH = str(Path(DATA_DIR) / "redis" / "index.rdb")  # embedded Redis persists here
 REDIS_SOCKET_TIMEOUT = 5.0  # seconds a Redis call (connecting or waiting for a reply) may take before it fails
 REDIS_EMBEDDED_START_TIMEOUT = 60.0  # seconds to wait for the embedded redis-server to load its data and answer
+REDIS_KEY_PREFIX = "newsdedup"  # namespace of every Redis key: dedup index, seen-store, crawl frontier
 
 # --- near-duplicate stage ------------------------------------------------------------------------
 DEDUP_ENABLED = True  # turn the dedup stage off with False
-DEDUP_KEY_PREFIX = "newsdedup"  # prefix of every Redis key of the index
+DEDUP_KEY_PREFIX = None  # deprecated alias of REDIS_KEY_PREFIX (used, with a warning, when set)
 DEDUP_NUM_PERM = 128  # MinHash permutations (256: more margin, ~0.3 ms more per article)
 DEDUP_SIGNATURE_BITS = 8  # bits of each MinHash value kept in Redis (b-bit MinHash; 8 or 16)
 DEDUP_SEED = 1  # MinHash seed (part of the index parameters)
@@ -206,12 +207,12 @@ DEDUP_INDEX_REBUILD = "auto"
 DEDUP_ON_REDIS_DOWN = "stop"
 
 # --- distributed crawl: used only by the ``distributed`` profile (settings/distributed.py), which switches
-# on the scrapy-redis scheduler, dupefilter and spider loader (crawler/distributed.py) that read these.
+# on the scrapy-redis scheduler, dupefilter and spider loader (crawler/distributed/) that read these.
 SCHEDULER_QUEUE_CLASS = "scrapy_redis.queue.PriorityQueue"  # shared queue: a sorted set, atomic pops
 SCHEDULER_SERIALIZER = "crawler.redis_json"  # requests as JSON in Redis: never unpickle what Redis holds
 SCHEDULER_PERSIST = True  # required: a closing worker never deletes the queue or dupefilter others use
 SCHEDULER_FLUSH_ON_START = False  # required: a starting worker never deletes them either
-DISTRIBUTED_KEY_PREFIX = ""  # frontier keys <prefix>:crawl:<spider>:…; "" = DEDUP_KEY_PREFIX
+DISTRIBUTED_KEY_PREFIX = ""  # frontier keys <prefix>:crawl:<spider>:…; "" = REDIS_KEY_PREFIX
 MAX_IDLE_TIME_BEFORE_CLOSE = 30  # s the frontier stays empty (no worker busy) before a worker exits; 0 = never
 DISTRIBUTED_IDLE_POLL = 1.0  # s between looks at the shared queue while idle (Scrapy's heartbeat is 5 s)
 DISTRIBUTED_WORKER_TTL = 30  # s without heartbeat after which a worker counts as dead (heartbeat: TTL/3)

@@ -3,8 +3,9 @@
 ``SCRAPY_PROJECT=distributed``. Production politeness (``settings.prod``) plus a frontier in
 Redis: the scrapy-redis scheduler queue and request dupefilter, start URLs fed from Redis by
 ``scrapy seed``. Every worker needs the same ``REDIS_URL`` (a server, not the embedded one),
-the same ``DATABASE_URL`` (PostgreSQL for several machines) and the same ``DEDUP_*`` settings.
-How it works and how to run it: ``docs/distributed.md``; the code: ``crawler/distributed.py``.
+the same ``DATABASE_URL`` (PostgreSQL for several machines) and the same ``REDIS_KEY_PREFIX`` and
+``DEDUP_*`` settings.
+How it works and how to run it: ``docs/distributed.md``; the code: ``crawler/distributed/``.
 This profile switches the distributed components on; their settings (queue, serializer,
 ``SCHEDULER_PERSIST``, ``DISTRIBUTED_*``, ``MAX_IDLE_TIME_BEFORE_CLOSE``) are in ``settings.base``.
 
@@ -15,11 +16,11 @@ per worker: N workers put up to N times that load on a site.
 from settings.prod import *  # noqa: F403
 
 # --- scrapy-redis: shared scheduler queue and dupefilter --------------------------------------------
-SCHEDULER = "crawler.distributed.DistributedScheduler"  # scrapy-redis Scheduler + Scrapy 2.19 fixes + worker registry
-DUPEFILTER_CLASS = "crawler.distributed.DistributedDupeFilter"  # scrapy-redis RFPDupeFilter, one set per spider
+SCHEDULER = "crawler.distributed.scheduler.DistributedScheduler"  # scrapy-redis Scheduler + worker registry
+DUPEFILTER_CLASS = "crawler.distributed.scheduler.DistributedDupeFilter"  # scrapy-redis RFPDupeFilter, per spider
 
 # --- start URLs from Redis (scrapy seed pushes, workers pop) ------------------------------------------
-SPIDER_LOADER_CLASS = "crawler.distributed.DistributedSpiderLoader"  # NewsSpiders read sources from Redis
+SPIDER_LOADER_CLASS = "crawler.distributed.spiders.DistributedSpiderLoader"  # NewsSpiders read sources from Redis
 
 # --- per-run machinery that does not fit a share of a round ----------------------------------------------
 CRAWLALL_JOBDIR = False  # the frontier lives in Redis, not in a JOBDIR

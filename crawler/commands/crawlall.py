@@ -30,7 +30,7 @@ from scrapy.commands import ScrapyCommand
 
 from crawler.cli import operator_errors
 from crawler.commands import require_private_data_dir
-from crawler.preflight import Preflight, log_problems, report_problems
+from crawler.preflight import Preflight, report_problems, run_preflight, spider_names
 from crawler.retention import prune_after_run
 from crawler.runlock import AlreadyRunning, RunLock, job_dir
 from crawler.runstats import log_to_run_file
@@ -68,20 +68,17 @@ class Command(ScrapyCommand):
             return
         try:
             loader = self.crawler_process.spider_loader
-            names = [n for n in sorted(loader.list()) if opts.group in (None, getattr(loader.load(n), "group", None))]
+            names = spider_names(loader, [], opts.group, kind=None)
             if not names:
                 print(f"crawlall: no spider in group {opts.group!r}", file=sys.stderr)
                 summary.error = f"no spider in group {opts.group!r}"
                 self.exitcode = summary.emit()
                 return
             preflight = Preflight.for_crawl(settings, {name: loader.load(name) for name in names})
-            preflight.run()
-            if preflight.fatal:
-                report_problems("crawlall", preflight.fatal, log=True)
-                summary.error = "; ".join(p.line() for p in preflight.fatal)
-                self.exitcode = summary.emit()
+            failed = run_preflight("crawlall", preflight, summary, log=True)  # spider problems: under the table
+            if failed is not None:
+                self.exitcode = failed
                 return
-            log_problems(preflight.problems)  # spider problems: in the run log now, printed under the table
             crawlers = [self.crawler_process.create_crawler(n) for n in names if n not in preflight.bad_spiders]
             stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
             for crawler in crawlers:

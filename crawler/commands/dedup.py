@@ -38,6 +38,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.cli import OperatorError, operator_errors
+from crawler.connection import redis_key_prefix
 from crawler.jsonl_input import BadRecord, InputLimits, ScanResult, UnreadableFile, records, scan
 from crawler.preflight import EXIT_CONFIG, Preflight, report_problems
 
@@ -92,7 +93,7 @@ class Command(ScrapyCommand):
         if len(args) != 1:
             raise UsageError("give exactly one JSONL file, or `rebuild`")
         if opts.index is not None:
-            _check_index_name(opts.index, self.settings.get("DEDUP_KEY_PREFIX"))
+            _check_index_name(opts.index, redis_key_prefix(self.settings))
         path = Path(args[0])
         if not path.is_file():
             raise UsageError(f"no such file: {path}")
@@ -137,7 +138,7 @@ class Command(ScrapyCommand):
         from pipelines.dedup.scratch import scratch_copy
 
         assert self.settings is not None
-        source = opts.index or self.settings.get("DEDUP_KEY_PREFIX")
+        source = opts.index or redis_key_prefix(self.settings)
         try:
             config = DedupConfig.from_settings(self.settings, key_prefix=source)
         except ValueError as exc:
@@ -184,7 +185,7 @@ class Command(ScrapyCommand):
                 out.close()
         elapsed = time.perf_counter() - started
         rate = counts["records"] / elapsed if elapsed else 0.0
-        index = opts.index or self.settings.get("DEDUP_KEY_PREFIX")
+        index = opts.index or redis_key_prefix(self.settings)
         print(
             f"{counts['records']} records, {counts['dropped']} duplicates, {bad} bad lines"
             f"{f' ({_reasons(checked.reasons)})' if bad else ''} in {elapsed:.1f} s ({rate:.0f} records/s); "
@@ -204,7 +205,7 @@ class Command(ScrapyCommand):
             self.exitcode = EXIT_CONFIG
             return
         result = sync_index(self.settings, force=True)
-        print(f"dedup: index {self.settings.get('DEDUP_KEY_PREFIX')!r} rebuilt from {result.rows} rows in "
+        print(f"dedup: index {redis_key_prefix(self.settings)!r} rebuilt from {result.rows} rows in "
               f"{result.seconds:.1f} s", file=sys.stderr)
 
 

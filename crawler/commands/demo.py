@@ -20,8 +20,8 @@ from scrapy.commands import ScrapyCommand
 from crawler.cli import operator_errors
 from crawler.commands import require_private_data_dir
 from crawler.commands.report import default_report_path, write_report
-from crawler.connection import describe, get_redis
-from crawler.preflight import Preflight, database_location, log_problems, report_problems
+from crawler.connection import describe, get_redis, redis_key_prefix
+from crawler.preflight import Preflight, database_location, report_problems, run_preflight, spider_names
 from crawler.report.data import ReportQuery
 from crawler.runstats import log_to_run_file
 from crawler.spiders.demo_base import DemoNewsSpider, shared_network
@@ -49,18 +49,15 @@ class Command(ScrapyCommand):
         assert self.crawler_process is not None
         settings = self.crawler_process.settings
         loader = self.crawler_process.spider_loader
-        names = [n for n in sorted(loader.list()) if issubclass(loader.load(n), DemoNewsSpider)]
+        names = spider_names(loader, [], None, kind=DemoNewsSpider)
         if opts.spider:
             names = [n for n in names if n in opts.spider]
         summary = RunSummary("demo", settings, self.log_file)
         preflight = Preflight.for_crawl(settings, {name: loader.load(name) for name in names})
-        preflight.run()
-        if preflight.fatal:
-            report_problems("demo", preflight.fatal, log=True)
-            summary.error = "; ".join(p.line() for p in preflight.fatal)
-            self.exitcode = summary.emit()
+        failed = run_preflight("demo", preflight, summary, log=True)  # spider problems: printed under the table
+        if failed is not None:
+            self.exitcode = failed
             return
-        log_problems(preflight.problems)  # spider problems: in the run log now, printed under the table
         names = [n for n in names if n not in preflight.bad_spiders]
         urls = settings.getdict("DEMO_SITE_URLS")
         if not urls and names:
@@ -76,7 +73,7 @@ class Command(ScrapyCommand):
         summary.not_run = preflight.bad_spiders
         print(summary.table())
         print(f"\nArticles and duplicates: {database_location(settings)}")
-        print(f"Dedup index:             {describe(get_redis(settings))} (prefix {settings.get('DEDUP_KEY_PREFIX')})")
+        print(f"Dedup index:             {describe(get_redis(settings))} (prefix {redis_key_prefix(settings)})")
         print(f"Crawl log:               {self.log_file}")
         report = default_report_path(settings.get("DATA_DIR"))
         write_report(settings, ReportQuery(), "html", report)

@@ -7,7 +7,7 @@ crawl`` with ``SCRAPY_PROJECT=distributed``) take them. Sources are always refet
 (revalidated); article URLs the workers find go through the shared dupefilter.
 
 A new round starts only when the previous one is over — nothing queued and no live worker
-busy — and then clears the dupefilter (see ``crawler.distributed.Frontier.start_round``).
+busy — and then clears the dupefilter (see ``crawler.distributed.frontier.Frontier.start_round``).
 While a round is running the spider is skipped (exit status 75, as an overlapping
 ``crawlall``) unless ``--wait S`` sees it end within S seconds, or ``--force`` adds the
 sources to the running round. Also creates the storage tables, so workers starting together
@@ -30,18 +30,18 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.conf import arglist_to_dict
 
 from crawler.cli import operator_errors
-from crawler.preflight import EXIT_CONFIG, Preflight, report_problems
+from crawler.preflight import EXIT_CONFIG, Preflight, prepare_storage, run_preflight, spider_names
 from crawler.spiders.demo_base import DemoNewsSpider
 
 if TYPE_CHECKING:  # scrapy-redis and redis-py are imported when seeding, not at every start
-    from crawler.distributed import RoundResult
+    from crawler.distributed.frontier import RoundResult
 
 EXIT_ROUND_RUNNING = 75  # EX_TEMPFAIL, as `scrapy crawlall` when another run holds the lock
 
 
 def source_entries(crawler: Any, spargs: dict[str, str]) -> list[dict[str, Any]]:
     """The source entries of ``crawler``'s spider: its ``NewsSpider.start`` requests as JSON dicts."""
-    from crawler.distributed import entry_from_request
+    from crawler.distributed.callbacks import entry_from_request
 
     spider = crawler.spidercls.from_crawler(crawler, **spargs)
 
@@ -86,23 +86,19 @@ class Command(ScrapyCommand):
 
     @operator_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from crawler.distributed import Frontier, FrontierKeys, news_spider_names, prepare_storage, redis_from_settings
+        from crawler.distributed.frontier import Frontier, FrontierKeys
+        from crawler.distributed.profile import frontier_redis
 
         assert self.crawler_process is not None
         settings = self.crawler_process.settings
         loader = self.crawler_process.spider_loader
-        try:
-            names = news_spider_names(loader, args, opts.group)
-        except KeyError as exc:
-            raise UsageError(exc.args[0], print_help=False) from None
+        names = spider_names(loader, args, opts.group)
         # seeding reads no index: the workers check it (and refuse other parameters)
         preflight = Preflight(settings, {"distributed", "database", "redis"}, {n: loader.load(n) for n in names})
-        preflight.run()
-        if preflight.fatal:
-            report_problems("seed", preflight.fatal)
-            self.exitcode = EXIT_CONFIG
+        failed = run_preflight("seed", preflight)  # misconfigured spiders: printed, not seeded, exit 2 at the end
+        if failed is not None:
+            self.exitcode = failed
             return
-        report_problems("seed", preflight.problems)  # misconfigured spiders: not seeded, exit 2 at the end
         names = [n for n in names if n not in preflight.bad_spiders]
         if not names and not preflight.bad_spiders:
             print(f"seed: no spider to seed (group {opts.group!r})", file=sys.stderr)
@@ -121,7 +117,7 @@ class Command(ScrapyCommand):
 
         prepare(settings.get("DATABASE_URL"))
         prepare_storage(settings)
-        client = redis_from_settings(settings)
+        client = frontier_redis(settings)
         deadline = time.monotonic() + max(0.0, opts.wait)
         skipped = []
         for name in names:

@@ -21,11 +21,10 @@ import argparse
 import sys
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
 from crawler.cli import operator_errors
 from crawler.commands import require_private_data_dir
-from crawler.preflight import Preflight, log_problems, report_problems
+from crawler.preflight import Preflight, prepare_storage, report_problems, run_preflight, spider_names
 from crawler.summary import RunSummary
 
 
@@ -44,25 +43,17 @@ class Command(ScrapyCommand):
 
     @operator_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from crawler.distributed import news_spider_names, prepare_storage  # scrapy-redis: workers only
-
         assert self.crawler_process is not None
         settings = self.crawler_process.settings
         require_private_data_dir(settings, "worker")
         loader = self.crawler_process.spider_loader
         summary = RunSummary("worker", settings, settings.get("LOG_FILE"))
-        try:
-            names = news_spider_names(loader, args, opts.group)
-        except KeyError as exc:
-            raise UsageError(exc.args[0], print_help=False) from None
+        names = spider_names(loader, args, opts.group)
         preflight = Preflight.for_crawl(settings, {n: loader.load(n) for n in names}, distributed=True)
-        preflight.run()
-        if preflight.fatal:
-            report_problems("worker", preflight.fatal)
-            summary.error = "; ".join(p.line() for p in preflight.fatal)
-            self.exitcode = summary.emit()
+        failed = run_preflight("worker", preflight, summary)  # misconfigured spiders: not run, printed under the table
+        if failed is not None:
+            self.exitcode = failed
             return
-        log_problems(preflight.problems)  # misconfigured spiders: not run, printed under the table
         if not names:
             print(f"worker: no spider to run (group {opts.group!r})", file=sys.stderr)
             summary.error = f"no spider to run (group {opts.group!r})"

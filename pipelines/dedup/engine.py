@@ -30,6 +30,7 @@ from typing import Any
 import redis
 import xxhash
 
+from crawler.connection import redis_key_prefix
 from crawler.urls import url_key
 from pipelines.dedup.commonlines import CommonLines
 from pipelines.dedup.entry import IndexEntry, params_tag, scores_between
@@ -68,7 +69,6 @@ _SETTINGS = {  # DedupConfig field -> (setting name, type)
     "common_line_pages": ("DEDUP_COMMON_LINE_PAGES", int),
     "common_line_sites": ("DEDUP_COMMON_LINE_SITES", int),
     "min_evidence_words": ("DEDUP_MIN_EVIDENCE_WORDS", int),
-    "key_prefix": ("DEDUP_KEY_PREFIX", str),
     "keep": ("DEDUP_KEEP", str),
     "keep_fuller_margin": ("DEDUP_KEEP_FULLER_MARGIN", float),
 }
@@ -117,7 +117,7 @@ class DedupConfig:
     common_line_pages: int = defaults.DEDUP_COMMON_LINE_PAGES
     common_line_sites: int = defaults.DEDUP_COMMON_LINE_SITES
     min_evidence_words: int = defaults.DEDUP_MIN_EVIDENCE_WORDS
-    key_prefix: str = defaults.DEDUP_KEY_PREFIX
+    key_prefix: str = defaults.REDIS_KEY_PREFIX
     keep: str = defaults.DEDUP_KEEP
     keep_fuller_margin: float = defaults.DEDUP_KEEP_FULLER_MARGIN
 
@@ -152,7 +152,7 @@ class DedupConfig:
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> DedupConfig:
-        values = {}
+        values: dict[str, Any] = {"key_prefix": redis_key_prefix(settings)}
         for name, (setting, kind) in _SETTINGS.items():
             if settings.get(setting) is not None:
                 values[name] = settings.getbool(setting) if kind is bool else kind(settings.get(setting))

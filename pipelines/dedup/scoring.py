@@ -24,7 +24,7 @@ from collections.abc import Iterable
 import redis
 from scrapy.settings import Settings
 
-from crawler.connection import get_redis
+from crawler.connection import get_redis, redis_key_prefix
 from pipelines.credits import credited_names, name_key, named_publishers, own_names, with_named
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.rank import article_rank
@@ -61,7 +61,7 @@ class Detector:
         settings = project_settings()
         if not os.environ.get("REDIS_URL"):
             settings.set("REDIS_EMBEDDED_PATH", os.path.join(tempfile.mkdtemp(), "eval.rdb"))
-        settings.set("DEDUP_KEY_PREFIX", f"eval-{uuid.uuid4().hex[:8]}")
+        settings.set("REDIS_KEY_PREFIX", f"eval-{uuid.uuid4().hex[:8]}")
         for key, value in overrides.items():
             settings.set(key, value)
         if client is None:
@@ -69,7 +69,7 @@ class Detector:
             if not os.environ.get("REDIS_URL"):
                 client.config_set("save", "")  # a throwaway server: let it exit without saving
         self.client = client
-        self.prefix = settings.get("DEDUP_KEY_PREFIX")
+        self.prefix = redis_key_prefix(settings)
         self.deduper = Deduper(self.client, DedupConfig.from_settings(settings))
         self._external: dict[str, str] = {}
         self.stored: set[str] = set()

@@ -1,0 +1,46 @@
+"""The one place the distributed crawl uses Scrapy's private engine API.
+
+Scrapy has no public "look at the scheduler again now" call: a worker whose spider_idle handler
+found work in the shared queue would otherwise wait for the engine's 5-second heartbeat. The
+engine's private slot (``ExecutionEngine._slot``: ``closing``, ``nextcall.schedule()``) does it.
+``check_engine_api`` (run when a worker's scheduler opens, and by the tests) fails loudly,
+naming the Scrapy version, when that private API is not what this module expects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import scrapy
+
+
+class EngineAPIChanged(RuntimeError):
+    """Scrapy's private engine API is not the one ``wake_engine`` was written for."""
+
+
+def _slot(engine: Any) -> Any:
+    """``engine._slot`` (None before the spider opened / after it closed), its API checked."""
+    if "_slot" not in vars(engine):
+        raise EngineAPIChanged(
+            f"Scrapy {scrapy.__version__}: ExecutionEngine has no `_slot` attribute; "
+            "crawler/distributed/engine_adapter.py must be adapted to this Scrapy version"
+        )
+    slot = engine._slot
+    if slot is not None and not (hasattr(slot, "closing") and callable(getattr(slot.nextcall, "schedule", None))):
+        raise EngineAPIChanged(
+            f"Scrapy {scrapy.__version__}: the engine slot has no `closing` / `nextcall.schedule()`; "
+            "crawler/distributed/engine_adapter.py must be adapted to this Scrapy version"
+        )
+    return slot
+
+
+def check_engine_api(engine: Any) -> None:
+    """Raise ``EngineAPIChanged`` unless ``engine`` has the private slot ``wake_engine`` uses."""
+    _slot(engine)
+
+
+def wake_engine(engine: Any) -> None:
+    """Make ``engine`` ask its scheduler for requests soon, unless its spider is closing."""
+    slot = _slot(engine)
+    if slot is not None and slot.closing is None:
+        slot.nextcall.schedule()
