@@ -8,7 +8,7 @@ Checks, in order (``Preflight.CHECKS``); each runs only when the command ``needs
 spiders' check when it names spiders), and once one reports a fatal problem the later ones are
 skipped (they build on the earlier ones):
 
-- ``distributed``: the settings run a shared frontier (``crawler.distributed.profile.check_distributed``).
+- ``distributed``: the settings run a shared frontier (``crawler.distributed.checks.check_distributed``).
 - ``database``: ``DATABASE_URL`` opens a connection within ``PREFLIGHT_CONNECT_TIMEOUT`` seconds.
 - ``redis``: the Redis of the dedup index and seen-store answers a PING in that time.
 - ``index``: the ``DEDUP_*`` settings are valid and the index was built with the same parameters.
@@ -180,7 +180,8 @@ class Preflight:
     def check_distributed(self) -> list[Problem]:
         if "distributed" not in self.needs:
             return []
-        from crawler.distributed.profile import DistributedConfigError, check_distributed
+        from crawler.distributed.checks import check_distributed
+        from crawler.distributed.profile import DistributedConfigError
 
         try:
             check_distributed(self.settings)

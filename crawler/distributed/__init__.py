@@ -19,8 +19,8 @@ Every component of a worker talks to Redis through the process's one client
 Modules: ``frontier`` (keys, state, the start of a round), ``presence`` (the worker registry),
 ``scheduler`` (scrapy-redis scheduler and dupefilter on those keys), ``spiders`` (sources read
 from Redis, the spider loader), ``callbacks`` (callbacks as stored in Redis),
-``engine_adapter`` (the one use of Scrapy's private engine API), ``profile`` (the checks of the
-profile's settings).
+``engine_adapter`` (the one use of Scrapy's private engine API), ``profile`` (``REDIS_URL``
+and the frontier's client), ``checks`` (the preflight check of the profile).
 
 Contracts:
 
@@ -60,7 +60,7 @@ _HOMES = {
     "Frontier": "frontier", "FrontierKeys": "frontier", "FrontierState": "frontier", "RoundResult": "frontier",
     "WorkerPresence": "presence", "presence_for": "presence",
     "entry_from_request": "callbacks", "Callback": "callbacks",
-    "DistributedConfigError": "profile", "check_distributed": "profile", "require_redis_url": "profile",
+    "DistributedConfigError": "profile", "check_distributed": "checks", "require_redis_url": "profile",
     "frontier_redis": "profile",
 }
 

@@ -1,10 +1,8 @@
-"""The settings a distributed crawl needs, and the Redis client of its frontier."""
+"""What a distributed crawl needs from its settings (``REDIS_URL``), and its frontier's Redis client."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-
-from scrapy.utils.misc import load_object
 
 from crawler.connection import shared_redis
 
@@ -33,16 +31,3 @@ def frontier_redis(settings: Any) -> redis.Redis:
     require_redis_url(settings)
     return shared_redis(settings)
 
-
-def check_distributed(settings: Any) -> None:
-    """Raise ``DistributedConfigError`` unless ``settings`` run a shared frontier: a scrapy-redis
-    scheduler, this package's spider loader and ``REDIS_URL``."""
-    from scrapy_redis.scheduler import Scheduler
-
-    from crawler.distributed.spiders import DistributedSpiderLoader
-
-    if not issubclass(load_object(settings.get("SCHEDULER")), Scheduler) or not issubclass(
-        load_object(settings.get("SPIDER_LOADER_CLASS")), DistributedSpiderLoader
-    ):
-        raise DistributedConfigError("not the distributed profile: run with SCRAPY_PROJECT=distributed")
-    require_redis_url(settings)
