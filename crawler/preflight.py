@@ -306,20 +306,13 @@ def run_preflight(command: str, preflight: Preflight, summary: RunSummary | None
 
 
 def prepare_storage(settings: Any) -> None:
-    """Create or upgrade the tables of ``DATABASE_URL`` (``pipelines.storage.schema.upgrade``:
-    migrations under a cross-process lock, once per process), so workers starting together do
-    not race on them; an SQLite file is named in a warning (one machine only)."""
-    from pipelines.storage.schema import upgrade
-    from pipelines.storage.store import make_engine
+    """Create or migrate the tables of ``DATABASE_URL`` (``pipelines.storage.store.prepare``), so
+    workers starting together do not race on them; an SQLite file is named in a warning (it is
+    shared by the workers of one machine only)."""
+    from pipelines.storage.store import prepare
 
     database_url = settings.get("DATABASE_URL")
-    if not database_url:
-        return
     if database_url.startswith("sqlite"):
         logger.warning("Storage is an SQLite file (%s): only workers on this machine share it; "
                        "set DATABASE_URL to a PostgreSQL server for several machines", database_url)
-    engine = make_engine(database_url)
-    try:
-        upgrade(engine)
-    finally:
-        engine.dispose()
+    prepare(database_url)

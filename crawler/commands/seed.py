@@ -113,10 +113,7 @@ class Command(ScrapyCommand):
                   "\"http://host:port\", …}' to seed and workers", file=sys.stderr)
             self.exitcode = EXIT_CONFIG
             return
-        from pipelines.storage.store import prepare  # the tables, created or migrated: a writer
-
-        prepare(settings.get("DATABASE_URL"))
-        prepare_storage(settings)
+        prepare_storage(settings)  # the tables, created or migrated, before any worker writes
         client = frontier_redis(settings)
         deadline = time.monotonic() + max(0.0, opts.wait)
         skipped = []

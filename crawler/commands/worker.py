@@ -59,10 +59,7 @@ class Command(ScrapyCommand):
             summary.error = f"no spider to run (group {opts.group!r})"
             self.exitcode = summary.emit()
             return
-        from pipelines.storage.store import prepare  # the tables, created or migrated: a writer
-
-        prepare(settings.get("DATABASE_URL"))
-        prepare_storage(settings)
+        prepare_storage(settings)  # the tables, created or migrated, before any worker writes
         crawlers = [self.crawler_process.create_crawler(n) for n in names if n not in preflight.bad_spiders]
         for crawler in crawlers:
             self.crawler_process.crawl(crawler)
