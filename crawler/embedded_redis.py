@@ -38,6 +38,7 @@ import queue
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -344,6 +345,18 @@ def shutdown(db_path: str | Path | None = None) -> None:
 
 
 atexit.register(shutdown)
+
+
+def scratch_server(folder: str | Path | None = None, timeout: float = 10.0) -> redis.Redis:
+    """A client of a fresh embedded server in ``folder`` (a new temporary folder when None) that
+    keeps nothing on disk (no snapshots, no append-only file), for evaluations and benchmarks.
+    This process owns it: it stops when the process exits (``shutdown`` stops it earlier)."""
+    db_path = Path(folder or tempfile.mkdtemp(prefix="newsdedup-redis-")) / "scratch.rdb"
+    sock = ensure_server(db_path, timeout)
+    client = redis.Redis(unix_socket_path=str(sock), socket_timeout=timeout, socket_connect_timeout=timeout)
+    client.config_set("save", "")
+    client.config_set("appendonly", "no")
+    return client
 
 
 class EmbeddedConnection(redis.UnixDomainSocketConnection):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
-import tempfile
 import uuid
 from collections.abc import Iterable
 
@@ -25,6 +24,7 @@ import redis
 from scrapy.settings import Settings
 
 from crawler.connection import get_redis, redis_key_prefix
+from crawler.embedded_redis import scratch_server
 from pipelines.credits import credited_names, name_key, named_publishers, own_names, with_named
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.rank import article_rank
@@ -59,15 +59,11 @@ class Detector:
         self.dates = dates or {}
         self.publishers = {key for key in map(name_key, publishers) if key}
         settings = project_settings()
-        if not os.environ.get("REDIS_URL"):
-            settings.set("REDIS_EMBEDDED_PATH", os.path.join(tempfile.mkdtemp(), "eval.rdb"))
         settings.set("REDIS_KEY_PREFIX", f"eval-{uuid.uuid4().hex[:8]}")
         for key, value in overrides.items():
             settings.set(key, value)
         if client is None:
-            client = get_redis(settings)
-            if not os.environ.get("REDIS_URL"):
-                client.config_set("save", "")  # a throwaway server: let it exit without saving
+            client = get_redis(settings) if os.environ.get("REDIS_URL") else scratch_server()
         self.client = client
         self.prefix = redis_key_prefix(settings)
         self.deduper = Deduper(self.client, DedupConfig.from_settings(settings))

@@ -61,14 +61,7 @@ from scrapy.settings import Settings
 from crawler.items import Article, ArticlePage
 from crawler.urls import article_id, normalize_url
 from pipelines.credits import credited_names
-from pipelines.drops import (
-    ExtractionDrop,
-    ExtractionFailed,
-    NoArticleText,
-    NotAnArticle,
-    PaywallTeaser,
-    TextTooLong,
-)
+from pipelines.drops import ExtractionDrop, ExtractionFailed, NoArticleText, NotAnArticle, PaywallTeaser, TextTooLong
 from pipelines.extract.classify import (
     listing_limit,
     listing_share,
