@@ -16,7 +16,7 @@ LINT = [str(Path(sys.executable).with_name("lint-imports"))]  # import-linter's 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(root)}
-    return subprocess.run([*LINT, "--config", str(root / "pyproject.toml"), "--no-cache"], cwd=root, env=env,
+    return subprocess.run([*LINT, str(root / "pyproject.toml"), "--no-cache"], cwd=root, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
