@@ -35,6 +35,11 @@ TELNETCONSOLE_ENABLED = False  # no telnet console, in every profile (crawls run
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's remote-control server stays off, in every profile
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"  # current fingerprinting, silences the warning
 FEED_EXPORT_ENCODING = "utf-8"  # exports in UTF-8
+# FEEDS (-o / -O / -s FEEDS=…) export the kept articles (crawler.items.Article) with these fields: every
+# field but ``dedup``, the dedup stage's internal record (index entry bytes, scores, a rescore function).
+# tests/test_feed_export.py checks the list is exactly that (a new Article field fails it until listed).
+FEED_EXPORT_FIELDS = ["id", "url", "final_url", "canonical_url", "site", "fetched_at", "title", "text", "author",
+                      "published", "language", "authors", "updated", "sitename", "credits"]
 LOG_LEVEL = "INFO"  # log verbosity (cron logs and the tests read INFO lines)
 LOG_FORMATTER = "crawler.logformatter.LogFormatter"  # drop lines name the reason, not the whole item
 STATS_DUMP = True  # dump the stats at the end of a crawl (per-reason drop counts live there)
@@ -232,6 +237,9 @@ STORAGE_BATCH_SECONDS = 0.25
 # --- reports (scrapy report / scrapy review) -----------------------------------------------------------
 REPORT_BORDERLINE_MARGIN = 0.1  # a drop whose deciding score is within this above its threshold is borderline
 REPORT_DAYS = 7.0  # `scrapy report` (and the demo's report) cover the last this many days by default; 0 = every run
+
+# --- exports (scrapy export) ---------------------------------------------------------------------------
+EXPORT_BATCH_SIZE = 1000  # rows read from the database at a time (memory stays bounded on a large database)
 
 # --- demo network ------------------------------------------------------------------------------------
 DEMO_SITE_URLS = {}  # {spider name: base URL} of a running demo network; empty = start one in-process
