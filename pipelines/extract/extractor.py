@@ -297,7 +297,7 @@ class ArticleExtractor:
         body_tree = self._body_tree(html, tree)
         doc, raw, passes = self._passes(body_tree, url)
         result = Extraction(passes=passes, language=language_of(tree, doc))
-        self._metadata(result, tree, html, url)
+        self._metadata(result, tree, html, url, raw)
         result.credits = credited_names(raw, result.authors)  # before the rules cut closing credit lines
         page = Page(tree=tree, html=html, url=url, title=result.title, authors=result.authors,
                     site_lines=self.boilerplate_lines, passes=passes,
@@ -315,13 +315,13 @@ class ArticleExtractor:
             result.drop = settle_language(result, self.languages, url)
         return result
 
-    def _metadata(self, result: Extraction, tree: Any, html: str, url: str) -> None:
+    def _metadata(self, result: Extraction, tree: Any, html: str, url: str, raw: str) -> None:
         doc = read_metadata(tree, url)
         result.title = " ".join((doc.title or "").split())
         result.authors = split_authors(doc.author)
         result.sitename = (doc.sitename or "").strip()
         result.canonical_url = normalize_url(doc.url) if doc.url else normalize_url(url)
-        result.news = news_metadata(doc, tree, html, url, paywall_in_tree(tree, html, url=url, title=result.title))
+        result.news = news_metadata(doc, tree, html, url, raw)
         result.language = result.language or language_of(tree, None)
         stated_published, stated_updated = stated_dates(tree, html)
         result.published = next((d for d in map(normalize_date, stated_published) if d), "")

@@ -1,7 +1,7 @@
 """An article keeps the metadata a news user expects beside its text: the lead image URL
 (``image``), the page's description, its tags (``tags``, a JSON list), its section, whether it
 is free to read (``free_access``: false when its JSON-LD says ``isAccessibleForFree`` false or
-the page carries a paywall marker) and its word count. Rows stored before keep NULL in each.
+its text ends on a paywall notice) and its word count. Rows stored before keep NULL in each.
 
 Revision ID: 0005
 Revises: 0004
