@@ -86,7 +86,9 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import trafilatura
 
@@ -173,14 +175,41 @@ def load_corpus(corpus: Path) -> list[dict]:
     return pages
 
 
-def run_plain(pages: list[dict]) -> tuple[list[str], list[str]]:
-    """Plain ``trafilatura.extract`` texts and ``extract_metadata`` dates (timed by ``time_side_by_side``)."""
+def run_plain(pages: list[dict], metadata: list[Any] | None = None) -> tuple[list[str], list[str]]:
+    """Plain ``trafilatura.extract`` texts and ``extract_metadata`` dates (timed by ``time_side_by_side``);
+    each page's ``extract_metadata`` document is appended to ``metadata`` when given."""
     texts, found = [], []
     for page in pages:
         texts.append(trafilatura.extract(page["html"], url=page["url"]) or "")
         meta = trafilatura.extract_metadata(page["html"], default_url=page["url"])
         found.append((meta.date or "") if meta is not None else "")
+        if metadata is not None:
+            metadata.append(meta)
     return texts, found
+
+
+# field: (our Extraction's value, plain extract_metadata's value)
+METADATA_FIELDS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "image": (lambda r: r.news.image, lambda m: m.image),
+    "description": (lambda r: r.news.description, lambda m: m.description),
+    "tags": (lambda r: r.news.tags, lambda m: m.tags),
+    "section": (lambda r: r.news.section, lambda m: m.categories),
+    "sitename": (lambda r: r.sitename, lambda m: m.sitename),
+    "language": (lambda r: r.language, lambda m: None),  # extract_metadata reads no language
+    "not free": (lambda r: not r.news.free_access, lambda m: None),  # nor an access flag
+}
+
+
+def print_metadata_fill(results: list, plain_metadata: list[Any]) -> None:
+    """Per field, the share of pages where it is filled: ours beside ``trafilatura.extract_metadata``."""
+    n = len(results)
+    print(f"\nMetadata fill rate ({n} pages; no gold: filled, not checked)")
+    print(f"{'field':<14}{'newsdedup':>12}{'extract_metadata':>20}")
+    for name, (ours, plain) in METADATA_FIELDS.items():
+        mine = sum(bool(ours(r)) for r in results) / n
+        found = [plain(m) if m is not None else None for m in plain_metadata]
+        theirs = "-" if name in ("language", "not free") else f"{sum(bool(v) for v in found) / n:.1%}"
+        print(f"{name:<14}{mine:>12.1%}{theirs:>20}")
 
 
 def run_ours(pages: list[dict], extractor: ArticleExtractor) -> list:
@@ -308,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     pages = load_corpus(args.corpus)
     extractor = ArticleExtractor.from_settings(get_project_settings())
     trafilatura.extract(pages[0]["html"], url=pages[0]["url"])  # warm-up (imports, caches)
-    plain_texts, plain_dates = run_plain(pages)
+    plain_metadata: list[Any] = []
+    plain_texts, plain_dates = run_plain(pages, plain_metadata)
     results = run_ours(pages, extractor)
     plain_time, ours_time = time_side_by_side(pages, extractor)
     ours = summarise([r.text for r in results], [r.published for r in results], pages, ours_time)
@@ -328,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
           f"pages dropped by the classifier (false drops here): {sum(drops.values())} {dict(drops) if drops else ''}")
     print("(plain dates: trafilatura.extract_metadata, not timed)")
     print_below_plain([r.text for r in results], plain_texts, pages, ours_time / plain_time)
+    print_metadata_fill(results, plain_metadata)
     if args.halves:
         print_halves([r.text for r in results], plain_texts, pages)
     if args.worst:

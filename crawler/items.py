@@ -41,5 +41,11 @@ class Article:
     updated: str = ""  # ISO 8601, like ``published``; "" when not stated
     sitename: str = ""
     credits: list[str] = field(default_factory=list)  # name keys of the publishers it credits (pipelines.credits)
+    image: str = ""  # lead image, absolute URL
+    description: str = ""  # the page's own summary (meta description, og:description)
+    tags: list[str] = field(default_factory=list)  # tags / keywords, in page order
+    section: str = ""  # section or category
+    free_access: bool = True  # False: its JSON-LD says isAccessibleForFree false, or its text ends on a paywall notice
+    word_count: int = 0  # words of the text (pipelines.textunits.count_units: unspaced scripts in word equivalents)
     # Filled by the dedup stage for kept articles:
     dedup: dict[str, Any] = field(default_factory=dict)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,7 @@ from pipelines.drops import ExtractionDrop
 from pipelines.extract.declaration import declaration_hash
 from pipelines.extract.extractor import ArticleExtractor, Extraction
 from pipelines.storage.store import Store
+from pipelines.textunits import count_units
 
 
 class NoText(ValueError):
@@ -69,7 +70,7 @@ def article_of(page: ArticlePage, result: Extraction) -> Article:
         canonical_url=result.canonical_url or normalize_url(page.final_url), site=page.site,
         fetched_at=page.fetched_at, title=result.title, text=result.text, author="; ".join(result.authors),
         authors=result.authors, published=result.published, updated=result.updated, language=result.language,
-        sitename=result.sitename,
+        sitename=result.sitename, credits=result.credits, word_count=count_units(result.text), **asdict(result.news),
     )
 
 

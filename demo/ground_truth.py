@@ -30,6 +30,9 @@ broken pages), with keys:
                    a ``paywall_template`` page (a short reprint whose sitewide Organization
                    JSON-LD says ``"isAccessibleForFree": false``) recorded as a duplicate of its
                    story (or stored once, if it arrives first), never dropped as a paywall teaser.
+``image``, ``description``, ``tags``, ``section``, ``free_access``: what the article page states
+                   beside its text (``demo.newsmeta.news_of``: the image as an absolute URL, the
+                   description "" when the page has none); None for story-less pages.
 ``headline``, ``author``, ``published`` (ISO 8601 with offset), ``event`` (independent
 reports of one event share it), ``canonical`` (absolute canonical URL), ``held`` (True
 when the page only appeared through ``publish_more``).
@@ -45,6 +48,7 @@ from typing import Any
 
 from demo.catalog import Catalog
 from demo.model import Page
+from demo.newsmeta import news_of
 
 EXPECT_BY_ROLE = {
     "original": "store_one_of_story",
@@ -97,6 +101,8 @@ def build(catalog: Catalog, families: set[str], base_urls: dict[str, str]) -> li
             text: str | None = "\n".join(p.paragraphs)
         else:
             text = "" if p.broken == "empty" else None
+        news = news_of(p, base_urls[p.site]) or dict.fromkeys(("image", "description", "tags", "section",
+                                                                  "free_access"))
         out.append({
             "url": me,
             "site": p.site,
@@ -118,5 +124,6 @@ def build(catalog: Catalog, families: set[str], base_urls: dict[str, str]) -> li
             "event": p.event,
             "canonical": url(by_key[p.canonical]) if p.canonical else me,
             "held": p.held,
+            **{k: news[k] for k in ("image", "description", "tags", "section", "free_access")},
         })
     return out

@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from demo.model import Page
+from demo.newsmeta import news_of
 from demo.publishers import Publisher
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -41,7 +42,7 @@ def _common(pub: Publisher, base_url: str, **ctx: Any) -> dict[str, Any]:
         "published_iso": None, "jsonld": None, "body_class": "", "amphtml": None, "slugline": "",
         "intro": None, "sections": [], "trending": [], "archive": [], "prev_href": None,
         "next_href": None, "page_no": 1, "links": [], "paragraphs": [], "lang": "en", "rtl": False,
-        "layout": "standard", "site_jsonld": None, "roundup": [],
+        "layout": "standard", "site_jsonld": None, "roundup": [], "news": None,
     }
     out.update(ctx)
     out.setdefault("og_title", out.get("title", pub.name))
@@ -49,7 +50,8 @@ def _common(pub: Publisher, base_url: str, **ctx: Any) -> dict[str, Any]:
 
 
 def _jsonld(pub: Publisher, page: Page, url: str, base_url: str) -> str:
-    data = {
+    news = news_of(page, base_url) or {}
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": page.headline,
@@ -60,6 +62,10 @@ def _jsonld(pub: Publisher, page: Page, url: str, base_url: str) -> str:
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "description": page.summary,
     }
+    if news:
+        data.update(image=news["image"], articleSection=news["section"], keywords=news["tags"])
+        if pub.slug == "harbor_gazette":
+            data["isAccessibleForFree"] = True
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
@@ -114,6 +120,7 @@ def render_article(pub: Publisher, page: Page, base_url: str, pages: dict[str, P
     ctx = _common(
         pub, base_url,
         title=page.headline, og_title=page.headline, og_type="article", canonical=canonical,
+        news=news_of(page, base_url),
         description=page.summary if page.paragraphs else None, author=page.author,
         published_iso=page.published.isoformat(), published_display=pub.format_date(page.published),
         headline=page.headline, blocks=intro, related=related, kicker=KICKERS[pub.slug],

@@ -27,6 +27,7 @@ from crawler.report.data import (
 )
 from crawler.report.health import site_health
 from crawler.report.render import SCHEMA_PATH, render
+from crawler.urls import normalize_url
 from demo.publishers import PUBLISHERS
 from pipelines.dedup.engine import Decision
 from pipelines.storage.store import open_store
@@ -137,6 +138,27 @@ def test_filters_and_csv(demo_crawl: dict, json_report: dict) -> None:
     assert future["runs"] == [] and future["clusters"] == []
     table = list(csv.DictReader(io.StringIO(report(demo_crawl, "--format", "csv"))))
     assert len(table) == json_report["totals"]["dropped_copies"]
+
+
+def test_kept_articles_carry_their_metadata_in_json_and_csv(demo_crawl: dict, json_report: dict) -> None:
+    """The kept article of each cluster: image, description, tags, section and free access as the
+    demo's ground truth states them, its language and word count as stored; the CSV repeats them."""
+    truth = {normalize_url(t["url"]): t for t in demo_crawl["truth"]}
+    stored = {a["id"]: a for a in rows(demo_crawl["db_url"], "articles")}
+    kept = [cl["kept"] for cl in json_report["clusters"]]
+    assert kept
+    for entry in kept:
+        page = truth[normalize_url(entry["url"])]
+        assert {k: entry[k] for k in ("image", "description", "tags", "section", "free_access")} == \
+            {k: page[k] for k in ("image", "description", "tags", "section", "free_access")}
+        assert entry["language"] == page["lang"]
+        assert entry["word_count"] == stored[entry["id"]]["word_count"] > 50
+    table = list(csv.DictReader(io.StringIO(report(demo_crawl, "--format", "csv"))))
+    by_kept = {k["id"]: k for k in kept}
+    for row in table:
+        entry = by_kept[row["kept_id"]]
+        assert (row["kept_image"], row["kept_section"], row["kept_tags"], row["kept_word_count"]) == \
+            (entry["image"], entry["section"], "; ".join(entry["tags"]), str(entry["word_count"]))
 
 
 def test_html_default_path_and_demo_prints_report(demo_crawl: dict) -> None:

@@ -81,3 +81,31 @@ def test_a_reader_opens_no_ddl_and_names_a_missing_or_older_schema(tmp_path: Pat
     store = open_store(old)
     assert [a["id"] for a in store.articles()] == ["00000000000000aa"]
     store.engine.dispose()
+
+
+NEWS_COLUMNS = {"image", "description", "tags", "section", "free_access", "word_count"}
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_upgrade_from_0004_adds_the_news_metadata_columns_null_on_old_rows(backend: str, tmp_path: Path,
+                                                                           request) -> None:
+    url = f"sqlite:///{tmp_path / 'v4.sqlite3'}" if backend == "sqlite" else request.getfixturevalue("pg_url")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(schema._config(conn), "0004")
+        assert not NEWS_COLUMNS & {c["name"] for c in inspect(conn).get_columns("articles")}
+        conn.execute(text(
+            "INSERT INTO articles (id, url, final_url, canonical_url, site, title, author, published, language, "
+            "authors, updated, sitename, credits, text, fetched_at, dedup_method) VALUES ('00000000000000aa', "
+            "'http://a/1', 'http://a/1', 'http://a/1', 'a', 'T', '', '', '', '[]', '', '', '[]', 'body', "
+            "'2026-11-01', 'new')"))
+    engine.dispose()
+    prepare(url)
+    store = open_store(url)
+    with store.engine.connect() as conn:
+        assert NEWS_COLUMNS <= {c["name"] for c in inspect(conn).get_columns("articles")}
+        row = conn.execute(text("select image, description, tags, section, free_access, word_count "
+                                "from articles")).one()
+        assert tuple(row) == (None,) * 6
+        assert MigrationContext.configure(conn).get_current_revision() == "0005"
+    store.engine.dispose()

@@ -1,5 +1,7 @@
 """``scrapy extract PATH_OR_URL… [--json]``: run the project's extraction stage on saved
-HTML files (``.html`` or ``.html.gz``) or http(s) URLs and print the text and metadata.
+HTML files (``.html`` or ``.html.gz``) or http(s) URLs and print the text and metadata (with
+``--json``: every field of ``Extraction.as_dict``, the lead image, description, tags, section,
+free-access flag and word count included).
 
 For debugging a site's extraction and for measurement. The settings are the crawler's
 (``EXTRACT_*``, with ``--site NAME`` applying that site's ``EXTRACT_SITE_OVERRIDES`` and, for a
@@ -39,6 +41,11 @@ def render(source: str, result: Extraction) -> str:
         f"language:  {result.language}",
         f"canonical: {result.canonical_url}",
         f"sitename:  {result.sitename}",
+        f"image:     {result.news.image}",
+        f"summary:   {result.news.description}",
+        f"tags:      {'; '.join(result.news.tags)}",
+        f"section:   {result.news.section}",
+        f"free:      {'yes' if result.news.free_access else 'no'}",
         f"passes:    {', '.join(result.passes)}  ({len(result.text.split())} words)",
         "",
         result.text,

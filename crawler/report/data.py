@@ -36,7 +36,10 @@ SCHEMA_ID = "newsdedup-report/2"
 
 # report count -> label: the drop kinds of ``pipelines.drops`` (late merges and ``other`` included)
 DROP_LABELS: dict[str, str] = kind_labels()
-KEPT_COLUMNS = ("id", "site", "title", "url", "text", "stored_at", "run_id", "dedup_method")  # what a cluster shows
+KEPT_COLUMNS = ("id", "site", "title", "url", "text", "stored_at", "run_id", "dedup_method",  # what a cluster shows
+                "language", "image", "description", "tags", "section", "free_access", "word_count")
+# The kept article's metadata in a report (added to report/2: NULL for rows stored before it was kept).
+KEPT_METADATA = ("language", "image", "description", "tags", "section", "free_access", "word_count")
 
 
 @dataclass(frozen=True)
@@ -219,12 +222,16 @@ def deciding_score(row: dict[str, Any], thresholds: Thresholds) -> tuple[float |
 
 
 def _article_ref(row: dict[str, Any] | None, article_id: str) -> dict[str, Any]:
+    """The kept article of a cluster; its metadata (``KEPT_METADATA``) null when not stored."""
     if row is None:
         return {"id": article_id, "site": "", "title": "", "url": "", "stored_at": None, "run_id": None,
-                "dedup_method": "", "missing": True}
+                "dedup_method": "", "missing": True, **dict.fromkeys(KEPT_METADATA)}
+    metadata = {name: row.get(name) for name in KEPT_METADATA}
+    metadata["tags"] = json.loads(row["tags"]) if row.get("tags") else None
+    metadata["free_access"] = None if row.get("free_access") is None else bool(row["free_access"])
     return {"id": row["id"], "site": row["site"], "title": row["title"], "url": row["url"],
             "stored_at": _iso(row["stored_at"]), "run_id": row["run_id"], "dedup_method": row["dedup_method"],
-            "missing": False}
+            "missing": False, **metadata}
 
 
 def select_duplicates(store: Store, query: ReportQuery, run_ids: list[int] | None) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.report.data import DROP_LABELS
+from crawler.report.data import DROP_LABELS, KEPT_METADATA
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -24,6 +24,9 @@ FORMATS = ("html", "json", "csv")
 CSV_FIELDS = (
     "run_id", "copy_id", "copy_site", "copy_title", "copy_url", "kept_id", "kept_site", "kept_title", "kept_url",
     "method", "relation", "jaccard", "contained", "contains", "score", "threshold", "borderline", "dropped_at",
+    # the kept article's metadata (added after the first columns: a reader by position keeps working)
+    "kept_language", "kept_image", "kept_description", "kept_tags", "kept_section", "kept_free_access",
+    "kept_word_count",
 )
 EQUAL_CONTEXT_WORDS = 30  # an unchanged stretch longer than twice this shows its ends only
 
@@ -85,7 +88,9 @@ def render_csv(model: dict[str, Any]) -> str:
                 "kept_url": kept["url"], "method": c["method"], "relation": c["relation"], "jaccard": c["jaccard"],
                 "contained": c["contained"], "contains": c["contains"], "score": c["score"],
                 "threshold": c["threshold"], "borderline": c["borderline"], "dropped_at": c["dropped_at"],
+                **{f"kept_{name}": kept.get(name) for name in KEPT_METADATA},
             }
+            row["kept_tags"] = "; ".join(kept.get("tags") or [])
             writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()
 

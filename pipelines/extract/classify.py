@@ -165,22 +165,32 @@ def _owned_not_free(data: Any, page_url: str, title: str) -> bool:
     return False
 
 
+def own_not_free(html: str, url: str = "", title: str = "") -> bool:
+    """Whether the JSON-LD object of the page's own article (its url or headline is this page's:
+    ``url``, ``title``) says ``isAccessibleForFree: false``; a template's block about another
+    article, or about no article (the publisher's offer), does not count."""
+    if not _NOT_FREE.search(html):
+        return False
+    page_url, wanted = _url_key(url), _title_key(title)
+    for block in _JSONLD.findall(html):
+        if not _NOT_FREE.search(block):
+            continue
+        try:
+            data = json.loads(block.strip())
+        except ValueError:
+            continue
+        if _owned_not_free(data, page_url, wanted):
+            return True
+    return False
+
+
 def paywall_in_tree(tree: Any, html: str, url: str = "", title: str = "") -> str:
     """A paywall marker of the page's own article: a schema.org ``isAccessibleForFree: false`` on
     the JSON-LD object whose url or headline is this page's (``url``, ``title``), not a template's
     leftover about another article or about no article; or a visible element of a paywall class
     whose text is a paywall notice."""
-    if _NOT_FREE.search(html):
-        page_url, wanted = _url_key(url), _title_key(title)
-        for block in _JSONLD.findall(html):
-            if not _NOT_FREE.search(block):
-                continue
-            try:
-                data = json.loads(block.strip())
-            except ValueError:
-                continue
-            if _owned_not_free(data, page_url, wanted):
-                return "isAccessibleForFree: false"
+    if own_not_free(html, url, title):
+        return "isAccessibleForFree: false"
     for element in tree.xpath("//*[@class or @id]"):
         marker = f"{element.get('class', '')} {element.get('id', '')}"
         if _PAYWALL_CLASS.search(marker):

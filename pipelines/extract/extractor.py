@@ -42,7 +42,7 @@ How a page is read (settings ``EXTRACT_*``, chosen by measurement, see
    a paywall element, or ``isAccessibleForFree: false`` on this page's own JSON-LD object), too
    little text. Each drop carries ``evidence`` (the numbers behind it).
 7. Metadata normalised: ISO 8601 dates (with time and zone when the page states them; the
-   URL's day for a UTC timestamp one day off it), a list of authors, language subtag, canonical URL, site name.
+   URL's day for a UTC timestamp one day off it), authors, language, canonical URL, site name, ``newsmeta``.
    The updated date is the one the page states; ``EXTRACT_UPDATED_DATE_SEARCH`` also asks htmldate.
 """
 
@@ -51,7 +51,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import trafilatura
@@ -83,6 +83,7 @@ from pipelines.extract.metadata import (
     stated_dates,
     today,
 )
+from pipelines.extract.newsmeta import NewsMetadata, news_metadata
 from pipelines.extract.rules import Page, Rule, run_html_rules, run_text_rules, run_tree_rules
 from pipelines.textunits import count_units
 from settings import base as defaults
@@ -108,6 +109,7 @@ class Extraction:
     canonical_url: str = ""
     sitename: str = ""
     credits: list[str] = field(default_factory=list)  # name keys of the sources credited (pipelines.credits)
+    news: NewsMetadata = field(default_factory=NewsMetadata)  # image, description, tags, section, free access
     passes: list[str] = field(default_factory=list)  # modes run, in order, then "articleBody" / "justext"
     drop: ExtractionDrop | None = None  # why the page is not kept, or None
     guarded: list[str] = field(default_factory=list)  # rules the reference guard undid ("empty": all of them)
@@ -123,6 +125,7 @@ class Extraction:
             "language": self.language, "detected_language": self.detected_language,
             "language_probability": round(self.language_probability, 3),
             "canonical_url": self.canonical_url, "sitename": self.sitename, "credits": self.credits,
+            **asdict(self.news), "word_count": count_units(self.text),
             "passes": self.passes, "guarded": self.guarded, "dropped": self.drop_reason or None,
             "drop_message": str(self.drop) if self.drop is not None else None, "text": self.text,
         }
@@ -294,7 +297,7 @@ class ArticleExtractor:
         body_tree = self._body_tree(html, tree)
         doc, raw, passes = self._passes(body_tree, url)
         result = Extraction(passes=passes, language=language_of(tree, doc))
-        self._metadata(result, tree, html, url)
+        self._metadata(result, tree, html, url, raw)
         result.credits = credited_names(raw, result.authors)  # before the rules cut closing credit lines
         page = Page(tree=tree, html=html, url=url, title=result.title, authors=result.authors,
                     site_lines=self.boilerplate_lines, passes=passes,
@@ -312,12 +315,13 @@ class ArticleExtractor:
             result.drop = settle_language(result, self.languages, url)
         return result
 
-    def _metadata(self, result: Extraction, tree: Any, html: str, url: str) -> None:
+    def _metadata(self, result: Extraction, tree: Any, html: str, url: str, raw: str) -> None:
         doc = read_metadata(tree, url)
         result.title = " ".join((doc.title or "").split())
         result.authors = split_authors(doc.author)
         result.sitename = (doc.sitename or "").strip()
         result.canonical_url = normalize_url(doc.url) if doc.url else normalize_url(url)
+        result.news = news_metadata(doc, tree, html, url, raw)
         result.language = result.language or language_of(tree, None)
         stated_published, stated_updated = stated_dates(tree, html)
         result.published = next((d for d in map(normalize_date, stated_published) if d), "")
@@ -389,6 +393,7 @@ class ArticleExtractor:
             language=result.language,
             sitename=result.sitename,
             credits=result.credits,
+            word_count=count_units(result.text), **asdict(result.news),
         )
         article.guards = list(result.guarded)  # type: ignore[attr-defined]  # -> stats extract/guard/<rule>
         return article

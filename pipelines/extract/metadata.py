@@ -1,5 +1,6 @@
 """Article metadata for the extraction stage: dates (ISO 8601 with time zone when the page
-states them), authors as a list, language, read once from the parsed tree.
+states them), authors as a list, language, read once from the parsed tree (the lead image,
+description, tags, section and free access: ``pipelines.extract.newsmeta``).
 """
 
 from __future__ import annotations
@@ -173,3 +174,4 @@ def local_publication_day(published: str, url: str) -> str:
     except ValueError:
         return published
     return day if apart == 1 else published
+

@@ -13,7 +13,20 @@ rebuilt from these rows when it is lost, stale or another database's.
 The schema changes only through Alembic migrations (``pipelines/storage/migrations``).
 """
 
-from sqlalchemy import BigInteger, Column, DateTime, Float, Integer, LargeBinary, MetaData, String, Table, Text, func
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+)
 
 metadata = MetaData()
 
@@ -33,6 +46,14 @@ articles = Table(
     Column("updated", String(40), nullable=False, default=""),
     Column("sitename", Text, nullable=False, default=""),
     Column("credits", Text, nullable=False, default="[]"),  # JSON list: publishers it credits (name keys)
+    # what a news user expects beside the text (pipelines.extract.metadata.news_metadata); NULL on
+    # rows stored before these columns existed
+    Column("image", Text, nullable=True),  # lead image, absolute URL ("" when the page names none)
+    Column("description", Text, nullable=True),
+    Column("tags", Text, nullable=True),  # JSON list of tags / keywords
+    Column("section", Text, nullable=True),
+    Column("free_access", Boolean, nullable=True),  # false: isAccessibleForFree false (JSON-LD) or a paywall notice
+    Column("word_count", Integer, nullable=True),  # pipelines.textunits.count_units of the text
     Column("text", Text, nullable=False),
     Column("fetched_at", String(40), nullable=False),
     Column("stored_at", DateTime(timezone=True), nullable=False, server_default=func.now()),

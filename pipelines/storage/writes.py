@@ -39,6 +39,7 @@ class StoreArticle:
         row = {k: v for k, v in asdict(article).items() if k != "dedup"}
         row["authors"] = json.dumps(row.get("authors") or [], ensure_ascii=False)
         row["credits"] = json.dumps(row.get("credits") or [], ensure_ascii=False)
+        row["tags"] = json.dumps(row.get("tags") or [], ensure_ascii=False)
         row["dedup_method"] = article.dedup.get("method", "new")
         row["updates_id"] = article.dedup.get("updates")
         row["run_id"] = self.run_id
