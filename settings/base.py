@@ -39,7 +39,8 @@ FEED_EXPORT_ENCODING = "utf-8"  # exports in UTF-8
 # field but ``dedup``, the dedup stage's internal record (index entry bytes, scores, a rescore function).
 # tests/test_feed_export.py checks the list is exactly that (a new Article field fails it until listed).
 FEED_EXPORT_FIELDS = ["id", "url", "final_url", "canonical_url", "site", "fetched_at", "title", "text", "author",
-                      "published", "language", "authors", "updated", "sitename", "credits"]
+                      "published", "language", "authors", "updated", "sitename", "credits", "image", "description",
+                      "tags", "section", "free_access", "word_count"]
 LOG_LEVEL = "INFO"  # log verbosity (cron logs and the tests read INFO lines)
 LOG_FORMATTER = "crawler.logformatter.LogFormatter"  # drop lines name the reason, not the whole item
 STATS_DUMP = True  # dump the stats at the end of a crawl (per-reason drop counts live there)
