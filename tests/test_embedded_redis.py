@@ -148,13 +148,17 @@ def test_ten_crawls_killed_mid_run_leave_no_server(tmp_path: Path) -> None:
         settings = {"DEMO_SITE_URLS": net.urls(), "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
                     "DOWNLOAD_DELAY": 0.05, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}  # no REDIS_URL: embedded
         for run in range(10):
-            crawl = subprocess.Popen(scrapy_cmd(["demo"], settings), cwd=ROOT, env=scrapy_env(data),
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            output = tmp_path / f"run{run}.txt"
+            with output.open("w") as sink:
+                crawl = subprocess.Popen(scrapy_cmd(["demo"], settings), cwd=ROOT, env=scrapy_env(data),
+                                         stdout=sink, stderr=subprocess.STDOUT)
             if run % 2:  # a random moment once the server is up…
-                deadline = time.monotonic() + 60
-                while not servers_in(folder) and crawl.poll() is None and time.monotonic() < deadline:
+                start = time.monotonic()
+                while not servers_in(folder) and crawl.poll() is None and time.monotonic() < start + 60:
                     time.sleep(0.02)
-                assert servers_in(folder), f"run {run}: no embedded server started (seed {seed})"
+                assert servers_in(folder), (
+                    f"run {run}: no embedded server after {time.monotonic() - start:.1f} s, crawl exit code "
+                    f"{crawl.poll()} (seed {seed}); its output:\n{output.read_text()[-3000:]}")
                 time.sleep(rnd.uniform(0.0, 1.5))
             else:  # …or any moment from the start (importing, starting the server, crawling)
                 time.sleep(rnd.uniform(0.2, 3.0))
