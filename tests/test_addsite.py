@@ -1,0 +1,106 @@
+"""``scrapy addsite``: from a demo publisher's home page (each with its own URL scheme and
+sources, served on loopback) a spider whose ``article_patterns`` accept every article URL the
+hand-written demo spider accepts (its ground truth less the pages that are no article) and no
+listing page; ``--dry-run`` writes nothing; a host:port keeps its port in ``base_url`` only;
+a site without article links gets one line and exit code 2, and no file."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crawler.spiders.harbor_gazette import HarborGazetteSpider
+from crawler.spiders.lakeside_ledger import LakesideLedgerSpider
+from crawler.spiders.metro_daily import MetroDailySpider
+from crawler.spiders.northern_wire import NorthernWireSpider
+from crawler.spiders.valley_courier import ValleyCourierSpider
+from demo.network import DemoNetwork
+from tests.conftest import ROOT
+from tests.httpserver import RouteServer
+
+HAND_WRITTEN = {spider.name: spider for spider in (HarborGazetteSpider, MetroDailySpider, ValleyCourierSpider,
+                                                    NorthernWireSpider, LakesideLedgerSpider)}
+
+
+@pytest.fixture(scope="module")
+def net() -> Iterator[DemoNetwork]:
+    with DemoNetwork() as network:
+        yield network
+
+
+def addsite(tmp: Path, *args: str) -> subprocess.CompletedProcess:
+    (tmp / "tmpsites").mkdir(exist_ok=True)
+    (tmp / "tmpsites" / "__init__.py").write_text("")
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp}", "SCRAPY_PROJECT": "test",
+           "NEWSDEDUP_DATA_DIR": str(tmp / "data")}
+    return subprocess.run([sys.executable, "-m", "scrapy", "addsite", "-s", "NEWSPIDER_MODULE=tmpsites",
+                           "-s", f"SITE_TESTS_DIR={tmp / 'tests'}", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=180)
+
+
+def load_spider(path: Path) -> type:
+    spec = importlib.util.spec_from_file_location(f"generated_{path.stem}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return next(v for k, v in vars(module).items() if k.endswith("Spider") and k != "NewsSpider")
+
+
+@pytest.mark.parametrize("slug", sorted(HAND_WRITTEN))
+def test_generated_patterns_match_the_articles_and_no_listing(slug: str, net: DemoNetwork, tmp_path: Path) -> None:
+    base = net.base_url(slug)
+    out = addsite(tmp_path, base, f"gen_{slug}")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "Traceback" not in out.stderr
+    spider = load_spider(tmp_path / "tmpsites" / f"gen_{slug}.py")
+    assert spider.config_problems() == []
+    assert spider.base_url == base and spider.allowed_domains == ["127.0.0.1"]
+    assert (tmp_path / "tests" / f"test_gen_{slug}.py").exists()
+    hand = HAND_WRITTEN[slug]
+    articles = [page["url"] for page in net.ground_truth() if page["site"] == slug
+                and page["expect"] != "drop_not_article" and hand.article_pattern_match(page["url"])]
+    assert len(articles) >= 5
+    missed = [url for url in articles if not spider.article_pattern_match(url)]
+    assert not missed, (spider.article_patterns, missed)
+    not_articles = [page["url"] for page in net.ground_truth() if page["site"] == slug
+                    and page["expect"] == "drop_not_article"]
+    listings = [base + "/", *(base + s for s in (*hand.sections, *hand.feeds, *hand.sitemaps, *spider.sections)),
+                *not_articles]
+    wrong = [url for url in listings if spider.article_pattern_match(url)]
+    assert not wrong, (spider.article_patterns, wrong)
+    assert spider.feeds or spider.sitemaps or spider.sections
+
+
+def test_dry_run_prints_the_spider_and_writes_nothing(net: DemoNetwork, tmp_path: Path) -> None:
+    out = addsite(tmp_path, "--dry-run", net.base_url("valley_courier"), "courier")
+    assert out.returncode == 0, out.stderr
+    assert "class CourierSpider(NewsSpider):" in out.stdout and 'feeds = ["/atom.xml"]' in out.stdout
+    assert "# sitemap /sitemap-news.xml" in out.stdout  # why: the sitemap robots.txt announces
+    assert sorted(p.name for p in (tmp_path / "tmpsites").iterdir()) == ["__init__.py"]
+    assert not (tmp_path / "tests").exists()
+
+
+def test_host_and_port_keep_the_port_in_base_url_only(net: DemoNetwork, tmp_path: Path) -> None:
+    port = net.base_url("northern_wire").rsplit(":", 1)[1]
+    out = addsite(tmp_path, f"127.0.0.1:{port}", "wire")
+    assert out.returncode == 0, out.stdout + out.stderr
+    spider = load_spider(tmp_path / "tmpsites" / "wire.py")
+    assert spider.base_url == f"http://127.0.0.1:{port}" and spider.allowed_domains == ["127.0.0.1"]
+    assert spider.feeds == ["/rss"] and spider.sections == ["/latest"]
+
+
+def test_refuses_a_site_without_article_links(tmp_path: Path) -> None:
+    home = b"<html><head><title>Hi</title></head><body><p>Nothing to read here.</p></body></html>"
+    with RouteServer({"/": (200, "text/html", home)}) as server:
+        out = addsite(tmp_path, server.base_url, "empty")
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert out.stdout.strip().count("\n") == 0 and "no article links found" in out.stdout
+    assert "Traceback" not in out.stderr
+    assert sorted(p.name for p in (tmp_path / "tmpsites").iterdir()) == ["__init__.py"]
+    assert not (tmp_path / "tests").exists()
