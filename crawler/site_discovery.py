@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -24,6 +25,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from trafilatura.feeds import FeedParameters, determine_feed
 
 from crawler.feeds import NotAFeed, feed_entries
+from crawler.spiders.base import parse_entry_date
 
 FEED_PATHS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml")  # tried when announced none
 SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml")
@@ -43,6 +45,7 @@ class Observations:
     sitemaps: dict[str, list[str]] = field(default_factory=dict)  # sitemap (or index) URL -> page links
     pages: dict[str, list[str]] = field(default_factory=dict)  # HTML page URL (home, candidates) -> its links
     failed: dict[str, str] = field(default_factory=dict)  # URL -> why it is not a source
+    newest: dict[str, datetime] = field(default_factory=dict)  # feed/sitemap URL -> its newest entry's date
 
 
 @dataclass
@@ -57,6 +60,7 @@ class SiteDecision:
     deny_patterns: list[str]
     samples: list[str]  # the article URLs the patterns were inferred from
     reasons: list[str]
+    max_entry_age_days: float | None = None  # set (0: no limit) when the sources' entries are older than the window
 
 
 def looks_like_article(path: str) -> bool:
@@ -125,8 +129,11 @@ def _path(url: str, base_url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "") if _same_site(url, base_url) else url
 
 
-def decide(obs: Observations) -> SiteDecision:
-    """The spider's declaration from what the discovery crawl saw (see the module docstring)."""
+def decide(obs: Observations, window_days: float = 0, now: datetime | None = None) -> SiteDecision:
+    """The spider's declaration from what the discovery crawl saw (see the module docstring).
+    ``window_days`` is the crawl's ``ENTRY_MAX_AGE_DAYS``: when every dated entry of the chosen
+    feeds and sitemaps is older, the declaration sets ``max_entry_age_days = 0`` (no limit),
+    or its first crawl would fetch nothing from them."""
     base, reasons = obs.base_url, []
     feed_links = sorted({u for links in obs.feeds.values() for u in links if _same_site(u, base)})
     sitemap_links = sorted({u for links in obs.sitemaps.values() for u in links if _same_site(u, base)})
@@ -165,7 +172,14 @@ def decide(obs: Observations) -> SiteDecision:
     deny = sorted({rf"/{w}/" for w in DENY_WORDS for p in seen_paths if f"/{w}/" in p})
     if deny:
         reasons.append("deny " + ", ".join(deny) + ": such paths are linked from the site's pages")
-    return SiteDecision(feeds, sitemaps, sections, sorted(set(pagination)), patterns, deny, articles, reasons)
+    decision = SiteDecision(feeds, sitemaps, sections, sorted(set(pagination)), patterns, deny, articles, reasons)
+    dated = [obs.newest[u] for u in (*(urljoin(base, f) for f in feeds), *obs.sitemaps) if u in obs.newest]
+    now = now or datetime.now(UTC)
+    if window_days and dated and max(dated) < now - timedelta(days=window_days):
+        decision.max_entry_age_days = 0
+        reasons.append(f"max_entry_age_days = 0: the newest feed/sitemap entry ({max(dated):%Y-%m-%d}) is older "
+                       f"than the {window_days:g}-day ENTRY_MAX_AGE_DAYS window")
+    return decision
 
 
 def _pagination_rules(page: str, links: list[str]) -> list[str]:
@@ -251,6 +265,7 @@ class DiscoverySpider(Spider):
             self.observations.failed[response.url] = f"not a feed ({exc})"
             return
         self.observations.feeds[response.url] = [urljoin(response.url, link) for link, _date in entries]
+        self._note_dates(response.url, [date for _link, date in entries])
 
     def parse_sitemap(self, response: Response) -> Any:
         if not self._ok(response) or response.url in self.observations.sitemaps:
@@ -262,9 +277,20 @@ class DiscoverySpider(Spider):
             self.observations.failed[response.url] = f"not a sitemap ({type(exc).__name__})"
             return
         self.observations.sitemaps[response.url] = links
+        self._note_dates(response.url, [e.get("lastmod") for e in Sitemap(response.body)])
         if sitemap.type == "sitemapindex":
             for url in links[:MAX_CHILD_SITEMAPS]:
                 yield self._sitemap(url)
+
+    def _note_dates(self, url: str, values: list[str | None]) -> None:
+        dates = []
+        for value in filter(None, values):
+            try:
+                dates.append(parse_entry_date(value.strip()))
+            except (TypeError, ValueError, IndexError):
+                continue  # an unreadable date is no date
+        if dates:
+            self.observations.newest[url] = max(dates)
 
     @staticmethod
     def _links(response: TextResponse) -> list[str]:

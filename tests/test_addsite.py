@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 
 from crawler.spiders.harbor_gazette import HarborGazetteSpider
 from crawler.spiders.lakeside_ledger import LakesideLedgerSpider
@@ -21,7 +22,9 @@ from crawler.spiders.metro_daily import MetroDailySpider
 from crawler.spiders.northern_wire import NorthernWireSpider
 from crawler.spiders.valley_courier import ValleyCourierSpider
 from demo.network import DemoNetwork
-from tests.conftest import ROOT
+from tests.conftest import ROOT, demo_network_settings
+from tests.crawl import run_spider
+from tests.groundtruth import table
 from tests.httpserver import RouteServer
 
 HAND_WRITTEN = {spider.name: spider for spider in (HarborGazetteSpider, MetroDailySpider, ValleyCourierSpider,
@@ -104,3 +107,26 @@ def test_refuses_a_site_without_article_links(tmp_path: Path) -> None:
     assert "Traceback" not in out.stderr
     assert sorted(p.name for p in (tmp_path / "tmpsites").iterdir()) == ["__init__.py"]
     assert not (tmp_path / "tests").exists()
+
+
+@pytest.mark.parametrize("slug", sorted(HAND_WRITTEN))
+def test_generated_spider_stores_what_the_hand_written_one_stores(slug: str, tmp_path: Path,
+                                                                   redis_client: redis.Redis) -> None:
+    stored = {}
+    with demo_network_settings(tmp_path / "hand.sqlite3", redis_client) as (net, settings):
+        out = addsite(tmp_path, net.base_url(slug), f"gen_{slug}")
+        assert out.returncode == 0, out.stdout + out.stderr
+        for label, spider in (("hand", slug), ("gen", str(tmp_path / "tmpsites" / f"gen_{slug}.py"))):
+            run_settings = {**settings, "DATABASE_URL": f"sqlite:///{tmp_path / label}.sqlite3",
+                            "DEDUP_KEY_PREFIX": f"{settings['DEDUP_KEY_PREFIX']}-{label}"}
+            run_spider(spider, tmp_path / label, run_settings)
+            stored[label] = {row["url"] for row in table(run_settings["DATABASE_URL"], "articles")}
+            clear_prefix(redis_client, run_settings["DEDUP_KEY_PREFIX"])
+    assert stored["hand"], "the hand-written spider stored nothing"
+    assert stored["gen"] == stored["hand"], (stored["gen"] - stored["hand"], stored["hand"] - stored["gen"])
+
+
+def clear_prefix(client: redis.Redis, prefix: str) -> None:
+    keys = list(client.scan_iter(f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)

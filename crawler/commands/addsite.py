@@ -71,6 +71,8 @@ def spider_source(name: str, base_url: str, domain: str, decision: SiteDecision)
     ]
     if decision.section_pagination:
         lines.append(f"    section_pagination = {_list(decision.section_pagination)}")
+    if decision.max_entry_age_days is not None:
+        lines.append(f"    max_entry_age_days = {decision.max_entry_age_days:g}  # see the reason printed by addsite")
     lines += [f"    article_patterns = {_list(decision.article_patterns)}",
               f"    deny_patterns = {_list(decision.deny_patterns)}", ""]
     return "\n".join(lines)
@@ -116,7 +118,7 @@ class Command(ScrapyCommand):
         self.crawler_process.crawl(crawler, base_url=base_url)
         self.crawler_process.start()
         spider: Any = crawler.spider
-        decision = decide(spider.observations)
+        decision = decide(spider.observations, self.settings.getfloat("ENTRY_MAX_AGE_DAYS"))
         if not decision.article_patterns:
             print(f"addsite: no article links found on {base_url} (home page, feeds, sitemaps, sections): "
                   "no spider written")
