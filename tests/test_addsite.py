@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -130,3 +131,43 @@ def clear_prefix(client: redis.Redis, prefix: str) -> None:
     keys = list(client.scan_iter(f"{prefix}:*", count=1000))
     if keys:
         client.delete(*keys)
+
+
+def test_a_site_whose_only_source_is_a_section_page(tmp_path: Path) -> None:
+    slugs = ["mayor-opens-the-new-bridge", "school-board-votes-on-budget", "storm-closes-the-coast-road",
+             "library-extends-its-hours"]
+    listing = "".join(f'<li><a href="/local/2026/11/{i + 10}/{s}">{s}</a></li>' for i, s in enumerate(slugs))
+    nav = '<nav><a href="/local/">Local</a> <a href="/about">About</a></nav>'
+    extra = '<a href="/video/harbour-fireworks-in-slow-motion">Video</a> <a href="/tag/harbour">Harbour</a>'
+    routes = {"/": (200, "text/html", f"<html><body>{nav}<p>Welcome</p></body></html>".encode()),
+              "/local/": (200, "text/html", f"<html><body>{nav}<ul>{listing}</ul>{extra}</body></html>".encode()),
+              "/about": (200, "text/html", f"<html><body>{nav}<p>About us</p></body></html>".encode())}
+    with RouteServer(routes) as server:
+        out = addsite(tmp_path, "--dry-run", server.base_url, "local")
+        agents = {headers.get("User-Agent", "") for _path, headers in server.requests}
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert agents and all(agent.startswith("newsdedup/") for agent in agents), agents  # the project's User-Agent
+    assert 'sections = ["/local/"]' in out.stdout and "feeds = []" in out.stdout and "sitemaps = []" in out.stdout
+    assert r'article_patterns = [r"/local/\d{4}/\d{2}/\d{2}/[^/]+$"]' in out.stdout
+    assert r'deny_patterns = ["/tag/", "/video/"]' in out.stdout
+    assert "# section /local/: lists 4 article links" in out.stdout
+
+    # robots.txt is obeyed: with the section disallowed, it is never fetched and no spider is written
+    routes["/robots.txt"] = (200, "text/plain", b"User-agent: *\nDisallow: /local/\n")
+    with RouteServer(routes) as server:
+        out = addsite(tmp_path, server.base_url, "local")
+        assert "/local/" not in server.hits
+    assert out.returncode == 2 and "no article links found" in out.stdout, out.stdout + out.stderr
+
+
+def test_bad_input_gets_one_line_and_no_file(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    out = addsite(tmp_path, f"127.0.0.1:{port}", "nowhere")
+    assert out.returncode == 2 and "could not be fetched" in out.stdout, out.stdout + out.stderr
+    assert out.stdout.strip().count("\n") == 0 and "Traceback" not in out.stderr
+    for args, message in (("ftp://x.example", "must start with http"), ("x.example 9bad", "not a valid spider name")):
+        out = addsite(tmp_path, *args.split())
+        assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr, out.stderr
+    assert sorted(p.name for p in (tmp_path / "tmpsites").iterdir()) == ["__init__.py"]

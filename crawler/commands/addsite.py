@@ -113,11 +113,16 @@ class Command(ScrapyCommand):
         target = self._spider_path(name)
         if target.exists() and not (opts.force or opts.dry_run):
             raise UsageError(f"{target} already exists (--force to overwrite)", print_help=False)
-        logging.getLogger("scrapy").setLevel(logging.ERROR)
+        logging.getLogger("scrapy").setLevel(logging.CRITICAL)  # failures are in the observations, said below
         crawler = self.crawler_process.create_crawler(DiscoverySpider)
         self.crawler_process.crawl(crawler, base_url=base_url)
         self.crawler_process.start()
         spider: Any = crawler.spider
+        home = spider.observations.failed.get(base_url + "/")
+        if home is not None and base_url + "/" not in spider.observations.pages:
+            print(f"addsite: the home page {base_url}/ could not be fetched ({home}): no spider written")
+            self.exitcode = 2
+            return
         decision = decide(spider.observations, self.settings.getfloat("ENTRY_MAX_AGE_DAYS"))
         if not decision.article_patterns:
             print(f"addsite: no article links found on {base_url} (home page, feeds, sitemaps, sections): "
