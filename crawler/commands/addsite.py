@@ -20,14 +20,16 @@ import json
 import logging
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.commands import ScrapyCommand
 from scrapy.commands.genspider import sanitize_module_name
 from scrapy.exceptions import UsageError
 
 from crawler.commands.genspider import site_address, write_test_stub
-from crawler.site_discovery import DiscoverySpider, SiteDecision, decide
+
+if TYPE_CHECKING:
+    from crawler.site_discovery import SiteDecision
 
 # Forced over the project's settings: discovery stores nothing and records no run
 DISCOVERY_SETTINGS = {
@@ -113,6 +115,8 @@ class Command(ScrapyCommand):
         target = self._spider_path(name)
         if target.exists() and not (opts.force or opts.dry_run):
             raise UsageError(f"{target} already exists (--force to overwrite)", print_help=False)
+        from crawler.site_discovery import DiscoverySpider, decide  # trafilatura: loaded by this command only
+
         logging.getLogger("scrapy").setLevel(logging.CRITICAL)  # failures are in the observations, said below
         crawler = self.crawler_process.create_crawler(DiscoverySpider)
         self.crawler_process.crawl(crawler, base_url=base_url)
