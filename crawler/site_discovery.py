@@ -150,6 +150,9 @@ def decide(obs: Observations, window_days: float = 0, now: datetime | None = Non
     articles = [u for u in samples if any(r.search(u) for r in matcher)]
     reasons.append(f"{len(samples)} article-like URLs sampled ({len(feed_links)} from feeds, {len(sitemap_links)} from "
                    f"sitemaps, {len(page_links)} from pages); {len(articles)} match the inferred patterns")
+    for pattern, regex in zip(patterns, matcher, strict=True):
+        reasons.append(f"article pattern {pattern}: generalises {sum(1 for u in samples if regex.search(u))} sampled "
+                       f"paths, matches none of {len(listings)} listing pages")
     feeds = [_path(u, base) for u, links in obs.feeds.items() if any(any(r.search(x) for r in matcher) for x in links)]
     for url in feeds:
         reasons.append(f"feed {url}: {len(obs.feeds[urljoin(base, url)])} entries")
@@ -169,7 +172,8 @@ def decide(obs: Observations, window_days: float = 0, now: datetime | None = Non
             reasons.append(f"section {_path(page, base)}: lists {len(listed)} article links")
             pagination.extend(_pagination_rules(page, links))
     seen_paths = {urlsplit(u).path for links in obs.pages.values() for u in links if _same_site(u, base)}
-    deny = sorted({rf"/{w}/" for w in DENY_WORDS for p in seen_paths if f"/{w}/" in p})
+    deny = sorted({rf"/{w}/" for w in DENY_WORDS for p in seen_paths if f"/{w}/" in p
+                   and not any(f"/{w}/" in urlsplit(u).path for u in articles)})  # never one denying a sample
     if deny:
         reasons.append("deny " + ", ".join(deny) + ": such paths are linked from the site's pages")
     decision = SiteDecision(feeds, sitemaps, sections, sorted(set(pagination)), patterns, deny, articles, reasons)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from crawler.site_discovery import infer_patterns
 from crawler.spiders.harbor_gazette import HarborGazetteSpider
 from crawler.spiders.lakeside_ledger import LakesideLedgerSpider
 from crawler.spiders.metro_daily import MetroDailySpider
@@ -171,3 +172,15 @@ def test_bad_input_gets_one_line_and_no_file(tmp_path: Path) -> None:
         out = addsite(tmp_path, *args.split())
         assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr, out.stderr
     assert sorted(p.name for p in (tmp_path / "tmpsites").iterdir()) == ["__init__.py"]
+
+
+def test_inferred_patterns_keep_fixed_segments_and_avoid_listing_pages() -> None:
+    base = "https://news.example"
+    samples = [f"{base}/news/2026/11/0{d}/story-number-{d}-here.html" for d in range(1, 6)]
+    # a day archive with the same shape: the free slug would match it, the hyphenated one does not
+    assert infer_patterns(samples, [f"{base}/news/2026/11/01/index.html"]) == [
+        r"/news/\d{4}/\d{2}/\d{2}/[^/]*-[^/]*\.html$"]
+    assert infer_patterns(samples, []) == [r"/news/\d{4}/\d{2}/\d{2}/[^/]+\.html$"]
+    ids = [f"{base}/articles/some-long-title-{n}" for n in (58334, 58378, 501)]
+    assert infer_patterns(ids, [f"{base}/articles/"]) == [r"/articles/[\w-]+-\d+$"]
+    assert infer_patterns([f"{base}/about"], []) == []  # one URL is no pattern
