@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import string
+from collections.abc import Sequence
 from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,33 @@ def site_address(target: str) -> tuple[str, str, bool]:
     return f"{scheme}://{netloc}", domain, not given
 
 
+def write_test_stub(settings: Any, name: str, force: bool = False, article_urls: Sequence[str] = (),
+                    other_urls: Sequence[str] = ()) -> Path | None:
+    """Write ``<SITE_TESTS_DIR>/test_<name>.py`` for the site spider ``name`` of ``NEWSPIDER_MODULE``
+    (from ``site_test.tmpl``, its URL lists filled with the given URLs) and print where; an
+    existing stub is kept unless ``force`` (then None)."""
+    module = sanitize_module_name(name)
+    tests_dir = Path(settings.get("SITE_TESTS_DIR"))
+    tests_dir.mkdir(parents=True, exist_ok=True)
+    stub = tests_dir / f"test_{module}.py"
+    if stub.exists() and not force:
+        print(f"Test stub {stub} already exists")
+        return None
+    classname = "".join(s.capitalize() for s in module.split("_")) + "Spider"
+    spiders_module = settings.get("NEWSPIDER_MODULE") or ""
+    text = string.Template((TEMPLATES / "site_test.tmpl").read_text(encoding="utf-8")).substitute(
+        name=name, module=module, classname=classname)
+    if spiders_module != "crawler.spiders":
+        text = text.replace("from crawler.spiders.", f"from {spiders_module}.", 1)
+    for var, urls in (("ARTICLE_URLS", article_urls), ("OTHER_URLS", other_urls)):
+        if urls:
+            listed = "".join(f"    {u!r},\n" for u in urls)
+            text = text.replace(f"{var}: list[str] = []", f"{var}: list[str] = [\n{listed}]", 1)
+    stub.write_text(text, encoding="utf-8")
+    print(f"Created test stub {stub}\nRecord a page for it with: scrapy savefixture {name} ARTICLE_URL")
+    return stub
+
+
 class Command(ScrapyGenspider):
     def _template_dirs(self) -> list[Path]:
         return [Path(self.templates_dir), BUILTIN_SPIDER_TEMPLATES]
@@ -115,19 +143,4 @@ class Command(ScrapyGenspider):
         if self._generated is None or Path(opts.template).stem != "news":
             return  # nothing generated (listing, dump, existing spider, unknown template) or not a news site
         assert self.settings is not None
-        name = args[0]
-        module = sanitize_module_name(name)
-        tests_dir = Path(self.settings.get("SITE_TESTS_DIR"))
-        tests_dir.mkdir(parents=True, exist_ok=True)
-        stub = tests_dir / f"test_{module}.py"
-        if stub.exists() and not opts.force:
-            print(f"Test stub {stub} already exists")
-            return
-        classname = "".join(s.capitalize() for s in module.split("_")) + "Spider"
-        spiders_module = self.settings.get("NEWSPIDER_MODULE") or ""
-        text = string.Template((TEMPLATES / "site_test.tmpl").read_text(encoding="utf-8")).substitute(
-            name=name, module=module, classname=classname)
-        if spiders_module != "crawler.spiders":
-            text = text.replace("from crawler.spiders.", f"from {spiders_module}.", 1)
-        stub.write_text(text, encoding="utf-8")
-        print(f"Created test stub {stub}\nRecord a page for it with: scrapy savefixture {name} ARTICLE_URL")
+        write_test_stub(self.settings, args[0], force=bool(opts.force))
