@@ -20,5 +20,5 @@ rejection_recorded = object()
 # Sent by the storage stage once the transaction that stored a better copy of a story committed:
 # the copy stored before (``replaced``, its article id) is now a recorded duplicate of it.
 # Arguments: ``item`` (the new Article), ``replaced`` (str) and ``why`` (fuller | credited |
-# earlier | cleaner | canonical).
+# earlier | cleaner | carried | canonical).
 article_replaced = object()

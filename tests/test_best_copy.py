@@ -234,3 +234,48 @@ def test_the_source_the_story_s_other_copies_name_replaces_an_uncredited_copy(de
     # a site no copy names, as near-equal and as clean, replaces nothing
     other = deduper.check(D, rewritten, "third", ("http://third/d",), rank=rank_bytes("", ["third"], []))
     assert other.is_duplicate and other.duplicate_of == C
+
+
+# The story with its lead rephrased (a rewritten-lead copy), as long as the original.
+REPHRASED = ("On Monday the harbor board backed a bigger ferry terminal: its plan brings two more berths "
+             "and a sheltered hall for waiting passengers, for 48 million dollars in all.\n\n"
+             + STORY.split("\n\n", 1)[1])
+TOP_SIX, TOP_SEVEN = "\n\n".join(PARAGRAPHS[:6]), "\n\n".join(PARAGRAPHS[:7])
+
+
+def _undated(site: str) -> bytes:
+    return rank_bytes("", [site], [])
+
+
+def test_the_wording_the_story_s_other_copies_carry_wins_among_near_equal_copies(deduper: Deduper) -> None:
+    """No date, no credit, as clean and as long: the rewritten-lead copy was stored first, then
+    two reprints that kept the top of the original (its lead, not the rephrased one). The
+    original, arriving last, replaces the rewritten copy: its wording is the one they carry."""
+    deduper.check(A, REPHRASED, "rewriter", ("http://rewriter/a",), rank=_undated("rewriter"))
+    for doc, text, site in ((B, TOP_SIX, "s1"), (C, TOP_SEVEN, "s2")):
+        copy = deduper.check(doc, text, site, (f"http://{site}/x",), rank=_undated(site))
+        assert copy.is_duplicate and copy.duplicate_of == A
+    original = deduper.check(D, STORY, "wire", ("http://wire/d",), rank=_undated("wire"))
+    assert (original.verdict, original.replaces, original.why) == ("new", A, "carried")
+    # the rephrased text arriving again from another site never swaps back
+    again = deduper.check("e" * 16, REPHRASED, "third", ("http://third/e",), rank=_undated("third"))
+    assert again.is_duplicate and again.duplicate_of == D and again.replaces is None
+
+
+def test_without_copies_of_the_story_nothing_says_which_wording_is_the_original(deduper: Deduper) -> None:
+    deduper.check(A, REPHRASED, "rewriter", ("http://rewriter/a",), rank=_undated("rewriter"))
+    original = deduper.check(D, STORY, "wire", ("http://wire/d",), rank=_undated("wire"))
+    assert original.is_duplicate and original.duplicate_of == A and original.replaces is None
+
+
+def test_the_original_minus_a_sentence_never_replaces_it(deduper: Deduper) -> None:
+    """The story's trimmed reprints lack the original's last sentence, and so does a later copy
+    (under 5 % shorter): they share no wording of the copy's own, so it replaces nothing."""
+    deduper.check(A, STORY, "wire", ("http://wire/a",), rank=_undated("wire"))
+    for doc, text, site in ((B, TOP_SIX, "s1"), (C, TOP_SEVEN, "s2")):
+        assert deduper.check(doc, text, site, (f"http://{site}/x",), rank=_undated(site)).duplicate_of == A
+    last = PARAGRAPHS[-1]
+    cut = STORY[: len(STORY) - len(last)] + " ".join(last.split()[:-9]) + "."
+    assert len(cut.split()) >= 0.95 * len(STORY.split())
+    shorter = deduper.check(D, cut, "s3", ("http://s3/d",), rank=_undated("s3"))
+    assert shorter.is_duplicate and shorter.duplicate_of == A and shorter.replaces is None

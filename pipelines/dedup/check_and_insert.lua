@@ -23,7 +23,7 @@
 --          merged ids, number of this article's record (new, or found for self/seen; 0 if none),
 --          deciding score*1e4, its threshold*1e4, the record it was measured against (id),
 --          why this article replaced the kept one ('' | fuller | credited | earlier | cleaner
---          | canonical)}
+--          | carried | canonical)}
 --   verdict: new | update (same-site version; relation updates | updated_by) | duplicate
 --            (method url | exact | near | containment) | self (re-crawl of a kept article)
 --            | seen (re-crawl of a dropped one) | replace (this article is the better copy of
@@ -212,6 +212,9 @@ for k = 1, math.min(#order, maxcand) do
         c.method = c.method or 'near'
         dups[#dups + 1] = c
         if krec and rec.id ~= krec.id then  -- a copy of that story: whom does it name as its source?
+          local copies = story_copies[krec.id] or {}
+          copies[#copies + 1] = rec
+          story_copies[krec.id] = copies
           local rr = rank_of(rec.rank)
           if credits(rr, my_rank) then names_me[krec.id] = true end
           if credits(rr, rank_of(krec.rank)) then names_kept[krec.id] = true end

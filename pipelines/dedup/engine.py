@@ -6,7 +6,8 @@ stored signatures (Jaccard) -> containment both ways (trimmed reprints; fuller c
 arrive after their trimmed reprint). A same-site version that adds enough new text is kept
 and linked. With ``keep = "best"`` the stored member of a story is the best copy seen so far
 (the source the other copies credit, then the fuller text that contains the others, then the
-earlier stated date, then the cleaner text (rank blemishes); a site's canonical page over its
+earlier stated date, then the cleaner text (rank blemishes), then the wording the story's other
+copies carry; a site's canonical page over its
 variants: the script's ``better_than``):
 a better copy arriving later replaces the kept one in the same call (verdict ``replace``).
 With ``keep = "first"`` the first article stored wins.
@@ -218,7 +219,7 @@ class Decision:
     # score, threshold and the record measured (may be a copy of duplicate_of) that decided a match
     decided: dict[str, Any] = field(default_factory=dict)
     replaces: str | None = None  # kept article this one replaced (verdict new): it becomes its copy
-    why: str = ""  # why it replaced it: fuller | credited | earlier | canonical
+    why: str = ""  # why it replaced it: fuller | credited | earlier | cleaner | carried | canonical
 
     @property
     def is_duplicate(self) -> bool:
