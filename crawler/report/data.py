@@ -27,7 +27,6 @@ from crawler.report.diff import diff_segments
 from crawler.report.health import site_health
 from crawler.runstats import DROP_PREFIX
 from pipelines.drops import LATE_MERGE, ContainedDuplicate, NearDuplicate, kind_labels, kind_of
-from pipelines.storage.models import stored_utc
 from settings import base as defaults
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when a report is built, not with the commands
@@ -92,9 +91,17 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+def _utc(value: Any) -> datetime | None:
+    """A stored timestamp as aware UTC (SQLite hands back naive UTC datetimes or strings)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
 
 def _iso(value: Any) -> str | None:
-    moment = stored_utc(value)
+    moment = _utc(value)
     return moment.isoformat(timespec="seconds") if moment else None
 
 

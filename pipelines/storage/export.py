@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import Column, Engine, LargeBinary, or_, select
 
-from pipelines.storage.models import articles, duplicates, stored_utc
+from pipelines.storage.models import articles, duplicates
 
 STORED, REPLACED = "stored", "replaced"
 EVENT_FIRST = ("event", "event_at")  # before the article's columns
@@ -60,6 +60,14 @@ def column_types() -> dict[str, type]:
     return {**types, "replaced_by": str, "relation": str}
 
 
+def _utc(value: Any) -> datetime | None:
+    """A stored timestamp as aware UTC (SQLite hands back naive UTC datetimes)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
 
 def _bound(engine: Engine, since: datetime) -> datetime:
     """``since`` as the dialect compares it: naive UTC on SQLite (its stored text), aware elsewhere."""
@@ -75,7 +83,7 @@ def _stored(engine: Engine, since: datetime | None, batch_size: int) -> Iterator
     with engine.connect() as conn:
         for row in conn.execution_options(yield_per=batch_size).execute(stmt).mappings():
             values = dict(row)
-            values["stored_at"] = stored_utc(values["stored_at"])
+            values["stored_at"] = _utc(values["stored_at"])
             yield {"event": STORED, "event_at": values["stored_at"], **values, "replaced_by": None, "relation": None}
 
 
@@ -90,7 +98,7 @@ def _replaced(engine: Engine, since: datetime | None, batch_size: int) -> Iterat
     empty = dict.fromkeys(c.name for c in article_columns())
     with engine.connect() as conn:
         for row in conn.execution_options(yield_per=batch_size).execute(stmt).mappings():
-            yield {"event": REPLACED, "event_at": stored_utc(row["dropped_at"]), **empty, "id": row["article_id"],
+            yield {"event": REPLACED, "event_at": _utc(row["dropped_at"]), **empty, "id": row["article_id"],
                    **{name: row[name] for name in shared},
                    "replaced_by": row["superseded_by"] or row["duplicate_of"], "relation": row["relation"]}
 

@@ -13,9 +13,6 @@ rebuilt from these rows when it is lost, stale or another database's.
 The schema changes only through Alembic migrations (``pipelines/storage/migrations``).
 """
 
-from datetime import UTC, datetime
-from typing import Any
-
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -175,15 +172,3 @@ database_meta = Table(
     Column("name", String(40), primary_key=True),
     Column("value", Text, nullable=False),
 )
-
-
-def stored_utc(value: Any) -> datetime | None:
-    """A stored timestamp as an aware UTC datetime, or None for NULL/empty.
-
-    SQLite hands back naive UTC datetimes (or ISO strings from raw SQL); PostgreSQL aware ones.
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
