@@ -45,7 +45,8 @@ def addsite(tmp: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp}", "SCRAPY_PROJECT": "test",
            "NEWSDEDUP_DATA_DIR": str(tmp / "data")}
     return subprocess.run([sys.executable, "-m", "scrapy", "addsite", "-s", "NEWSPIDER_MODULE=tmpsites",
-                           "-s", f"SITE_TESTS_DIR={tmp / 'tests'}", *args], cwd=ROOT, env=env,
+                           "-s", f"SITE_TESTS_DIR={tmp / 'tests'}",
+                           "-s", f"SITE_FIXTURES_DIR={tmp / 'tests' / 'fixtures'}", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=180)
 
 
