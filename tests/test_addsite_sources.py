@@ -10,34 +10,17 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from crawler.feeds import NotAFeed, feed_entries, news_dates
-from tests.conftest import ROOT
 from tests.httpserver import RouteServer
-from tests.test_addsite import addsite, load_spider
+from tests.test_addsite import NOW, addsite, article, load_spider, run_stub
 
 SLUGS = ["mayor-opens-the-new-harbour-bridge", "school-board-votes-on-the-budget", "storm-closes-the-coast-road",
          "library-extends-its-opening-hours"]
-NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-def article(title: str) -> bytes:
-    """An article page the extraction stage keeps (a title, a date and a few paragraphs)."""
-    words = title.replace("-", " ")
-    paragraphs = "".join(
-        f"<p>Paragraph {n} of the report on {words}: residents, officials and local traders described what "
-        f"changed this week, what it will cost the town over the coming years and who decided it.</p>"
-        for n in range(1, 6))
-    return (f'<html><head><title>{words}</title><meta property="article:published_time" content="{NOW.isoformat()}">'
-            f'</head><body><article><h1>{words}</h1>{paragraphs}</article></body></html>').encode()
-
-
 def html(body: str, head: str = "") -> tuple[int, str, bytes]:
     return 200, "text/html", f"<html><head>{head}</head><body>{body}</body></html>".encode()
 
@@ -50,13 +33,6 @@ def json_feed(base: str, prefix: str) -> bytes:
     items = [{"id": f"{n}", "url": f"{base}{prefix}{slug}", "title": slug,
               "date_published": (NOW - timedelta(hours=n)).isoformat()} for n, slug in enumerate(SLUGS)]
     return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Town", "items": items}).encode()
-
-
-def run_stub(tmp: Path, name: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp}"}
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-                           str(tmp / "tests" / f"test_{name}.py")], cwd=tmp, env=env, capture_output=True,
-                          text=True, timeout=180)
 
 
 def test_json_feed_announced_gives_a_spider_its_recorded_pages_and_a_passing_stub(tmp_path: Path) -> None:
