@@ -2,8 +2,11 @@
 
 ``DiscoverySpider`` fetches, through Scrapy's downloader (robots.txt obeyed, the project's
 User-Agent), the home page, ``robots.txt``, common feed and sitemap paths, the feeds the home
-page announces, the sitemaps (and the children of sitemap indexes, a few) and the home page's
-navigation links; it records what each answered in ``Observations`` and yields no item.
+page announces (RSS, Atom, JSON Feed: ``trafilatura.feeds.determine_feed`` reads the
+``<link rel=alternate>`` tags; ``crawler.feeds`` reads the feeds, with their dates), the
+sitemaps (and the children of sitemap indexes, a few; a Google News sitemap's entries dated by
+the later of ``lastmod`` and ``news:publication_date``) and the home page's navigation links;
+it records what each answered in ``Observations`` and yields no item.
 ``decide`` turns the observations into a ``SiteDecision``: the working feeds, sitemaps and
 section pages, ``article_patterns`` generalising the sampled article paths (and matching no
 listing page), ``deny_patterns`` for gallery/video/live/tag/author paths seen on the site,

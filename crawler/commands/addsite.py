@@ -5,11 +5,19 @@ keeps the port, ``allowed_domains`` gets the bare host). A discovery crawl
 (``crawler.site_discovery.DiscoverySpider``, run in this process with the project's
 User-Agent and robots.txt obeyed, writing nothing: no pipelines, extensions or cache) finds
 feeds, sitemaps and section pages and samples article URLs; ``decide`` infers the
-declaration. The spider file is written to ``NEWSPIDER_MODULE`` with the ``news`` template's
-conventions, with its test stub (``SITE_TESTS_DIR``) listing the sampled article URLs and the
-listing pages; what was decided and why is printed. ``--dry-run`` prints the spider and
-writes nothing. When no article link was found, nothing is written: one line, exit code 2.
-An existing spider file is kept unless ``--force``.
+declaration. Then, in the same process, the inferred spider is checked with ``checksite``'s
+pieces (``limited``, ``SiteReport``, ``CHECK_SETTINGS``: at most ``CHECK_PAGES`` article
+pages, the real date window, extraction only) and its sources with their states, the pages
+extracted and their word counts are printed with what was decided and why.
+
+Nothing is written when the home page cannot be fetched, no article link was found or the
+check finds the spider broken (what ``checksite`` calls a problem): one line with the reason,
+exit code 2. ``--dry-run`` checks and prints the spider, writing nothing. Otherwise the spider
+file is written to ``NEWSPIDER_MODULE`` (the ``news`` template's conventions), two checked
+pages are recorded as ``savefixture`` records them (``SITE_FIXTURES_DIR``; the html the check
+crawl decoded), and a test stub (``SITE_TESTS_DIR``) lists the sampled article URLs and the
+listing pages and extracts the recorded pages again. An existing spider file is kept unless
+``--force``.
 """
 
 from __future__ import annotations
@@ -169,8 +177,9 @@ class Command(ScrapyCommand):
         then(self.crawler_process.crawl(crawler, base_url=base_url), lambda: self._check(crawler))
         self.crawler_process.start()
         outcome = self._outcome
-        if "refusal" in outcome:
-            print(f"addsite: {outcome['refusal']}: no spider written")
+        if "refusal" in outcome or "report" not in outcome:
+            print(f"addsite: {outcome.get('refusal', 'the check of the inferred spider did not run')}: "
+                  "no spider written")
             self.exitcode = 2
             return
         result, pages = outcome["report"].as_dict(), outcome["pages"]
@@ -190,6 +199,13 @@ class Command(ScrapyCommand):
     def _check(self, discovery: Crawler) -> Any:
         """After the discovery crawl: decide, and run the inferred spider as ``checksite`` does
         (returns that crawl's handle), or note why not in ``self._outcome``."""
+        try:
+            return self._start_check(discovery)
+        except Exception as exc:  # in a crawl's callback: said as the refusal, never lost in the loop's log
+            self._outcome["refusal"] = f"the inferred spider cannot run ({type(exc).__name__}: {exc})"[:300]
+            return None
+
+    def _start_check(self, discovery: Crawler) -> Any:
         from crawler.site_discovery import decide
 
         assert self.crawler_process is not None and self.settings is not None
@@ -206,6 +222,7 @@ class Command(ScrapyCommand):
             return None
         text = spider_source(self._name, self._base_url, self._domain, decision)
         spidercls = load_spider_text(text, self._name)
+        spidercls.check_config()  # SpiderConfigError: refused, with every problem named
         report, pages = SiteReport(self._name), {}
         check_settings = self.settings.copy()
         check_settings.setdict(CHECK_SETTINGS, priority="cmdline")
