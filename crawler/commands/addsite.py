@@ -37,7 +37,7 @@ from scrapy.commands.genspider import sanitize_module_name
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from crawler.commands.checksite import CHECK_SETTINGS, SiteReport, limited, problem, render
+from crawler.commands.checksite import CHECK_SETTINGS, MAX_PAGES, SiteReport, limited, problem, render
 from crawler.commands.genspider import site_address, write_test_stub
 from crawler.commands.savefixture import save_fixture
 from crawler.items import ArticlePage
@@ -60,7 +60,7 @@ DISCOVERY_SETTINGS = {
 }
 
 
-CHECK_PAGES = 5  # article pages the check of the inferred spider fetches (checksite's default)
+CHECK_PAGES = MAX_PAGES  # article pages the check of the inferred spider fetches (checksite's default)
 FIXTURE_PAGES = 2  # of those, recorded for the test stub
 
 

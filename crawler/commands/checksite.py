@@ -29,6 +29,7 @@ from crawler.items import Article, ArticlePage
 from crawler.spiders.base import NewsSpider
 
 SOURCES = ("feed", "sitemap", "section")
+MAX_PAGES = 5  # article pages a check fetches by default
 
 
 def limited(spidercls: type[NewsSpider], max_pages: int) -> type[NewsSpider]:
@@ -185,7 +186,8 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--max-pages", type=int, default=5, help="article pages fetched at most (default 5)")
+        parser.add_argument("--max-pages", type=int, default=MAX_PAGES,
+                            help=f"article pages fetched at most (default {MAX_PAGES})")
         parser.add_argument("-a", dest="spargs", action="append", default=[], metavar="NAME=VALUE",
                             help="spider argument (e.g. base_url=…)")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
