@@ -7,7 +7,7 @@ from __future__ import annotations
 import gzip
 import urllib.request
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from scrapy.http import HtmlResponse
 from scrapy.settings import BaseSettings
@@ -54,9 +54,13 @@ def read_input(source: str, timeout: float = 20.0, max_bytes: int = 0) -> tuple[
 
 def site_extractor(settings: BaseSettings, spider: str) -> ArticleExtractor:
     """The extractor the crawl of ``spider`` uses: settings + the spider's declared overrides."""
+    return spider_extractor(settings, get_spider_loader(settings).load(spider))
+
+
+def spider_extractor(settings: BaseSettings, spidercls: Any) -> ArticleExtractor:
+    """The extractor the crawl of the spider class ``spidercls`` uses (see ``site_extractor``)."""
     from pipelines.extract import ArticleExtractor
 
-    spidercls = get_spider_loader(settings).load(spider)
     merged = settings.copy()
     spidercls.update_settings(merged)  # custom_settings and the declared extraction overrides
     return ArticleExtractor.from_settings(merged, spidercls.name)

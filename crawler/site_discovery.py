@@ -2,8 +2,11 @@
 
 ``DiscoverySpider`` fetches, through Scrapy's downloader (robots.txt obeyed, the project's
 User-Agent), the home page, ``robots.txt``, common feed and sitemap paths, the feeds the home
-page announces, the sitemaps (and the children of sitemap indexes, a few) and the home page's
-navigation links; it records what each answered in ``Observations`` and yields no item.
+page announces (RSS, Atom, JSON Feed: ``trafilatura.feeds.determine_feed`` reads the
+``<link rel=alternate>`` tags; ``crawler.feeds`` reads the feeds, with their dates), the
+sitemaps (and the children of sitemap indexes, a few; a Google News sitemap's entries dated by
+the later of ``lastmod`` and ``news:publication_date``) and the home page's navigation links;
+it records what each answered in ``Observations`` and yields no item.
 ``decide`` turns the observations into a ``SiteDecision``: the working feeds, sitemaps and
 section pages, ``article_patterns`` generalising the sampled article paths (and matching no
 listing page), ``deny_patterns`` for gallery/video/live/tag/author paths seen on the site,
@@ -24,10 +27,10 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from trafilatura.feeds import FeedParameters, determine_feed
 
-from crawler.feeds import NotAFeed, feed_entries
-from crawler.spiders.base import parse_entry_date
+from crawler.feeds import NotAFeed, feed_entries, latest_date, news_dates, parse_entry_date
 
-FEED_PATHS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml")  # tried when announced none
+FEED_PATHS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml",  # tried when announced none
+              "/feed.json", "/feed/json")
 SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml")
 MAX_SECTIONS_TRIED = 20  # navigation links of the home page fetched as candidate sections
 MAX_CHILD_SITEMAPS = 5  # children of a sitemap index followed
@@ -281,7 +284,9 @@ class DiscoverySpider(Spider):
             self.observations.failed[response.url] = f"not a sitemap ({type(exc).__name__})"
             return
         self.observations.sitemaps[response.url] = links
-        self._note_dates(response.url, [e.get("lastmod") for e in Sitemap(response.body)])
+        published = news_dates(response.body)  # Google News sitemaps: the later of the two dates
+        self._note_dates(response.url, [latest_date(e.get("lastmod"), published.get(e.get("loc", "")))
+                                        for e in Sitemap(response.body)])
         if sitemap.type == "sitemapindex":
             for url in links[:MAX_CHILD_SITEMAPS]:
                 yield self._sitemap(url)

@@ -1,8 +1,10 @@
 """``scrapy addsite``: from a demo publisher's home page (each with its own URL scheme and
 sources, served on loopback) a spider whose ``article_patterns`` accept every article URL the
 hand-written demo spider accepts (its ground truth less the pages that are no article) and no
-listing page; ``--dry-run`` writes nothing; a host:port keeps its port in ``base_url`` only;
-a site without article links gets one line and exit code 2, and no file."""
+listing page, with two recorded pages and a test stub that passes as written (metro_daily and
+lakeside_ledger have no feed); ``--dry-run`` checks and writes nothing; a host:port keeps its
+port in ``base_url`` only; a site whose only source is a section page; a site without article
+links gets one line and exit code 2, and no file (more in test_addsite_sources.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -39,14 +42,37 @@ def net() -> Iterator[DemoNetwork]:
         yield network
 
 
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def article(title: str) -> bytes:
+    """An article page the extraction stage keeps (a title, a date and a few paragraphs)."""
+    words = title.replace("-", " ")
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of the report on {words}: residents, officials and local traders described what "
+        f"changed this week, what it will cost the town over the coming years and who decided it.</p>"
+        for n in range(1, 6))
+    return (f'<html><head><title>{words}</title><meta property="article:published_time" content="{NOW.isoformat()}">'
+            f'</head><body><article><h1>{words}</h1>{paragraphs}</article></body></html>').encode()
+
+
 def addsite(tmp: Path, *args: str) -> subprocess.CompletedProcess:
     (tmp / "tmpsites").mkdir(exist_ok=True)
     (tmp / "tmpsites" / "__init__.py").write_text("")
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp}", "SCRAPY_PROJECT": "test",
            "NEWSDEDUP_DATA_DIR": str(tmp / "data")}
     return subprocess.run([sys.executable, "-m", "scrapy", "addsite", "-s", "NEWSPIDER_MODULE=tmpsites",
-                           "-s", f"SITE_TESTS_DIR={tmp / 'tests'}", *args], cwd=ROOT, env=env,
+                           "-s", f"SITE_TESTS_DIR={tmp / 'tests'}",
+                           "-s", f"SITE_FIXTURES_DIR={tmp / 'tests' / 'fixtures'}", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=180)
+
+
+def run_stub(tmp: Path, name: str) -> subprocess.CompletedProcess:
+    """pytest on the test stub addsite wrote (``tmp/tests/test_<name>.py``), as written."""
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp}"}
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+                           str(tmp / "tests" / f"test_{name}.py")], cwd=tmp, env=env, capture_output=True,
+                          text=True, timeout=180)
 
 
 def load_spider(path: Path) -> type:
@@ -66,7 +92,10 @@ def test_generated_patterns_match_the_articles_and_no_listing(slug: str, net: De
     spider = load_spider(tmp_path / "tmpsites" / f"gen_{slug}.py")
     assert spider.config_problems() == []
     assert spider.base_url == base and spider.allowed_domains == ["127.0.0.1"]
-    assert (tmp_path / "tests" / f"test_gen_{slug}.py").exists()
+    recorded = sorted((tmp_path / "tests" / "fixtures" / f"gen_{slug}").glob("*.json"))
+    assert len(recorded) == 2, out.stdout
+    stub = run_stub(tmp_path, f"gen_{slug}")
+    assert stub.returncode == 0 and "passed" in stub.stdout, stub.stdout + stub.stderr
     hand = HAND_WRITTEN[slug]
     articles = [page["url"] for page in net.ground_truth() if page["site"] == slug
                 and page["expect"] != "drop_not_article" and hand.article_pattern_match(page["url"])]
@@ -141,6 +170,7 @@ def test_a_site_whose_only_source_is_a_section_page(tmp_path: Path) -> None:
     nav = '<nav><a href="/local/">Local</a> <a href="/about">About</a></nav>'
     extra = '<a href="/video/harbour-fireworks-in-slow-motion">Video</a> <a href="/tag/harbour">Harbour</a>'
     routes = {"/": (200, "text/html", f"<html><body>{nav}<p>Welcome</p></body></html>".encode()),
+              **{f"/local/2026/11/{i + 10}/{s}": (200, "text/html", article(s)) for i, s in enumerate(slugs)},
               "/local/": (200, "text/html", f"<html><body>{nav}<ul>{listing}</ul>{extra}</body></html>".encode()),
               "/about": (200, "text/html", f"<html><body>{nav}<p>About us</p></body></html>".encode())}
     with RouteServer(routes) as server:
@@ -152,6 +182,7 @@ def test_a_site_whose_only_source_is_a_section_page(tmp_path: Path) -> None:
     assert r'article_patterns = [r"/local/\d{4}/\d{2}/\d{2}/[^/]+$"]' in out.stdout
     assert r'deny_patterns = ["/tag/", "/video/"]' in out.stdout
     assert "# section /local/: lists 4 article links" in out.stdout
+    assert "/local/  ok (" in out.stdout and "# pages extracted:    4 of 4 fetched" in out.stdout  # checked
 
     # robots.txt is obeyed: with the section disallowed, it is never fetched and no spider is written
     routes["/robots.txt"] = (200, "text/plain", b"User-agent: *\nDisallow: /local/\n")

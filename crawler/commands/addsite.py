@@ -5,11 +5,19 @@ keeps the port, ``allowed_domains`` gets the bare host). A discovery crawl
 (``crawler.site_discovery.DiscoverySpider``, run in this process with the project's
 User-Agent and robots.txt obeyed, writing nothing: no pipelines, extensions or cache) finds
 feeds, sitemaps and section pages and samples article URLs; ``decide`` infers the
-declaration. The spider file is written to ``NEWSPIDER_MODULE`` with the ``news`` template's
-conventions, with its test stub (``SITE_TESTS_DIR``) listing the sampled article URLs and the
-listing pages; what was decided and why is printed. ``--dry-run`` prints the spider and
-writes nothing. When no article link was found, nothing is written: one line, exit code 2.
-An existing spider file is kept unless ``--force``.
+declaration. Then, in the same process, the inferred spider is checked with ``checksite``'s
+pieces (``limited``, ``SiteReport``, ``CHECK_SETTINGS``: at most ``CHECK_PAGES`` article
+pages, the real date window, extraction only) and its sources with their states, the pages
+extracted and their word counts are printed with what was decided and why.
+
+Nothing is written when the home page cannot be fetched, no article link was found or the
+check finds the spider broken (what ``checksite`` calls a problem): one line with the reason,
+exit code 2. ``--dry-run`` checks and prints the spider, writing nothing. Otherwise the spider
+file is written to ``NEWSPIDER_MODULE`` (the ``news`` template's conventions), two checked
+pages are recorded as ``savefixture`` records them (``SITE_FIXTURES_DIR``; the html the check
+crawl decoded), and a test stub (``SITE_TESTS_DIR``) lists the sampled article URLs and the
+listing pages and extracts the recorded pages again. An existing spider file is kept unless
+``--force``.
 """
 
 from __future__ import annotations
@@ -19,14 +27,21 @@ import importlib
 import json
 import logging
 import re
+import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scrapy import signals
 from scrapy.commands import ScrapyCommand
 from scrapy.commands.genspider import sanitize_module_name
+from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
+from crawler.commands.checksite import CHECK_SETTINGS, MAX_PAGES, SiteReport, limited, problem, render
 from crawler.commands.genspider import site_address, write_test_stub
+from crawler.commands.savefixture import save_fixture
+from crawler.items import ArticlePage
+from crawler.page_input import spider_extractor
 
 if TYPE_CHECKING:
     from crawler.site_discovery import SiteDecision
@@ -43,6 +58,42 @@ DISCOVERY_SETTINGS = {
     "CLOSESPIDER_TIMEOUT": 120,
     "CLOSESPIDER_PAGECOUNT": 0,
 }
+
+
+CHECK_PAGES = MAX_PAGES  # article pages the check of the inferred spider fetches (checksite's default)
+FIXTURE_PAGES = 2  # of those, recorded for the test stub
+
+
+def then(handle: Any, callback: Any) -> Any:
+    """Run ``callback()`` when the crawl ``handle`` (a Deferred or an asyncio Task, as the
+    crawler process returns) ends; a crawl it returns is waited for by the process too."""
+    if handle is None:
+        return None
+    if hasattr(handle, "addBoth"):
+        return handle.addBoth(lambda _result: callback())
+    handle.add_done_callback(lambda _task: callback())
+    return handle
+
+
+def load_spider_text(text: str, name: str) -> type:
+    """The spider class defined by the module text ``text`` (not written anywhere)."""
+    module = types.ModuleType(f"addsite_{sanitize_module_name(name)}")
+    exec(compile(text, f"<addsite {name}>", "exec"), module.__dict__)  # noqa: S102 (text we generated)
+    return next(v for k, v in vars(module).items() if k.endswith("Spider") and k != "NewsSpider")
+
+
+def recording(spidercls: type, pages: dict[str, str]) -> type:
+    """``spidercls`` keeping the html of each article page it yields in ``pages`` (url -> html)."""
+
+    class Recording(spidercls):  # type: ignore[misc,valid-type]
+        def parse_article(self, response: Any) -> Any:
+            for item in super().parse_article(response) or ():
+                if isinstance(item, ArticlePage):
+                    pages[item.url] = item.html
+                yield item
+
+    Recording.__name__ = Recording.__qualname__ = spidercls.__name__
+    return Recording
 
 
 def _str(value: str) -> str:
@@ -98,7 +149,6 @@ class Command(ScrapyCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
-        self.settings.setdict(DISCOVERY_SETTINGS, priority="cmdline")
         if not opts.loglevel and not opts.nolog:
             self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")  # the decision is the output
 
@@ -115,35 +165,101 @@ class Command(ScrapyCommand):
         target = self._spider_path(name)
         if target.exists() and not (opts.force or opts.dry_run):
             raise UsageError(f"{target} already exists (--force to overwrite)", print_help=False)
-        from crawler.site_discovery import DiscoverySpider, decide  # trafilatura: loaded by this command only
+        from crawler.site_discovery import DiscoverySpider  # trafilatura: loaded by this command only
 
         logging.getLogger("scrapy").setLevel(logging.CRITICAL)  # failures are in the observations, said below
-        crawler = self.crawler_process.create_crawler(DiscoverySpider)
-        self.crawler_process.crawl(crawler, base_url=base_url)
+        logging.getLogger("crawler.sources").setLevel(logging.CRITICAL)  # the check lists the sources
+        self._name, self._base_url, self._domain = name, base_url, domain
+        self._outcome: dict[str, Any] = {}
+        discovery_settings = self.settings.copy()
+        discovery_settings.setdict(DISCOVERY_SETTINGS, priority="cmdline")
+        crawler = Crawler(DiscoverySpider, discovery_settings)
+        then(self.crawler_process.crawl(crawler, base_url=base_url), lambda: self._check(crawler))
         self.crawler_process.start()
-        spider: Any = crawler.spider
-        home = spider.observations.failed.get(base_url + "/")
-        if home is not None and base_url + "/" not in spider.observations.pages:
-            print(f"addsite: the home page {base_url}/ could not be fetched ({home}): no spider written")
-            self.exitcode = 2
-            return
-        decision = decide(spider.observations, self.settings.getfloat("ENTRY_MAX_AGE_DAYS"))
-        if not decision.article_patterns:
-            print(f"addsite: no article links found on {base_url} (home page, feeds, sitemaps, sections): "
+        outcome = self._outcome
+        if "refusal" in outcome or "report" not in outcome:
+            print(f"addsite: {outcome.get('refusal', 'the check of the inferred spider did not run')}: "
                   "no spider written")
             self.exitcode = 2
             return
-        text = spider_source(name, base_url, domain, decision)
-        for reason in decision.reasons:
-            print(f"# {reason}")
-        if opts.dry_run:
-            print(text, end="")
+        result, pages = outcome["report"].as_dict(), outcome["pages"]
+        if not result["healthy"]:
+            print(f"addsite: the inferred spider would be broken ({problem(result)}): no spider written")
+            self.exitcode = 2
             return
-        target.write_text(text, encoding="utf-8")
+        for reason in outcome["decision"].reasons:
+            print(f"# {reason}")
+        print("\n".join(f"# {line}" for line in render(result).splitlines()))
+        print(f"# word counts: {', '.join(map(str, result['word_counts']))}")
+        if opts.dry_run:
+            print(outcome["text"], end="")
+            return
+        self._write(target, outcome, pages, force=bool(opts.force))
+
+    def _check(self, discovery: Crawler) -> Any:
+        """After the discovery crawl: decide, and run the inferred spider as ``checksite`` does
+        (returns that crawl's handle), or note why not in ``self._outcome``."""
+        try:
+            return self._start_check(discovery)
+        except Exception as exc:  # in a crawl's callback: said as the refusal, never lost in the loop's log
+            self._outcome["refusal"] = f"the inferred spider cannot run ({type(exc).__name__}: {exc})"[:300]
+            return None
+
+    def _start_check(self, discovery: Crawler) -> Any:
+        from crawler.site_discovery import decide
+
+        assert self.crawler_process is not None and self.settings is not None
+        spider: Any = discovery.spider
+        home = self._base_url + "/"
+        if spider is None or (home in spider.observations.failed and home not in spider.observations.pages):
+            why = spider.observations.failed.get(home, "?") if spider is not None else "the crawl did not start"
+            self._outcome["refusal"] = f"the home page {home} could not be fetched ({why})"
+            return None
+        decision = decide(spider.observations, self.settings.getfloat("ENTRY_MAX_AGE_DAYS"))
+        if not decision.article_patterns:
+            self._outcome["refusal"] = (f"no article links found on {self._base_url} (home page, feeds, sitemaps, "
+                                        "sections)")
+            return None
+        text = spider_source(self._name, self._base_url, self._domain, decision)
+        spidercls = load_spider_text(text, self._name)
+        spidercls.check_config()  # SpiderConfigError: refused, with every problem named
+        report, pages = SiteReport(self._name), {}
+        check_settings = self.settings.copy()
+        check_settings.setdict(CHECK_SETTINGS, priority="cmdline")
+        crawler = Crawler(recording(limited(spidercls, CHECK_PAGES), pages), check_settings)
+        crawler.signals.connect(report.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(report.item_dropped, signal=signals.item_dropped)
+
+        def done() -> None:
+            report.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+            tracker = getattr(crawler.spider, "sources", None)
+            if tracker is not None:
+                report.sources, report.window_days = tracker.records(), tracker.window_days
+
+        self._outcome.update(decision=decision, text=text, spidercls=spidercls, report=report, pages=pages)
+        return then(self.crawler_process.crawl(crawler), done)
+
+    def _write(self, target: Path, outcome: dict[str, Any], pages: dict[str, str], force: bool) -> None:
+        """Write the spider, two recorded pages (as ``savefixture``) and the test stub reading them."""
+        assert self.settings is not None
+        name, spidercls = self._name, outcome["spidercls"]
+        extractor = spider_extractor(self.settings, spidercls)
+        root = Path(self.settings.get("SITE_FIXTURES_DIR"))
+        recorded = []
+        for article in outcome["report"].articles:
+            if len(recorded) == FIXTURE_PAGES or article.url not in pages:
+                continue
+            result = extractor.analyse(pages[article.url], article.url)
+            if result.drop is None:
+                recorded.append(save_fixture(root, name, article.url, pages[article.url], result))
+        target.write_text(outcome["text"], encoding="utf-8")
         print(f"Created spider {name!r} in {target}")
-        listings = [base_url + "/", *(base_url + s for s in decision.sections)]
-        write_test_stub(self.settings, name, force=bool(opts.force), article_urls=decision.samples[:5],
-                        other_urls=listings)
+        for path in recorded:
+            print(f"Recorded {path} (+ .html.gz)")
+        decision = outcome["decision"]
+        listings = [self._base_url + "/", *(self._base_url + s for s in decision.sections)]
+        write_test_stub(self.settings, name, force=force, article_urls=decision.samples[:5], other_urls=listings,
+                        fixtures=root, recorded=bool(recorded))
         print(f"Check it with: scrapy checksite {name}")
 
     def _spider_path(self, name: str) -> Path:

@@ -29,6 +29,7 @@ from crawler.items import Article, ArticlePage
 from crawler.spiders.base import NewsSpider
 
 SOURCES = ("feed", "sitemap", "section")
+MAX_PAGES = 5  # article pages a check fetches by default
 
 
 def limited(spidercls: type[NewsSpider], max_pages: int) -> type[NewsSpider]:
@@ -78,7 +79,7 @@ class SiteReport:
         found = {s: int(self.stats.get(f"discovery/{s}/article_urls", 0)) for s in SOURCES}
         broken = Counter(r["kind"] for r in self.sources if r["severity"] == "problem")
         config_error = str(self.stats.get("source/config_error") or "")
-        lengths = [len(a.text.split()) for a in self.articles]
+        lengths = [a.word_count or len(a.text.split()) for a in self.articles]
         missing = {
             "title": [a.url for a in self.articles if not a.title],
             "published": [a.url for a in self.articles if not a.published],
@@ -96,6 +97,7 @@ class SiteReport:
             "pages_extracted": len(self.articles),
             "dropped": dict(Counter(reason for _url, reason in self.dropped)),
             "median_words": int(statistics.median(lengths)) if lengths else 0,
+            "word_counts": lengths,
             "missing": missing,
             "errors": int(self.stats.get("log_count/ERROR", 0)),
             "healthy": sum(found.values()) > 0 and bool(self.articles) and not broken and not config_error,
@@ -121,18 +123,37 @@ def render(report: dict[str, Any]) -> str:
             lines.append(f"missing {field + ':':11}{len(urls)} page(s), e.g. {urls[0]}")
     if report["config_error"]:
         lines.append(f"configuration error: {report['config_error']}")
-    states = {r["state"] for r in report["sources"]}
-    if not sum(found.values()):
-        if states and states <= {"too_old", "ok"} and "too_old" in states:
-            lines.append(f"no article URL found: every entry is older than the {report['window_days']:g}-day "
-                         "window, a crawl would fetch nothing (max_entry_age_days or ENTRY_MAX_AGE_DAYS)")
-        elif report["broken_sources"]:
-            lines.append("no article URL found: the sources above failed (check base_url and the source URLs)")
-        else:
-            lines.append("no article URL found: check the sources and article_patterns")
-    elif not report["pages_extracted"]:
-        lines.append("no page extracted: check body_selector / the pages (scrapy extract URL --site NAME)")
+    if tail := _no_urls_or_pages(report):
+        lines.append(tail)
     return "\n".join(lines)
+
+
+def _no_urls_or_pages(report: dict[str, Any]) -> str:
+    """Why no article URL was found or no page extracted ("" when some were)."""
+    states = {r["state"] for r in report["sources"]}
+    if not sum(report["article_urls_found"].values()):
+        if states and states <= {"too_old", "ok"} and "too_old" in states:
+            return (f"no article URL found: every entry is older than the {report['window_days']:g}-day "
+                    "window, a crawl would fetch nothing (max_entry_age_days or ENTRY_MAX_AGE_DAYS)")
+        if report["broken_sources"]:
+            return "no article URL found: the sources above failed (check base_url and the source URLs)"
+        return "no article URL found: check the sources and article_patterns"
+    if not report["pages_extracted"]:
+        return "no page extracted: check body_selector / the pages (scrapy extract URL --site NAME)"
+    return ""
+
+
+def problem(report: dict[str, Any]) -> str:
+    """One line: why ``report``'s site is not healthy, the reason ``render`` would end on or
+    the first source with a problem ("" when it is healthy)."""
+    if report["healthy"]:
+        return ""
+    if report["config_error"]:
+        return f"configuration error: {report['config_error']}"
+    failed = [r for r in report["sources"] if r["severity"] == "problem"]
+    if failed:
+        return f"{failed[0]['kind']} {failed[0]['url']}: {failed[0]['description']}"
+    return _no_urls_or_pages(report) or "not healthy"
 
 
 # Forced over the project's settings (a health check writes nothing: no index, database, cache or seen-store)
@@ -165,7 +186,8 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--max-pages", type=int, default=5, help="article pages fetched at most (default 5)")
+        parser.add_argument("--max-pages", type=int, default=MAX_PAGES,
+                            help=f"article pages fetched at most (default {MAX_PAGES})")
         parser.add_argument("-a", dest="spargs", action="append", default=[], metavar="NAME=VALUE",
                             help="spider argument (e.g. base_url=…)")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")

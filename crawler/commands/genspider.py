@@ -14,6 +14,8 @@ every request offsite).
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import string
 from collections.abc import Sequence
 from ipaddress import ip_address
@@ -76,10 +78,13 @@ def site_address(target: str) -> tuple[str, str, bool]:
 
 
 def write_test_stub(settings: Any, name: str, force: bool = False, article_urls: Sequence[str] = (),
-                    other_urls: Sequence[str] = ()) -> Path | None:
+                    other_urls: Sequence[str] = (), fixtures: Path | None = None,
+                    recorded: bool = False) -> Path | None:
     """Write ``<SITE_TESTS_DIR>/test_<name>.py`` for the site spider ``name`` of ``NEWSPIDER_MODULE``
-    (from ``site_test.tmpl``, its URL lists filled with the given URLs) and print where; an
-    existing stub is kept unless ``force`` (then None)."""
+    (from ``site_test.tmpl``, its URL lists filled with the given URLs; it reads the site's recorded
+    pages from ``fixtures``, ``SITE_FIXTURES_DIR`` by default, named relative to the stub) and print
+    where (and, unless ``recorded``, how to record a page); an existing stub is kept unless
+    ``force`` (then None)."""
     module = sanitize_module_name(name)
     tests_dir = Path(settings.get("SITE_TESTS_DIR"))
     tests_dir.mkdir(parents=True, exist_ok=True)
@@ -89,8 +94,10 @@ def write_test_stub(settings: Any, name: str, force: bool = False, article_urls:
         return None
     classname = "".join(s.capitalize() for s in module.split("_")) + "Spider"
     spiders_module = settings.get("NEWSPIDER_MODULE") or ""
+    root = Path(fixtures or settings.get("SITE_FIXTURES_DIR")).resolve()
+    relative = Path(os.path.relpath(root, tests_dir.resolve())).as_posix()
     text = string.Template((TEMPLATES / "site_test.tmpl").read_text(encoding="utf-8")).substitute(
-        name=name, module=module, classname=classname)
+        name=name, module=module, classname=classname, fixtures=json.dumps(relative))
     if spiders_module != "crawler.spiders":
         text = text.replace("from crawler.spiders.", f"from {spiders_module}.", 1)
     for var, urls in (("ARTICLE_URLS", article_urls), ("OTHER_URLS", other_urls)):
@@ -98,7 +105,8 @@ def write_test_stub(settings: Any, name: str, force: bool = False, article_urls:
             listed = "".join(f"    {u!r},\n" for u in urls)
             text = text.replace(f"{var}: list[str] = []", f"{var}: list[str] = [\n{listed}]", 1)
     stub.write_text(text, encoding="utf-8")
-    print(f"Created test stub {stub}\nRecord a page for it with: scrapy savefixture {name} ARTICLE_URL")
+    print(f"Created test stub {stub}" + ("" if recorded else f"\nRecord a page for it with: scrapy savefixture {name} "
+                                                          "ARTICLE_URL"))
     return stub
 
 

@@ -18,7 +18,7 @@ patterns, an invalid ``body_selector`` or boilerplate regex, a bad date window, 
 ``feedz``) raise ``SpiderConfigError`` naming the site (``crawler.siteconfig``).
 
 Sitemaps (plain, news sitemaps, sitemap indexes, ``robots.txt``) are parsed by Scrapy's
-own ``SitemapSpider`` machinery; feeds (RSS 2.0 / RSS 1.0 / Atom) by ``crawler.feeds``;
+own ``SitemapSpider`` machinery; feeds (RSS 2.0 / RSS 1.0 / Atom / JSON Feed) by ``crawler.feeds``;
 section pages with a ``LinkExtractor`` plus ``rel=next`` pagination. Every source ends the
 run in a state (ok, HTTP error, unreachable, unparsable, too old, empty, no article links,
 offsite: ``crawler.sources``), reported in the stats and logged one line each, never raised.
@@ -31,7 +31,6 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -41,18 +40,12 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 
 from crawler.encoding import UndecodableBody, decode_body
-from crawler.feeds import NotAFeed, feed_entries, sitemap_type
+from crawler.feeds import NotAFeed, feed_entries, latest_date, news_dates, parse_entry_date, sitemap_type
 from crawler.items import ArticlePage
 from crawler.signals import page_rejected
 from crawler.siteconfig import SpiderConfigError, selector_problems, value_problems  # noqa: F401 (re-exported)
 from crawler.sources import SourceTracker, failure_state, install_log_filter
 from crawler.urls import normalize_url
-
-
-def parse_entry_date(value: str) -> datetime:
-    """A feed or sitemap date (RFC 822 or ISO 8601) as an aware datetime (UTC if no zone)."""
-    when = parsedate_to_datetime(value) if value[:1].isalpha() else datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 class NewsSpider(SitemapSpider):
@@ -74,6 +67,7 @@ class NewsSpider(SitemapSpider):
 
     custom_settings: dict[str, Any] | None = None
     _sitemap_counts: dict[str, int]  # entries / too_old / articles of the sitemap being parsed
+    _news_dates: dict[str, str]  # its Google News publication dates (entry date: the later with lastmod)
 
     # attributes a site class may set besides NewsSpider's own (anything else is a typo)
     EXTRA_OPTIONS = frozenset({"name", "allowed_domains", "custom_settings", "start_urls"})
@@ -84,7 +78,7 @@ class NewsSpider(SitemapSpider):
         type(self).check_config()
         super().__init__(*args, **kwargs)
         self.sources = SourceTracker()  # each source's state (crawler.sources), bound in from_crawler
-        self._sitemap_counts = {}
+        self._sitemap_counts, self._news_dates = {}, {}
         self._article_res = [re.compile(p) for p in self.article_patterns]
         self._deny_res = [re.compile(p) for p in self.deny_patterns]
         self._article_links = LinkExtractor(allow=self.article_patterns, deny=self.deny_patterns)
@@ -244,11 +238,13 @@ class NewsSpider(SitemapSpider):
                 yield normalize_url(loc), self.parse_article
 
     def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
-        """Skip sitemap entries whose ``lastmod`` is older than the age limit (Scrapy's hook)."""
+        """Skip sitemap entries whose date (``lastmod`` or, in a Google News sitemap, the later of it
+        and ``news:publication_date``) is older than the age limit (Scrapy's hook)."""
         counts = self._sitemap_counts
         for entry in entries:
             counts["entries"] = counts.get("entries", 0) + 1
-            if self._too_old(entry.get("lastmod"), "sitemap"):
+            date = latest_date(entry.get("lastmod"), self._news_dates.get(entry.get("loc", "")))
+            if self._too_old(date, "sitemap"):
                 counts["too_old"] = counts.get("too_old", 0) + 1
             else:
                 yield entry
@@ -257,9 +253,11 @@ class NewsSpider(SitemapSpider):
         """Article requests and sitemap requests from a sitemap, sitemap index or robots.txt."""
         request = self.listing_of(response)
         self._sitemap_counts = counts = {}
+        self._news_dates = {}
         if not response.url.endswith("/robots.txt"):
             body = self._get_sitemap_body(response)
             kind = sitemap_type(body) if body else ""
+            self._news_dates = news_dates(body) if kind == "urlset" else {}
             if kind not in ("urlset", "sitemapindex"):
                 ctype = response.headers.get("Content-Type", b"").decode("latin-1")
                 why = f"not a sitemap: the document is <{kind}>" if kind else f"not XML ({ctype or 'no Content-Type'})"
@@ -285,7 +283,7 @@ class NewsSpider(SitemapSpider):
         return out
 
     def parse_feed(self, response: Response) -> list[Request]:
-        """Article requests from an RSS 2.0 / RSS 1.0 / Atom feed; a broken feed is a source state."""
+        """Article requests from an RSS 2.0 / RSS 1.0 / Atom / JSON feed; a broken feed is a source state."""
         if not isinstance(response, TextResponse):
             ctype = response.headers.get("Content-Type", b"").decode("latin-1")
             self.sources.failed(self.listing_of(response), "unparsable", f"not a text response ({ctype})")
