@@ -5,14 +5,18 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from crawler.datadir import UnsafeDataDir, private_data_dir
+from crawler.datadir import UnsafeDataDir, follow_data_dir, private_data_dir
 
 EXIT_UNSAFE_DATA_DIR = 2
 
 
 def require_private_data_dir(settings: Any, command: str) -> None:
     """Create ``DATA_DIR`` (mode 0700) or, when its group or other users may write to it, print
-    one line and exit with code 2 (called by the crawling commands before anything uses the folder)."""
+    one line and exit with code 2 (called by the crawling commands before anything uses the folder).
+
+    A ``DATA_DIR`` given with ``-s`` takes the defaults that lie in the profile's data folder
+    (database file, embedded Redis, HTTP cache) with it (``crawler.datadir.follow_data_dir``)."""
+    follow_data_dir(settings)
     try:
         private_data_dir(settings.get("DATA_DIR"))
     except UnsafeDataDir as exc:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import string
 from collections.abc import Sequence
+from importlib import resources
 from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,6 @@ from scrapy.commands.genspider import Command as ScrapyGenspider
 from scrapy.commands.genspider import sanitize_module_name
 from scrapy.exceptions import UsageError
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 BUILTIN_SPIDER_TEMPLATES = Path(scrapy.__path__[0], "templates", "spiders")
 
 
@@ -89,7 +89,8 @@ def write_test_stub(settings: Any, name: str, force: bool = False, article_urls:
         return None
     classname = "".join(s.capitalize() for s in module.split("_")) + "Spider"
     spiders_module = settings.get("NEWSPIDER_MODULE") or ""
-    text = string.Template((TEMPLATES / "site_test.tmpl").read_text(encoding="utf-8")).substitute(
+    stub_template = resources.files("crawler").joinpath("templates", "site_test.tmpl")
+    text = string.Template(stub_template.read_text(encoding="utf-8")).substitute(
         name=name, module=module, classname=classname)
     if spiders_module != "crawler.spiders":
         text = text.replace("from crawler.spiders.", f"from {spiders_module}.", 1)
