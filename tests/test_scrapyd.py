@@ -19,6 +19,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -161,3 +162,49 @@ def test_deployed_egg_crawls_the_demo_into_the_configured_data_folder(tmp_path: 
         default_db = f"sqlite:///{server / 'newsdedup-data' / 'newsdedup.sqlite3'}"
         again = table(default_db, "articles")
         assert again and {a["site"] for a in again} == {SPIDERS[0]}
+
+
+EGG_READS = """
+import json, sys, urllib.request
+from pathlib import Path
+import crawler, settings.prod
+egg = sys.argv[1]
+assert crawler.__file__.startswith(egg), crawler.__file__  # imported from the zip
+assert settings.prod.DATA_DIR == str(Path.cwd() / "newsdedup-data"), settings.prod.DATA_DIR
+from pipelines.dedup import scripts
+assert "redis.call" in scripts.CHECK_AND_INSERT
+from sqlalchemy import create_engine
+from pipelines.storage import schema
+engine = create_engine("sqlite:///" + str(Path.cwd() / "egg.sqlite3"))
+assert schema.upgrade(engine) == (None, schema.head()) and schema.head()
+assert not str(schema.migrations_folder()).startswith(egg)  # Alembic reads a copy
+from crawler.report import render
+assert render._environment().get_template("report.html.j2")
+assert json.loads(render.SCHEMA_PATH.read_text(encoding="utf-8"))["type"] == "object"
+from demo.network import DemoNetwork
+with DemoNetwork() as net, urllib.request.urlopen(net.base_url("harbor_gazette") + "/") as page:
+    assert b"</html>" in page.read()
+print("egg reads ok")
+"""
+
+
+def test_the_egg_reads_its_package_data_from_the_zip_and_names_the_profile(tmp_path: Path) -> None:
+    clone = fresh_clone(tmp_path / "newsdedup")
+    egg = tmp_path / "newsdedup.egg"
+    proc = subprocess.run([str(Path(sys.executable).parent / "scrapyd-deploy"), "--build-egg", str(egg)], cwd=clone,
+                          env={**server_env(), "SCRAPY_PROJECT": "prod"}, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    with zipfile.ZipFile(egg) as archive:
+        names = set(archive.namelist())
+        entry_points = archive.read("EGG-INFO/entry_points.txt").decode()
+    assert "[scrapy]\nsettings = settings.prod" in entry_points  # SCRAPY_PROJECT at build time
+    assert {"pipelines/dedup/check_and_insert.lua", "pipelines/storage/migrations/env.py",
+            "pipelines/storage/migrations/versions/0001_first_release.py", "crawler/report/schema.json",
+            "crawler/report/templates/report.html.j2", "demo/templates/harbor_gazette/article.html"} <= names
+    assert not {n for n in names if n.startswith(("tests/", "benchmarks/"))}
+    shutil.rmtree(clone)
+    run = tmp_path / "run"
+    run.mkdir()
+    proc = subprocess.run([sys.executable, "-c", EGG_READS, str(egg)], cwd=run,
+                          env={**server_env(), "PYTHONPATH": str(egg)}, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "egg reads ok", (proc.stdout + proc.stderr)[-3000:]
