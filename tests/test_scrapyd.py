@@ -28,6 +28,7 @@ import pytest
 
 from demo.network import DemoNetwork
 from demo.publishers import PUBLISHERS
+from tests.crawl import ROOT
 from tests.groundtruth import ground_truth_problems, table
 from tests.test_cron_line import fresh_clone
 
@@ -155,6 +156,12 @@ def test_deployed_egg_crawls_the_demo_into_the_configured_data_folder(tmp_path: 
         assert total["rejections"] == len(table(db_url, "rejections")) > 0
         assert (data / "redis").is_dir()  # the embedded Redis of the jobs, in the data folder
         assert not (server / "newsdedup-data").exists()  # DATA_DIR honoured: nothing in the default folder
+        exported = subprocess.run(  # a command run from the checkout reads the same folder with -s DATA_DIR
+            [sys.executable, "-m", "scrapy", "export", "--format", "jsonl", "-o", "-", "-s", f"DATA_DIR={data}"],
+            cwd=ROOT, env={**server_env(), "PYTHONPATH": str(ROOT), "SCRAPY_PROJECT": "test"},
+            capture_output=True, text=True, timeout=120)
+        assert exported.returncode == 0, exported.stderr[-3000:]
+        assert {a["id"] for a in articles} <= {json.loads(line)["id"] for line in exported.stdout.splitlines()}
 
         # Without DATA_DIR: the default data folder, in the job's working folder (scrapyd's), not in the egg.
         (default_job,) = wait_finished(url, [schedule(url, SPIDERS[0], common)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from typing import Any
 
@@ -22,3 +23,15 @@ def require_private_data_dir(settings: Any, command: str) -> None:
     except UnsafeDataDir as exc:
         print(f"{command}: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_UNSAFE_DATA_DIR) from None
+
+
+class FollowsDataDir:
+    """Mixin for a command that reads the data folder (its database, its embedded Redis) without
+    crawling: ``-s DATA_DIR=…`` moves the defaults that lie in the folder (``follow_data_dir``),
+    as it does for the crawling commands. Not a ``ScrapyCommand`` itself (Scrapy would list it)."""
+
+    settings: Any
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)  # type: ignore[misc]  # ScrapyCommand's, next in the MRO
+        follow_data_dir(self.settings)
