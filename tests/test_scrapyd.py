@@ -199,7 +199,8 @@ def test_the_egg_reads_its_package_data_from_the_zip_and_names_the_profile(tmp_p
     clone = fresh_clone(tmp_path / "newsdedup")
     egg = tmp_path / "newsdedup.egg"
     proc = subprocess.run([str(Path(sys.executable).parent / "scrapyd-deploy"), "--build-egg", str(egg)], cwd=clone,
-                          env={**server_env(), "SCRAPY_PROJECT": "prod"}, capture_output=True, text=True, timeout=300)
+                          env={**server_env(), "SCRAPY_PROJECT": "prod", "TMPDIR": str(tmp_path)},  # --build-egg
+                          capture_output=True, text=True, timeout=300)  # leaves its build folder in TMPDIR
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
     with zipfile.ZipFile(egg) as archive:
         names = set(archive.namelist())
