@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -19,7 +18,7 @@ from demo.model import Page
 from demo.newsmeta import news_of
 from demo.publishers import Publisher
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = "templates"  # this package's folder of templates, <slug>/*.html (PackageLoader: also from an egg)
 JSONLD_PUBLISHERS = frozenset({"harbor_gazette", "valley_courier", "metro_daily", "lakeside_ledger"})
 KICKERS = {"harbor_gazette": "Local News", "valley_courier": "Alder Valley",
            "metro_daily": "City", "northern_wire": "General news", "lakeside_ledger": "Lakeshore"}
@@ -29,7 +28,7 @@ KICKERS = {"harbor_gazette": "Local News", "valley_courier": "Alder Valley",
 def environment() -> jinja2.Environment:
     """The shared Jinja2 environment (autoescaping on, strict undefined)."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.PackageLoader(__package__, TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

@@ -4,14 +4,19 @@ Profiles (``settings.dev``, ``settings.prod``, ``settings.test``) import this mo
 override only what differs. Values that depend on the environment are read here, once:
 ``REDIS_URL``, ``DATABASE_URL``, ``NEWSDEDUP_DATA_DIR``, ``NEWSDEDUP_CONTACT`` and
 ``NEWSDEDUP_DEMO_PORT_BASE``.
+
+Run from an egg (scrapyd: the packages are imported from a zip file, with no ``scrapy.cfg`` beside
+them) the data folder is ``newsdedup-data`` in the working folder of the job, never inside the egg.
+Every default below that lies in ``DATA_DIR`` follows ``-s DATA_DIR=…`` (``crawler.datadir``).
 """
 
 import os
 from pathlib import Path
 
 # --- project layout ----------------------------------------------------------------------------
-PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)  # the checkout (folder of scrapy.cfg)
-DATA_DIR = os.environ.get("NEWSDEDUP_DATA_DIR") or str(Path(PROJECT_ROOT) / "data")  # state folder
+PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)  # the checkout (folder of scrapy.cfg), or the egg
+DATA_DIR = os.environ.get("NEWSDEDUP_DATA_DIR") or str(  # state folder: data/ of the checkout; from an egg, in cwd
+    Path(PROJECT_ROOT) / "data" if (Path(PROJECT_ROOT) / "scrapy.cfg").is_file() else Path.cwd() / "newsdedup-data")
 
 # --- Scrapy core -------------------------------------------------------------------------------
 BOT_NAME = "newsdedup"  # name used in logs and the default User-Agent

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, Response, XmlResponse
+from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from crawler.datadir import UnsafeDataDir, private_data_dir
+from crawler.datadir import UnsafeDataDir, follow_data_dir, private_data_dir
 from crawler.httpcache import JsonCacheStorage
 from crawler.jobqueue import ForeignRequestClass, JsonFifoDiskQueue, JsonLifoDiskQueue
 from tests.conftest import project_settings
@@ -219,3 +220,27 @@ def test_a_job_resumes_from_its_json_queue(tmp_path: Path, redis_settings: dict,
     assert first.get("storage/articles", 0) + second["storage/articles"] == 5
     assert second["storage/articles"] >= 3 and "Traceback" not in log
     assert sorted(h for h in hits if h.startswith("/a/")) == [f"/a/{i}" for i in range(5)]  # each fetched once
+
+
+def test_a_data_dir_given_on_the_command_line_takes_the_folders_defaults_along(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "settings.test")
+    settings = Settings()
+    settings.setmodule("settings.test", priority="project")
+    old = settings["DATA_DIR"]
+    settings.set("DATABASE_URL", f"sqlite:///{old}/newsdedup.sqlite3", priority="project")
+    settings.set("SIBLING_FOLDER", f"{old}-elsewhere/x", priority="project")  # beside the folder, not in it
+    assert follow_data_dir(settings) == []  # DATA_DIR not given: nothing moves
+    new = tmp_path / "jobdata"
+    settings.set("DATA_DIR", str(new), priority="cmdline")
+    settings.set("HTTPCACHE_DIR", str(tmp_path / "cache"), priority="cmdline")  # given too: kept
+    moved = follow_data_dir(settings)
+    assert sorted(moved) == ["DATABASE_URL", "REDIS_EMBEDDED_PATH"]
+    assert settings["DATABASE_URL"] == f"sqlite:///{new}/newsdedup.sqlite3"
+    assert settings["REDIS_EMBEDDED_PATH"] == str(new / "redis" / "index.rdb")
+    assert settings["HTTPCACHE_DIR"] == str(tmp_path / "cache")
+    assert settings["SIBLING_FOLDER"] == f"{old}-elsewhere/x"
+    postgres = "postgresql+psycopg://u@127.0.0.1/db"
+    settings.set("DATABASE_URL", postgres, priority="project")
+    follow_data_dir(settings)
+    assert settings["DATABASE_URL"] == postgres

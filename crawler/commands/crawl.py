@@ -18,6 +18,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
+from crawler.commands import require_private_data_dir
 from crawler.redis_health import FINISH_REASON
 from crawler.summary import RunSummary
 
@@ -28,6 +29,7 @@ class Command(ScrapyCrawl):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
+        require_private_data_dir(self.settings, "crawl")  # and -s DATA_DIR=… moves the folder's defaults
         if len(args) == 1 and args[0] not in get_spider_loader(self.settings).list():
             print(f"crawl: no spider named {args[0]!r} (see `scrapy list`)", file=sys.stderr)
             raise SystemExit(EXIT_UNKNOWN_SPIDER)

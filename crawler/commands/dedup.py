@@ -38,6 +38,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.cli import OperatorError, operator_errors
+from crawler.commands import FollowsDataDir
 from crawler.connection import redis_key_prefix
 from crawler.jsonl_input import BadRecord, InputLimits, ScanResult, UnreadableFile, records, scan
 from crawler.preflight import EXIT_CONFIG, Preflight, report_problems
@@ -61,7 +62,7 @@ def check_output(output: Path, source: Path) -> None:
         raise OperatorError(f"cannot write {output}: it is the input file")
 
 
-class Command(ScrapyCommand):
+class Command(FollowsDataDir, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False  # the Redis index only: no crawler
     default_settings = {"LOG_LEVEL": "WARNING"}

@@ -30,6 +30,7 @@ from typing import IO, Any
 from scrapy.commands import ScrapyCommand
 
 from crawler.cli import OperatorError, operator_errors
+from crawler.commands import FollowsDataDir
 from crawler.preflight import EXIT_CONFIG, Preflight, report_problems
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -157,7 +158,7 @@ def export(settings: Any, since: datetime | None, fmt: str, output: str) -> tupl
         store.engine.dispose()
 
 
-class Command(ScrapyCommand):
+class Command(FollowsDataDir, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False  # reads storage only: no crawler, no Scrapy startup log
     default_settings = {"LOG_LEVEL": "WARNING"}

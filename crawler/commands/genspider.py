@@ -18,6 +18,7 @@ import json
 import os
 import string
 from collections.abc import Sequence
+from importlib import resources
 from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,6 @@ from scrapy.commands.genspider import Command as ScrapyGenspider
 from scrapy.commands.genspider import sanitize_module_name
 from scrapy.exceptions import UsageError
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 BUILTIN_SPIDER_TEMPLATES = Path(scrapy.__path__[0], "templates", "spiders")
 
 
@@ -96,7 +96,8 @@ def write_test_stub(settings: Any, name: str, force: bool = False, article_urls:
     spiders_module = settings.get("NEWSPIDER_MODULE") or ""
     root = Path(fixtures or settings.get("SITE_FIXTURES_DIR")).resolve()
     relative = Path(os.path.relpath(root, tests_dir.resolve())).as_posix()
-    text = string.Template((TEMPLATES / "site_test.tmpl").read_text(encoding="utf-8")).substitute(
+    stub_template = resources.files("crawler").joinpath("templates", "site_test.tmpl")
+    text = string.Template(stub_template.read_text(encoding="utf-8")).substitute(
         name=name, module=module, classname=classname, fixtures=json.dumps(relative))
     if spiders_module != "crawler.spiders":
         text = text.replace("from crawler.spiders.", f"from {spiders_module}.", 1)

@@ -15,6 +15,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.cli import operator_errors
+from crawler.commands import FollowsDataDir
 
 AGE = {"logs": "not written to for {} days", "reports": "written more than {} days ago",
        "jobdirs": "finished more than {} days ago", "httpcache": "unused for {} days",
@@ -35,7 +36,7 @@ def format_pruned(pruned: object) -> str:
     return "\n".join(lines)
 
 
-class Command(ScrapyCommand):
+class Command(FollowsDataDir, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False  # files and the database only: no crawler, no Scrapy startup log
     default_settings = {"LOG_LEVEL": "WARNING"}

@@ -20,6 +20,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.cli import operator_errors
+from crawler.commands import FollowsDataDir
 from crawler.preflight import EXIT_CONFIG, Preflight, report_problems
 from crawler.report.data import ReportQuery, parse_since
 from crawler.report.render import FORMATS
@@ -47,7 +48,7 @@ def write_report(settings: Any, query: ReportQuery, fmt: str, path: Path | None)
     return output
 
 
-class Command(ScrapyCommand):
+class Command(FollowsDataDir, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False  # reads storage only: no crawler, no Scrapy startup log
     default_settings = {"LOG_LEVEL": "WARNING"}

@@ -23,6 +23,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.cli import OperatorError, operator_errors
+from crawler.commands import FollowsDataDir
 from crawler.connection import get_redis
 from crawler.preflight import EXIT_CONFIG, Preflight, report_problems
 from crawler.report.data import parse_since
@@ -69,7 +70,7 @@ def distinct(store: Store, deduper: Any, a: str, b: str, note: str = "") -> dict
     return None
 
 
-class Command(ScrapyCommand):
+class Command(FollowsDataDir, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False  # storage and the Redis index only: no crawler
     default_settings = {"LOG_LEVEL": "WARNING"}

@@ -30,6 +30,7 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.conf import arglist_to_dict
 
 from crawler.cli import operator_errors
+from crawler.commands import FollowsDataDir
 from crawler.preflight import EXIT_CONFIG, Preflight, prepare_storage, run_preflight, spider_names
 from crawler.spiders.demo_base import DemoNewsSpider
 
@@ -55,7 +56,7 @@ def source_entries(crawler: Any, spargs: dict[str, str]) -> list[dict[str, Any]]
         loop.close()
 
 
-class Command(ScrapyCommand):
+class Command(FollowsDataDir, ScrapyCommand):
     requires_project = True
 
     def syntax(self) -> str:

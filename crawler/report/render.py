@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from crawler.report.data import DROP_LABELS, KEPT_METADATA
@@ -18,8 +18,9 @@ from crawler.report.data import DROP_LABELS, KEPT_METADATA
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
+# Package data, read through importlib.resources / Jinja's PackageLoader (also from a zipped egg)
+TEMPLATES = "templates"  # folder of report.html.j2 in this package
+SCHEMA_PATH = resources.files(__package__).joinpath("schema.json")  # the JSON format's schema
 FORMATS = ("html", "json", "csv")
 CSV_FIELDS = (
     "run_id", "copy_id", "copy_site", "copy_title", "copy_url", "kept_id", "kept_site", "kept_title", "kept_url",
@@ -40,9 +41,9 @@ def shorten(text: str, words: int = EQUAL_CONTEXT_WORDS) -> tuple[str, int, str]
 
 
 def _environment() -> Environment:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+    env = Environment(loader=PackageLoader(__package__, TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(shorten=shorten, labels=DROP_LABELS)
     env.filters["score"] = lambda v: "–" if v is None else f"{v:.3f}"

@@ -9,30 +9,64 @@ beside the database file), so crawlers, workers and commands may all call it at 
 
 ``require_current(engine)`` is what a reader checks instead: it changes nothing and raises
 ``SchemaNotReady`` (its message one line) when the database has no tables or an older schema.
+
+The migrations are package data (``migrations/``), read through ``importlib.resources``. Alembic
+reads its scripts from a folder: imported from a zip file (an egg under scrapyd) they are copied
+once per process into a temporary folder, removed at exit.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
-MIGRATIONS = Path(__file__).with_name("migrations")
 FIRST_RELEASE = "0001"
 _LOCK_KEY = 0x6E657773  # PostgreSQL advisory lock id held while migrating ("news")
 _done: set[str] = set()
 _lock = threading.Lock()
+_copied: list[Path] = []  # the copy of the migrations of a zipped package (made once)
+_copy_lock = threading.Lock()  # not _lock: upgrade() holds that one while it reads the migrations
+
+
+def _copy_tree(source: Traversable, dest: Path) -> None:
+    dest.mkdir()
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _copy_tree(entry, dest / entry.name)
+        else:
+            (dest / entry.name).write_bytes(entry.read_bytes())
+
+
+def migrations_folder() -> Path:
+    """The folder of the Alembic scripts: the package's own, or a copy when the package is zipped."""
+    found = resources.files(__package__).joinpath("migrations")
+    if isinstance(found, Path):
+        return found
+    with _copy_lock:
+        if not _copied:
+            temp = Path(tempfile.mkdtemp(prefix="newsdedup-migrations-"))
+            atexit.register(shutil.rmtree, temp, ignore_errors=True)
+            _copy_tree(found, temp / "migrations")
+            _copied.append(temp / "migrations")
+        return _copied[0]
 
 
 def _config(connection: object):  # noqa: ANN202 (alembic.config.Config, imported lazily)
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(migrations_folder()))
     config.attributes["connection"] = connection
     return config
 
