@@ -71,6 +71,7 @@ def article_of(page: ArticlePage, result: Extraction) -> Article:
         fetched_at=page.fetched_at, title=result.title, text=result.text, author="; ".join(result.authors),
         authors=result.authors, published=result.published, updated=result.updated, language=result.language,
         sitename=result.sitename, credits=result.credits, word_count=count_units(result.text), **asdict(result.news),
+        warc_file=page.warc_file, warc_offset=page.warc_offset,
     )
 
 

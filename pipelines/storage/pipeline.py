@@ -133,7 +133,8 @@ class StoragePipeline:
         evidence = json.dumps({"fetched_at": page.fetched_at, **drop.evidence}, default=str)
         html = zlib.compress(page.html.encode("utf-8", "surrogatepass")) if page.html else None
         added = self.batcher.add(RecordRejection(page.url, page.final_url or page.url, page.site, reason, str(drop),
-                                                 evidence, drop.text or "", html, self._run_id()))
+                                                 evidence, drop.text or "", html, self._run_id(),
+                                                 page.warc_file or None, page.warc_offset))
         added.addCallback(self._rejection_added, page, reason)
         added.addErrback(lambda _: None)  # logged by the batcher; the URL stays unseen
 

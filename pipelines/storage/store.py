@@ -262,6 +262,7 @@ class Store:
             "site": row["site"], "title": row["title"], "author": row["author"], "published": row["published"],
             "text": row["text"], "fetched_at": row["fetched_at"], "dedup_method": "restored", "updates_id": None,
             "run_id": row["run_id"], "index_seq": row["index_seq"], "index_entry": row["index_entry"],
+            "warc_file": row["warc_file"], "warc_offset": row["warc_offset"],
         }
         with self.engine.begin() as conn:
             if not self._inserted(conn, articles, article):
