@@ -34,7 +34,7 @@ from scrapy.responsetypes import responsetypes
 from crawler.encoding import UndecodableBody, decode_body
 from crawler.items import ArticlePage
 from crawler.signals import page_rejected
-from crawler.warcread import Skipped, WarcPage, read_file
+from crawler.warcread import Skipped, WarcPage, read_file, warc_name
 
 logger = logging.getLogger(__name__)
 
@@ -77,9 +77,9 @@ class ReplaySpider(Spider):
     name = "replay"
 
     def __init__(self, files: list[Path], resolver: SiteResolver, since: datetime | None = None,
-                 max_bytes: int = 0, progress: bool = False, **kwargs: Any) -> None:
+                 max_bytes: int = 0, progress: bool = False, warc_dir: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.files, self.resolver, self.since = files, resolver, since
+        self.files, self.resolver, self.since, self.warc_dir = files, resolver, since, warc_dir
         self.max_bytes, self.progress = max_bytes, progress
 
     def _count(self, key: str) -> None:
@@ -106,7 +106,7 @@ class ReplaySpider(Spider):
     def _requests(self, path: Path) -> Iterable[Request]:
         redirects: dict[str, str] = {}  # target URL -> the first URL of its redirect chain
         self.crawler.stats.inc_value("replay/files")
-        for outcome in read_file(path, str(path.resolve()), self.max_bytes):
+        for outcome in read_file(path, warc_name(self.warc_dir, path), self.max_bytes):
             if isinstance(outcome, Skipped):
                 if outcome.redirect:
                     target = urljoin(outcome.url, outcome.redirect)

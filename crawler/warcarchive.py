@@ -45,12 +45,6 @@ _DROPPED_RESPONSE_HEADERS = {b"transfer-encoding"}
 LISTING_SOURCES = frozenset({"feed", "sitemap", "section"})
 
 
-def warc_path(warc_dir: str | Path, name: str) -> Path:
-    """The file a stored ``warc_file`` names: a name relative to ``WARC_DIR``, or an absolute path."""
-    path = Path(name)
-    return path if path.is_absolute() else Path(warc_dir) / path
-
-
 def _headers(headers: Any, drop: set[bytes] = frozenset()) -> list[tuple[str, str]]:  # type: ignore[assignment]
     """Scrapy ``Headers`` as (name, value) text pairs (latin-1, as HTTP sends them)."""
     out = []

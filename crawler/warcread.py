@@ -60,6 +60,22 @@ class Skipped:
     redirect: str = field(default="")
 
 
+def warc_path(warc_dir: str | Path, name: str) -> Path:
+    """The file a stored ``warc_file`` names: a name relative to ``WARC_DIR``, or an absolute path."""
+    path = Path(name)
+    return path if path.is_absolute() else Path(warc_dir) / path
+
+
+def warc_name(warc_dir: str | Path, path: Path) -> str:
+    """What ``warc_file`` records for ``path``: its name relative to ``WARC_DIR`` when it is inside
+    it, else its absolute path."""
+    absolute = path.resolve()
+    try:
+        return str(absolute.relative_to(Path(warc_dir).resolve()))
+    except ValueError:
+        return str(absolute)
+
+
 def warc_files(sources: list[str]) -> tuple[list[Path], list[str]]:
     """The WARC files named by ``sources`` (files, or folders searched for ``*.warc(.gz)``),
     sorted within each folder; and one line per source that is neither."""
@@ -122,8 +138,9 @@ def _record(record: Any, name: str, offset_of: Any, max_bytes: int) -> WarcPage 
         return Skipped("revisit", url, offset_of())
     if rtype != "response" or record.http_headers is None or not url.startswith(("http://", "https://")):
         return Skipped("other", url, offset_of(), rtype)
-    if record.rec_headers.get_header("WARC-Truncated"):
-        return Skipped("truncated", url, offset_of(), f"WARC-Truncated: {record.rec_headers.get_header('WARC-Truncated')}")
+    cut = record.rec_headers.get_header("WARC-Truncated")
+    if cut:
+        return Skipped("truncated", url, offset_of(), f"WARC-Truncated: {cut}")
     http = record.http_headers
     status = http.get_statuscode() or ""
     if status != "200":

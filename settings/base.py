@@ -110,7 +110,7 @@ HTTPCACHE_IGNORE_RESPONSE_CACHE_CONTROLS = ["no-cache"]  # "revalidate each time
 WARC_ARCHIVE = False  # archive fetched article pages (the prod profile turns it on)
 WARC_ARCHIVE_LISTINGS = False  # also archive listing pages (feeds, sitemaps, section pages)
 WARC_DIR = str(Path(DATA_DIR) / "warc")  # where the WARC files go (<spider>-<UTC time>-<n>.warc.gz)
-WARC_ROTATE_BYTES = 1024 * 1024 * 1024  # a file reaching this size (compressed) is closed; the next record starts a new one
+WARC_ROTATE_BYTES = 1024 * 1024 * 1024  # a file reaching this size (compressed) is closed; the next write opens one
 WARC_ROTATE_SECONDS = 24 * 3600.0  # a file open this long is closed; 0 = no time rotation
 REPLAY_CONCURRENT_REQUESTS = 64  # records `scrapy replay` keeps in flight (no network: only memory bounds it)
 

@@ -115,7 +115,8 @@ class Command(ScrapyCommand):
         crawler = self.crawler_process.create_crawler(ReplaySpider)
         self.crawler_process.crawl(crawler, files=files, resolver=SiteResolver(opts.site_from, spiders),
                                    since=since, max_bytes=self.settings.getint("DOWNLOAD_MAXSIZE"),
-                                   progress=sys.stderr.isatty() and not opts.no_progress)
+                                   progress=sys.stderr.isatty() and not opts.no_progress,
+                                   warc_dir=self.settings.get("WARC_DIR"))
         self.crawler_process.start()
         summary.add_crawlers([crawler])
         stats = crawler.stats.get_stats() if crawler.stats else {}
