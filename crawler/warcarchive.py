@@ -10,8 +10,9 @@ Writing happens on one writer thread per spider (never on the reactor thread); t
 waits for its write, then carries ``meta["warc_file"]`` (the file's name under ``WARC_DIR``) and
 ``meta["warc_offset"]`` (the byte offset of its response record), which the spider puts on the
 page and storage keeps on the article, duplicate or rejection. A write that fails (disk full,
-permissions) is one WARNING line and stat ``warc/write_failed``; the page goes on unarchived, it
-is never lost. Stats: ``warc/pages`` (response records written), ``warc/files`` (files opened).
+permissions) is counted in stat ``warc/write_failed`` (the first one also logged as one WARNING
+line); the page goes on unarchived, it is never lost. Stats: ``warc/pages`` (response records
+written), ``warc/files`` (files opened).
 
 The middleware sits next to the downloader (priority 950): it sees the bytes as they came
 (still content-encoded, with their ``Content-Encoding`` header), not responses served from the
@@ -181,11 +182,13 @@ class WarcArchiveMiddleware:
                 _headers(response.headers, _DROPPED_RESPONSE_HEADERS), response.body, request.method,
                 _headers(request.headers), request.body or b"", ip))
         except Exception as exc:  # a failed write never loses the page: it goes on unarchived
+            first = not self.stats.get_value("warc/write_failed")
             self.stats.inc_value("warc/write_failed")
             request.meta.pop("warc_file", None)  # a redirect's record is not this page's
             request.meta.pop("warc_offset", None)
-            logger.warning("WARC write failed for %s (%s: %s); the page goes on unarchived",
-                           response.url, exc.__class__.__name__, exc)
+            logger.log(logging.WARNING if first else logging.DEBUG,
+                       "WARC write failed for %s (%s: %s); the page goes on unarchived%s", response.url,
+                       exc.__class__.__name__, exc, " (further failures: stat warc/write_failed)" if first else "")
             self._discard_file()
             return response
         self.stats.inc_value("warc/pages")

@@ -266,3 +266,60 @@ def test_replay_of_no_such_file_is_one_line_exit_2(tmp_path: Path, name: str) ->
                           env=_env(tmp_path / "data"))
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines()[-1] == f"replay: {tmp_path / name}: no such file or folder"
+
+
+# --- the writer ------------------------------------------------------------------------------------------
+
+def test_files_rotate_by_size_and_time_and_each_offset_holds_its_page(tmp_path: Path) -> None:
+    from crawler.warcarchive import WarcFiles
+
+    by_size = WarcFiles(tmp_path / "size", "site", rotate_bytes=1, rotate_seconds=0)
+    by_time = WarcFiles(tmp_path / "time", "site", rotate_bytes=0, rotate_seconds=1e-9)
+    never = WarcFiles(tmp_path / "never", "site", rotate_bytes=0, rotate_seconds=0)
+    written = []
+    for n in range(3):
+        url, body = f"https://a.example/{n}.html", f"<html><p>page {n}</p></html>".encode()
+        for files in (by_size, by_time, never):
+            written.append((files, url, body, files.write(url, 200, "OK", [("Content-Type", "text/html")], body,
+                                                         "GET", [], b"")))
+    for files in (by_size, by_time, never):
+        files.close()
+    assert len(list((tmp_path / "size").iterdir())) == 3
+    assert len(list((tmp_path / "time").iterdir())) == 3
+    assert len(list((tmp_path / "never").iterdir())) == 1
+    for files, url, body, (name, offset) in written:
+        page = read_page(files.folder / name, offset)
+        assert isinstance(page, WarcPage) and (page.url, page.body) == (url, body)
+    check = subprocess.run([WARCIO, "check", *map(str, sorted(tmp_path.rglob("*.warc.gz")))],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_failed_write_loses_no_page(tmp_path: Path, demo_site: Any) -> None:
+    from tests.crawl import run_spider
+
+    _net, settings = demo_site
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where WARC_DIR should be")
+    stats, log = run_spider("northern_wire", tmp_path, {**settings, "WARC_ARCHIVE": True, "WARC_DIR": str(blocked)})
+    assert stats["warc/write_failed"] >= 1 and "warc/pages" not in stats
+    assert "WARC write failed for" in log and "Traceback" not in log
+    db = Path(settings["DATABASE_URL"].removeprefix("sqlite:///"))
+    rows = _rows(db)
+    assert len(rows["articles"]) == stats["storage/articles"] > 0
+    assert all(name is None for _t, _u, name, _o in _locations(db))
+
+
+def test_since_skips_older_records_counted(tmp_path: Path) -> None:
+    counts, _stories = _cc_news(tmp_path / "cc-news")
+    stats_file = tmp_path / "stats.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "replay", str(tmp_path / "cc-news"), "--since", "2100-01-01",
+         "-s", f"STATS_FILE={stats_file}"],
+        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=240,
+        env=_env(tmp_path / "data"))
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    stats = json.loads(stats_file.read_text())
+    assert stats.get("replay/pages", 0) == 0
+    assert stats["replay/skipped/before_since"] == counts["pages"]
+    assert stats["replay/records"] == counts["records"]
