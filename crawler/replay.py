@@ -149,7 +149,7 @@ class ReplaySpider(Spider):
             logger.warning("Skipping %s", exc)
             self.crawler.signals.send_catch_log(
                 page_rejected, url=meta["first_url"], site=meta["site"], reason="UndecodableBody", message=str(exc),
-                evidence={"size": len(response.body), "warc_file": page.file, "warc_offset": page.offset},
+                evidence={"size": len(response.body)}, warc_file=page.file, warc_offset=page.offset,
             )
             return
         if note:

@@ -374,6 +374,7 @@ class NewsSpider(SitemapSpider):
             self.crawler.signals.send_catch_log(
                 page_rejected, url=response.url, site=self.name, reason="UndecodableBody", message=str(exc),
                 evidence={"content_type": ctype, "size": len(response.body)},
+                warc_file=response.meta.get("warc_file", ""), warc_offset=response.meta.get("warc_offset"),
             )
             return
         if note:  # the label was wrong or missing and the bytes said which charset (logged at DEBUG)

@@ -119,10 +119,13 @@ class StoragePipeline:
         added.addErrback(lambda _: None)  # logged by the batcher; the URL stays unseen
 
     def page_rejected(self, url: str, site: str, reason: str, message: str = "", evidence: dict | None = None,
-                      final_url: str = "", text: str = "") -> None:
-        """Record a page refused before it could become an article (``rejections``)."""
+                      final_url: str = "", text: str = "", warc_file: str = "",
+                      warc_offset: int | None = None) -> None:
+        """Record a page refused before it could become an article (``rejections``), with the WARC
+        file and offset of its page when it was archived."""
         added = self.batcher.add(RecordRejection(url, final_url or url, site, reason, message,
-                                                 json.dumps(evidence or {}, default=str), text, run_id=self._run_id()))
+                                                 json.dumps(evidence or {}, default=str), text, run_id=self._run_id(),
+                                                 warc_file=warc_file or None, warc_offset=warc_offset))
         added.addCallback(lambda _: self.stats.inc_value("storage/rejections"))
         added.addErrback(lambda _: None)  # logged by the batcher
 
