@@ -11,7 +11,7 @@ Prints replay ÷ (cores × extraction-alone): the share of the machine's extract
 replay achieves (target ≥ 0.8, as for crawls), the crawler process's CPU ms per page, CPU
 seconds and peak RSS of the replay's process tree.
 
-Usage: python -m benchmarks.bench_replay [--multiply 8] [--weight real|demo] [--workers N]
+Usage: python -m benchmarks.bench_replay [--multiply 8] [--weight real|demo] [--workers N] [--concurrency N]
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def write_warc(pages: list[tuple[str, str]], folder: Path) -> Path:
     return folder
 
 
-def replay(warc_dir: Path, work: Path, workers: int) -> dict[str, float]:
+def replay(warc_dir: Path, work: Path, workers: int, concurrency: int = 0) -> dict[str, float]:
     """One ``scrapy replay`` of ``warc_dir``; its pages/s, CPU and peak RSS."""
     from scrapy.settings import Settings
 
@@ -90,6 +90,7 @@ def replay(warc_dir: Path, work: Path, workers: int) -> dict[str, float]:
         "LOG_LEVEL": "INFO", "STATS_FILE": str(stats_file), "EXTRACT_WORKERS": workers,
         "DEDUP_KEY_PREFIX": f"bench-{uuid.uuid4().hex[:8]}", "EXTENSIONS": extensions,
         "DATABASE_URL": f"sqlite:///{work / 'replay.sqlite3'}",
+        **({"REPLAY_CONCURRENT_REQUESTS": concurrency} if concurrency else {}),
     }
     cmd = [sys.executable, "-m", "scrapy", "replay", str(warc_dir), "--no-progress", "--logfile",
            str(work / "replay.log")]
@@ -131,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weight", choices=("real", "demo"), default="real",
                         help="real: demo pages dressed to real-page weight (default); demo: as served")
     parser.add_argument("--workers", type=int, default=None, help="EXTRACT_WORKERS (default: one per core)")
+    parser.add_argument("--concurrency", type=int, default=0,
+                        help="REPLAY_CONCURRENT_REQUESTS (default: the setting's)")
     args = parser.parse_args(argv)
     workers = default_workers() if args.workers is None else args.workers
     n_cores = cores()
@@ -143,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{n_cores} cores; extraction workers: {workers}")
         # the machine's speed drifts (a shared VM): extraction alone before and after, averaged
         before = extraction_alone(pages, BASE)
-        run = replay(warc_dir, work, workers)
+        run = replay(warc_dir, work, workers, args.concurrency)
         after = extraction_alone(pages, BASE)
     finally:
         shutil.rmtree(work, ignore_errors=True)
