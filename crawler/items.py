@@ -1,7 +1,8 @@
 """Items that flow spider -> extract -> dedup -> store.
 
 ``ArticlePage`` is what a spider yields: the fetched page, html included. The extraction
-stage turns it into an ``Article``; the html goes no further than extraction.
+stage turns it into an ``Article``; the html goes no further than extraction. Both carry the
+WARC location of the page (``warc_file``, ``warc_offset``) when it was archived or replayed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ class ArticlePage:
     fetched_at: str  # ISO 8601 UTC
     html: str  # decoded HTML (see crawler.encoding)
     charset_note: str = ""  # "" or why the declared charset was not used ("declared utf-8 (header), detected cp1252")
+    warc_file: str = ""  # the WARC file holding the page's response record ("" = not archived): crawler.warcarchive
+    warc_offset: int | None = None  # byte offset of that record in ``warc_file``
 
 
 @dataclass
@@ -47,5 +50,7 @@ class Article:
     section: str = ""  # section or category
     free_access: bool = True  # False: its JSON-LD says isAccessibleForFree false, or its text ends on a paywall notice
     word_count: int = 0  # words of the text (pipelines.textunits.count_units: unspaced scripts in word equivalents)
+    warc_file: str = ""  # the WARC file holding its page ("" = not archived; relative names: under WARC_DIR)
+    warc_offset: int | None = None  # byte offset of the page's response record in ``warc_file``
     # Filled by the dedup stage for kept articles:
     dedup: dict[str, Any] = field(default_factory=dict)

@@ -100,6 +100,6 @@ class PageSizeMiddleware(HttpCompressionMiddleware):
         logger.info("Page too large, dropped: %s %s", request.url, message)
         self.crawler.signals.send_catch_log(
             page_rejected, url=request.url, site=getattr(spider, "name", ""), reason=REASON, message=message,
-            evidence=evidence,
+            evidence=evidence, warc_file=request.meta.get("warc_file", ""), warc_offset=request.meta.get("warc_offset"),
         )
         return PageTooLarge(f"{request.url} {message}")

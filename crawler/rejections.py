@@ -3,6 +3,9 @@
 - ``accept``: a human says the page is an article. Its html is extracted again with the site's
   *current* declaration, every refusal rule bypassed (only a page with no text at all fails),
   then deduplicated like a new article and stored — or recorded as a dropped copy.
+A rejection's page is read from the WARC archive when its record is there (``warc_file``,
+``warc_offset``, ``crawler.warcarchive``), else from the html the row keeps.
+
 - ``reextract``: a site's open rejections go through extraction again, every rule applied:
   pages that pass are deduplicated and stored; the others get their row updated with the new
   reason and evidence.
@@ -50,13 +53,43 @@ def site_settings(settings: Any, site: str) -> tuple[Settings, bool]:
     return merged, True
 
 
-def page_of(row: dict[str, Any]) -> ArticlePage:
-    """The page of a ``rejections`` row whose html is kept."""
-    html = zlib.decompress(bytes(row["html"])).decode("utf-8", "surrogatepass")
+class NoPage(LookupError):
+    """A rejection keeps no html and its WARC record cannot be read."""
+
+
+def archived_html(row: dict[str, Any], warc_dir: str) -> str | None:
+    """The page of ``row`` read from its WARC record (``warc_file``, ``warc_offset``) and decoded
+    as the crawler decodes pages; None when it names none or the record cannot be read as a page."""
+    if not row.get("warc_file") or row.get("warc_offset") is None:
+        return None
+    from scrapy.http import HtmlResponse
+
+    from crawler.encoding import UndecodableBody, decode_body
+    from crawler.warcread import WarcPage, read_page, warc_path
+
+    page = read_page(warc_path(warc_dir, row["warc_file"]), int(row["warc_offset"]))
+    if not isinstance(page, WarcPage):
+        return None
+    try:
+        html, _note = decode_body(HtmlResponse(url=page.url, body=page.body, headers=page.headers))
+    except UndecodableBody:
+        return None
+    return html
+
+
+def page_of(row: dict[str, Any], warc_dir: str = "") -> ArticlePage:
+    """The page of a ``rejections`` row: read from the WARC archive when its record is there,
+    else its kept html; ``NoPage`` when neither."""
+    html = archived_html(row, warc_dir)
+    if html is None and row["html"] is not None:
+        html = zlib.decompress(bytes(row["html"])).decode("utf-8", "surrogatepass")
+    if html is None:
+        raise NoPage(f"rejection {row['id']} ({row['url']}) keeps no html and its WARC record is not readable")
     evidence = json.loads(row["evidence"] or "{}")
     fetched = evidence.get("fetched_at") or _iso(row["rejected_at"])
     return ArticlePage(url=row["url"], final_url=row["final_url"] or row["url"], site=row["site"],
-                       fetched_at=fetched, html=html)
+                       fetched_at=fetched, html=html, warc_file=row.get("warc_file") or "",
+                       warc_offset=row.get("warc_offset"))
 
 
 def _iso(value: Any) -> str:
@@ -71,6 +104,7 @@ def article_of(page: ArticlePage, result: Extraction) -> Article:
         fetched_at=page.fetched_at, title=result.title, text=result.text, author="; ".join(result.authors),
         authors=result.authors, published=result.published, updated=result.updated, language=result.language,
         sitename=result.sitename, credits=result.credits, word_count=count_units(result.text), **asdict(result.news),
+        warc_file=page.warc_file, warc_offset=page.warc_offset,
     )
 
 
@@ -113,7 +147,7 @@ class Reviewer:
     def accept(self, row: dict[str, Any], note: str = "") -> tuple[Article, str]:
         """Store rejection ``row``'s page as an article, no refusal rule applied; (article, outcome).
         Raises ``NoText`` when extraction yields no text at all."""
-        page = page_of(row)
+        page = page_of(row, self.settings.get("WARC_DIR") or "")
         extractor, _ = self.extractor(page.site)
         result = extractor.analyse(page.html, page.final_url)
         if not result.text.strip():
@@ -125,12 +159,16 @@ class Reviewer:
 
     def reextract(self, site: str, since: datetime | None = None) -> dict[str, int]:
         """Re-run extraction (all rules, current declaration) on ``site``'s open rejections."""
-        counts = {"reextracted": 0, "stored": 0, "duplicate": 0, "already_stored": 0, "rejected": 0}
+        counts = {"reextracted": 0, "stored": 0, "duplicate": 0, "already_stored": 0, "rejected": 0, "unreadable": 0}
         extractor, settings = self.extractor(site)
         declaration = declaration_hash(settings, site)
         retry = settings.getfloat("REJECTION_RETRY_HOURS") * 3600
         for row in self.store.open_rejections(site, since):
-            page = page_of(row)
+            try:
+                page = page_of(row, self.settings.get("WARC_DIR") or "")
+            except NoPage:
+                counts["unreadable"] += 1
+                continue
             counts["reextracted"] += 1
             try:
                 article = extractor.extract(page)

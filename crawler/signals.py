@@ -7,7 +7,8 @@ article_recorded = object()
 
 # Sent when a fetched page is refused before it can become an article (too large, a decompression
 # bomb, …). Arguments: ``url`` (str), ``site`` (str, the spider name), ``reason`` (str, e.g.
-# ``PageTooLarge``), ``message`` (str, one line) and ``evidence`` (dict of JSON values: sizes, limits).
+# ``PageTooLarge``), ``message`` (str, one line) and ``evidence`` (dict of JSON values: sizes, limits);
+# optionally ``warc_file`` and ``warc_offset``: where the page is archived (crawler.warcarchive).
 # The storage stage records it in the ``rejections`` table.
 page_rejected = object()
 

@@ -45,7 +45,7 @@ FEED_EXPORT_ENCODING = "utf-8"  # exports in UTF-8
 # tests/test_feed_export.py checks the list is exactly that (a new Article field fails it until listed).
 FEED_EXPORT_FIELDS = ["id", "url", "final_url", "canonical_url", "site", "fetched_at", "title", "text", "author",
                       "published", "language", "authors", "updated", "sitename", "credits", "image", "description",
-                      "tags", "section", "free_access", "word_count"]
+                      "tags", "section", "free_access", "word_count", "warc_file", "warc_offset"]
 LOG_LEVEL = "INFO"  # log verbosity (cron logs and the tests read INFO lines)
 LOG_FORMATTER = "crawler.logformatter.LogFormatter"  # drop lines name the reason, not the whole item
 STATS_DUMP = True  # dump the stats at the end of a crawl (per-reason drop counts live there)
@@ -100,6 +100,7 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's decompression + counted, signalled drops of pages over DOWNLOAD_MAXSIZE (crawler/pagesize.py)
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "crawler.pagesize.PageSizeMiddleware": 590,
+    "crawler.warcarchive.WarcArchiveMiddleware": 950,  # WARC_ARCHIVE: the bytes as downloaded, off the reactor thread
 }
 HTTPCACHE_ENABLED = True  # Scrapy's cache, used to revalidate listing pages (articles are not cached)
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"  # conditional GET: 304 when unchanged
@@ -107,6 +108,16 @@ HTTPCACHE_STORAGE = "crawler.httpcache.JsonCacheStorage"  # JSON metadata + raw 
 HTTPCACHE_DIR = str(Path(DATA_DIR) / "httpcache")  # cached feeds, sitemaps and section pages
 HTTPCACHE_ALWAYS_STORE = True  # keep listing pages even without cache headers (they are revalidated)
 HTTPCACHE_IGNORE_RESPONSE_CACHE_CONTROLS = ["no-cache"]  # "revalidate each time": we always do
+
+# --- WARC archive (crawler/warcarchive.py) and replay (scrapy replay, crawler/replay.py) -----------------
+# Article responses written as WARC response + request records into rotating gzipped files; each
+# stored article, duplicate and rejection records its WARC file and offset (warc_file, warc_offset).
+WARC_ARCHIVE = False  # archive fetched article pages (the prod profile turns it on)
+WARC_ARCHIVE_LISTINGS = False  # also archive listing pages (feeds, sitemaps, section pages)
+WARC_DIR = str(Path(DATA_DIR) / "warc")  # where the WARC files go (<spider>-<UTC time>-<n>.warc.gz)
+WARC_ROTATE_BYTES = 1024 * 1024 * 1024  # a file reaching this size (compressed) is closed; the next write opens one
+WARC_ROTATE_SECONDS = 24 * 3600.0  # a file open this long is closed; 0 = no time rotation
+REPLAY_CONCURRENT_REQUESTS = 64  # records `scrapy replay` keeps in flight (no network: only memory bounds it)
 
 # --- item pipelines: extract -> dedup -> store ---------------------------------------------------
 ITEM_PIPELINES = {

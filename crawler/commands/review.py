@@ -135,7 +135,7 @@ class Command(FollowsDataDir, ScrapyCommand):
 
     def _rejections(self, action: str, args: list[str], opts: argparse.Namespace) -> None:
         """``accept REJECTION_ID`` / ``reextract --site S [--since …]``."""
-        from crawler.rejections import NoText, Reviewer, site_settings
+        from crawler.rejections import NoPage, NoText, Reviewer, site_settings
         from pipelines.storage.store import open_store, prepare
 
         assert self.settings is not None
@@ -165,9 +165,9 @@ class Command(FollowsDataDir, ScrapyCommand):
             if row["resolution"]:
                 raise OperatorError(f"rejection {row['id']} was {row['resolution']} already "
                                     f"(as {row['article_id']})", 1)
-            if row["html"] is None:
+            if row["html"] is None and not row["warc_file"]:
                 raise OperatorError(f"rejection {row['id']} keeps no html (REJECTION_KEEP_HTML_DAYS or a page "
-                                    "refused before download)", 1)
+                                    "refused before download) and no WARC record", 1)
         elif not site_settings(self.settings, opts.site)[1] and not store.has_rejections(opts.site):
             raise OperatorError(f"unknown site {opts.site!r} (no spider and no rejections of that name)")
         deduper = _deduper(self.settings)
@@ -176,7 +176,7 @@ class Command(FollowsDataDir, ScrapyCommand):
             if row is not None:
                 try:
                     article, outcome = reviewer.accept(row, note=opts.note)
-                except NoText as exc:
+                except (NoText, NoPage) as exc:
                     raise OperatorError(str(exc), 1) from None
                 print(f"Accepted rejection {row['id']} ({row['reason']}): {article.id} {outcome} "
                       f"({article.site}: {article.title})")
@@ -186,7 +186,9 @@ class Command(FollowsDataDir, ScrapyCommand):
             deduper.close()
         print(f"{opts.site}: {counts['reextracted']} re-extracted, {counts['stored']} stored, "
               f"{counts['duplicate']} duplicates, {counts['rejected']} still rejected"
-              + (f", {counts['already_stored']} already stored" if counts["already_stored"] else ""))
+              + (f", {counts['already_stored']} already stored" if counts["already_stored"] else "")
+              + (f", {counts['unreadable']} unreadable (no html kept, WARC record not readable)"
+                 if counts["unreadable"] else ""))
 
     def _seen_store(self) -> SeenStore | None:
         from crawler.incremental import SeenStore

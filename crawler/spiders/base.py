@@ -22,8 +22,8 @@ own ``SitemapSpider`` machinery; feeds (RSS 2.0 / RSS 1.0 / Atom / JSON Feed) by
 section pages with a ``LinkExtractor`` plus ``rel=next`` pagination. Every source ends the
 run in a state (ok, HTTP error, unreachable, unparsable, too old, empty, no article links,
 offsite: ``crawler.sources``), reported in the stats and logged one line each, never raised.
-Every article response becomes an ``ArticlePage`` item; a page that is not HTML is counted
-and logged, never raised.
+Every article response becomes an ``ArticlePage`` item (with the WARC file and offset of the
+page when it was archived); a page that is not HTML is counted and logged, never raised.
 """
 
 from __future__ import annotations
@@ -372,6 +372,7 @@ class NewsSpider(SitemapSpider):
             self.crawler.signals.send_catch_log(
                 page_rejected, url=response.url, site=self.name, reason="UndecodableBody", message=str(exc),
                 evidence={"content_type": ctype, "size": len(response.body)},
+                warc_file=response.meta.get("warc_file", ""), warc_offset=response.meta.get("warc_offset"),
             )
             return
         if note:  # the label was wrong or missing and the bytes said which charset (logged at DEBUG)
@@ -383,4 +384,6 @@ class NewsSpider(SitemapSpider):
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             html=html,
             charset_note=note,
+            warc_file=response.meta.get("warc_file", ""),  # set when the page was archived (crawler.warcarchive)
+            warc_offset=response.meta.get("warc_offset"),
         )

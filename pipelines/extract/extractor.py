@@ -394,6 +394,7 @@ class ArticleExtractor:
             sitename=result.sitename,
             credits=result.credits,
             word_count=count_units(result.text), **asdict(result.news),
+            warc_file=page.warc_file, warc_offset=page.warc_offset,
         )
         article.guards = list(result.guarded)  # type: ignore[attr-defined]  # -> stats extract/guard/<rule>
         return article

@@ -6,6 +6,8 @@ what was refused before dedup (``rejections``), each crawl (``runs``), each revi
 A ``duplicates`` row holds enough to review and restore the copy: its url, site, title and
 text, the kept article it duplicates, the method, the scores of the copy against that kept
 article, and the score and threshold that decided the drop. Articles and duplicates
+and rejections record the WARC file and offset holding their page when it was archived
+(``warc_file``, ``warc_offset``). Articles and duplicates
 keep the index entry their check inserted (``index_entry``, an opaque ``IndexEntry`` blob)
 and its number (``index_seq``): the database is the source of truth, and the Redis index is
 rebuilt from these rows when it is lost, stale or another database's.
@@ -29,6 +31,14 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
+
+
+def warc_columns() -> tuple[Column, Column]:
+    """Where the page of a row is archived (``crawler.warcarchive``, or the WARC a replay read):
+    the WARC file (a name under ``WARC_DIR``, or an absolute path) and the byte offset of its
+    response record; NULL when the page was not archived."""
+    return Column("warc_file", Text, nullable=True), Column("warc_offset", BigInteger, nullable=True)
+
 
 articles = Table(
     "articles",
@@ -63,6 +73,7 @@ articles = Table(
     Column("run_id", Integer, nullable=True, index=True),  # runs.id of the crawl that stored it
     Column("index_seq", BigInteger, nullable=True),  # number of its record in the Redis index
     Column("index_entry", LargeBinary, nullable=True),  # IndexEntry blob: replayed by an index rebuild
+    *warc_columns(),
 )
 
 duplicates = Table(
@@ -94,6 +105,7 @@ duplicates = Table(
     Column("decided_threshold", Float, nullable=True),
     Column("decided_against", String(16), nullable=True),  # may be a sibling copy of duplicate_of
     Column("superseded_by", String(16), nullable=True),  # set when this was the kept copy until a better one came
+    *warc_columns(),
 )
 
 runs = Table(
@@ -152,6 +164,7 @@ rejections = Table(
     Column("resolution", String(20), nullable=False, default="", server_default=""),
     Column("resolved_at", DateTime(timezone=True), nullable=True),
     Column("article_id", String(16), nullable=True),  # the article (or dropped copy) it became
+    *warc_columns(),
 )
 
 # Which build of the Redis index (per key prefix) the rows were decided against.

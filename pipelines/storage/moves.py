@@ -201,7 +201,7 @@ def move(tx: Tx, article_id: str, into: str, run_id: int | None, rescore: Rescor
                 article_id=row["id"], url=row["url"], site=row["site"], title=row["title"], text=row["text"],
                 author=row["author"], published=row["published"], fetched_at=row["fetched_at"],
                 duplicate_of=into, run_id=run_id, index_seq=row["index_seq"], index_entry=row["index_entry"],
-                **moved,
+                warc_file=row["warc_file"], warc_offset=row["warc_offset"], **moved,
             ).on_conflict_do_nothing()
         )
         tx.conn.execute(articles.delete().where(articles.c.id == article_id))

@@ -119,10 +119,13 @@ class StoragePipeline:
         added.addErrback(lambda _: None)  # logged by the batcher; the URL stays unseen
 
     def page_rejected(self, url: str, site: str, reason: str, message: str = "", evidence: dict | None = None,
-                      final_url: str = "", text: str = "") -> None:
-        """Record a page refused before it could become an article (``rejections``)."""
+                      final_url: str = "", text: str = "", warc_file: str = "",
+                      warc_offset: int | None = None) -> None:
+        """Record a page refused before it could become an article (``rejections``), with the WARC
+        file and offset of its page when it was archived."""
         added = self.batcher.add(RecordRejection(url, final_url or url, site, reason, message,
-                                                 json.dumps(evidence or {}, default=str), text, run_id=self._run_id()))
+                                                 json.dumps(evidence or {}, default=str), text, run_id=self._run_id(),
+                                                 warc_file=warc_file or None, warc_offset=warc_offset))
         added.addCallback(lambda _: self.stats.inc_value("storage/rejections"))
         added.addErrback(lambda _: None)  # logged by the batcher
 
@@ -133,7 +136,8 @@ class StoragePipeline:
         evidence = json.dumps({"fetched_at": page.fetched_at, **drop.evidence}, default=str)
         html = zlib.compress(page.html.encode("utf-8", "surrogatepass")) if page.html else None
         added = self.batcher.add(RecordRejection(page.url, page.final_url or page.url, page.site, reason, str(drop),
-                                                 evidence, drop.text or "", html, self._run_id()))
+                                                 evidence, drop.text or "", html, self._run_id(),
+                                                 page.warc_file or None, page.warc_offset))
         added.addCallback(self._rejection_added, page, reason)
         added.addErrback(lambda _: None)  # logged by the batcher; the URL stays unseen
 

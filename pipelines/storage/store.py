@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, select, text
+from sqlalchemy import Engine, Table, create_engine, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -262,6 +262,7 @@ class Store:
             "site": row["site"], "title": row["title"], "author": row["author"], "published": row["published"],
             "text": row["text"], "fetched_at": row["fetched_at"], "dedup_method": "restored", "updates_id": None,
             "run_id": row["run_id"], "index_seq": row["index_seq"], "index_entry": row["index_entry"],
+            "warc_file": row["warc_file"], "warc_offset": row["warc_offset"],
         }
         with self.engine.begin() as conn:
             if not self._inserted(conn, articles, article):
@@ -303,9 +304,10 @@ class Store:
         return dict(row) if row is not None else None
 
     def open_rejections(self, site: str, since: datetime | None = None) -> list[dict[str, Any]]:
-        """``site``'s rejections not resolved yet whose html is still kept, oldest first."""
-        query = select(rejections).where(rejections.c.site == site, rejections.c.html.is_not(None),
-                                         rejections.c.resolution == "")
+        """``site``'s rejections not resolved yet whose html is still kept or archived (a WARC
+        record), oldest first."""
+        query = select(rejections).where(rejections.c.site == site, rejections.c.resolution == "",
+                                         or_(rejections.c.html.is_not(None), rejections.c.warc_file.is_not(None)))
         if since is not None:
             query = query.where(rejections.c.rejected_at >= since.astimezone(UTC).replace(tzinfo=None))
         with self.engine.connect() as conn:

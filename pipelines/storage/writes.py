@@ -45,6 +45,7 @@ class StoreArticle:
         row["run_id"] = self.run_id
         row["index_seq"] = article.dedup.get("seq") or None
         row["index_entry"] = article.dedup.get("entry") or None
+        row["warc_file"] = article.warc_file or None
         return row
 
 
@@ -80,6 +81,8 @@ class RecordDuplicate:
             "relation": decision.relation,
             "index_seq": decision.seq or None,
             "index_entry": decision.entry or None,
+            "warc_file": article.warc_file or None,
+            "warc_offset": article.warc_offset,
             **decided_values(dict(decision.decided)),
         }
 
@@ -111,6 +114,8 @@ class RecordRejection:
     text: str = ""
     html: bytes | None = None
     run_id: int | None = None
+    warc_file: str | None = None  # where the page is archived (None: not archived)
+    warc_offset: int | None = None
 
     def ids(self) -> list[str]:
         return []
