@@ -217,9 +217,13 @@ def run_round(n: int, names: list[str], urls: dict[str, str], server_pid: int, r
                 return {"workers": sum(cpu_seconds(w.pid) for w in workers), "server": cpu_seconds(server_pid),
                         "redis": redis_cpu, "commands": commands, "machine": machine_busy()}
 
+            launched = time.monotonic()
             while any(w.poll() is None for w in workers):
                 queued, busy = snapshot.take()
                 now = time.monotonic()
+                if os.environ.get("BENCH_DEBUG"):
+                    print(f"{now - launched:6.1f} queued {queued} busy {busy} cpu "
+                          f"{[round(cpu_seconds(w.pid), 1) for w in workers]}", file=sys.stderr)
                 if started is None and busy:
                     started, cpu_start = now, cpu_now()
                 if started is not None and drained is None and not queued and not busy:
@@ -265,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extract-workers", default="0",
                         help="EXTRACT_WORKERS of each worker: 0 (default) = in the worker's process, N = a pool of "
                              "N processes, auto = the profile's (one per core)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (worker logs, stats) and print it")
     args = parser.parse_args(argv)
     n_cores = cores()
     tmp = Path(tempfile.mkdtemp(prefix="bench-workers-"))
@@ -302,7 +307,10 @@ def main(argv: list[str] | None = None) -> int:
         if server is not None:
             server.terminate()
             server.wait(timeout=10)
-        shutil.rmtree(tmp, ignore_errors=True)
+        if args.keep:
+            print(f"work folder kept: {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
     if len(rows) >= 2:
         base = rows[0]["pages"] / rows[0]["seconds"]
         for row in rows[1:]:
