@@ -40,6 +40,7 @@ from typing import Any
 import redis
 from sqlalchemy import create_engine, text
 
+from benchmarks.bench_memory import breakdown, describe
 from benchmarks.bench_sites import build_sites, serve_sites
 from benchmarks.bench_throughput import cores, extraction_alone
 from benchmarks.workers_spiders import spider_name
@@ -185,6 +186,7 @@ def run_round(n: int, names: list[str], urls: dict[str, str], server_pid: int, r
     prefix = f"bench-w{n}-{uuid.uuid4().hex[:6]}"
     run_dir = tmp / f"w{n}"
     run_dir.mkdir(parents=True, exist_ok=True)
+    memory_before = client.info("memory")["used_memory"]
     try:
         with storage(run_dir) as (db_url, db_desc):
             settings = {
@@ -238,7 +240,12 @@ def run_round(n: int, names: list[str], urls: dict[str, str], server_pid: int, r
             seconds = (drained or time.monotonic()) - (started or 0.0)
             cpu = {k: cpu_end.get(k, 0.0) - cpu_start.get(k, 0.0)
                    for k in ("workers", "server", "redis", "commands", "machine")}
-            return {"workers": n, "pages": pages, "articles": articles, "seconds": seconds, "db": db_desc, "cpu": cpu}
+            indexed = int(client.get(f"{prefix}:seq") or 0)
+            size, count = breakdown(client, prefix)
+            memory = (client.info("memory")["used_memory"] - memory_before) / max(1, indexed)
+            return {"workers": n, "pages": pages, "articles": articles, "seconds": seconds, "db": db_desc, "cpu": cpu,
+                    "memory": f"{indexed} articles indexed, used_memory {memory:.0f} B per indexed article "
+                              f"(with the frontier): {describe(size, count, max(1, indexed), memory)}"}
     finally:
         keys = list(client.scan_iter(f"{prefix}:*", count=1000))
         for i in range(0, len(keys), 1000):
@@ -303,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
             for row in rows:
                 print(report(row, n_cores, alone, background, own_redis))
             print(f"(storage: {rows[0]['db'] if rows else '-'})")
+            if own_redis and rows:
+                print(f"Redis memory of the last crawl: {rows[-1]['memory']}")
     finally:
         if server is not None:
             server.terminate()
