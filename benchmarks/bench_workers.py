@@ -19,6 +19,9 @@ Redis: a redis-server of its own on a free loopback port (exact CPU and command 
 REDIS_URL when set (keys under a fresh prefix, deleted afterwards). Storage: DATABASE_URL when
 set, else a throwaway schema in BENCH_POSTGRES_URL (default
 postgresql+psycopg://postgres@127.0.0.1:5432/test), else SQLite.
+
+``BENCH_DEBUG=1`` prints, every 0.1 s on stderr, the requests queued, the busy worker entries and
+each worker's CPU seconds: how the work is shared over the round (``--keep`` keeps the logs).
 """
 
 from __future__ import annotations
