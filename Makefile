@@ -52,16 +52,17 @@ eval: installed-once  ## quality on CORPUS (a folder holding dedup/ and extracti
 	$(BIN)/python -m benchmarks.eval_dedup --corpus "$(CORPUS)/dedup"
 	$(BIN)/python -m benchmarks.eval_extraction --corpus "$(CORPUS)/extraction"
 
-bench: installed-once  ## start-up of scrapy list; dedup cost per layer, keep=best vs first, round trips, Redis bytes, latency at 10k/100k/1M; crawl throughput; replay throughput; 2 vs 1 workers
+bench: installed-once  ## start-up of scrapy list; dedup cost per layer, keep=best vs first, round trips, Redis bytes, latency at 10k/100k/1M; Redis bytes per article by kind of key; crawl throughput; replay throughput; 2 vs 1 workers
 	$(BIN)/python -m benchmarks.bench_startup
 	$(BIN)/python -m benchmarks.bench_dedup
 	$(BIN)/python -m benchmarks.bench_keep
 	$(BIN)/python -m benchmarks.bench_rebuild
+	$(BIN)/python -m benchmarks.bench_memory
 	$(BIN)/python -m benchmarks.bench_throughput
 	$(BIN)/python -m benchmarks.bench_replay
 	$(BIN)/python -m benchmarks.bench_workers
 
-bench-workers: installed-once  ## distributed crawl: pages/s of 2 workers vs 1 (needs a Redis server; REDIS_URL, default local)
+bench-workers: installed-once  ## distributed crawl: 48 sites, pages/s of 1 and 2 workers vs cores x extraction-alone (own redis-server, or REDIS_URL)
 	$(BIN)/python -m benchmarks.bench_workers
 
 crawl-all: venv-required  ## every spider in one locked process (GROUP=demo: the demo sites); cron: the README's line

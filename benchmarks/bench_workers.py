@@ -1,24 +1,27 @@
-"""Distributed crawl: pages/s of 2 worker processes against 1, on a CPU-bound local site.
+"""Distributed crawl on one machine: do 1 and 2 workers fill the cores?
 
-Usage: python -m benchmarks.bench_workers [--multiply 20] [--workers 1,2] [--extract-workers 0|N|auto]
+Serves ``--sites`` static news sites (default 48; ``benchmarks/bench_sites.py``: the demo network's
+stories and reprints ×``--multiply``, dressed to real-page weight, one loopback address per site)
+from a separate process, seeds them with ``scrapy seed`` and crawls them once with 1 worker and
+once with 2 (``scrapy worker``, the ``distributed`` profile: ``prod`` politeness per site, 2
+concurrent requests and ≥ 0.5 s between requests per site, AutoThrottle). Many sites, each small,
+give enough parallel work that the workers, not the sites' politeness, set the pace; every
+article is one sitemap away, so no chain of listing pages serialises the round.
 
-The demo network (multiplied: ~74 article pages per copy) is served by a separate process;
-each configuration crawls it from scratch (own Redis key prefix, own storage) as one round:
-``scrapy seed`` then N × ``scrapy worker --group demo`` (``SCRAPY_PROJECT=distributed``).
-Time runs from the first worker taking work to the frontier being drained (queues empty, no
-worker busy), so process start-up and the idle wait before exit are not counted.
+For each run: pages/s from the first page taken to the frontier drained, against
+``cores × extraction-alone`` (``ArticleExtractor`` in a loop in one process over the same pages,
+measured before and after the crawls: the capacity the workers could reach if crawling cost
+nothing but extraction), the CPU of the workers, of Redis and of everything else, the machine's
+busy share (/proc/stat) and Redis commands per page. The machine's load *before* the bench
+(other users) is printed too: the figures are judged on an otherwise idle machine.
 
-Extraction runs inside each worker (``EXTRACT_WORKERS=0``, default here) so that one worker
-is one core's worth of work and the ratio measures scale-out by processes; with the
-extraction pool (``EXTRACT_WORKERS`` unset: one extraction process per core) a single worker
-already spreads over every core of its machine.
+Redis: a redis-server of its own on a free loopback port (exact CPU and command counts), or
+REDIS_URL when set (keys under a fresh prefix, deleted afterwards). Storage: DATABASE_URL when
+set, else a throwaway schema in BENCH_POSTGRES_URL (default
+postgresql+psycopg://postgres@127.0.0.1:5432/test), else SQLite.
 
-Also prints the Redis bytes of the shared frontier (seen-store, dupefilter, queued requests),
-measured with MEMORY USAGE on the crawl.
-
-Redis: REDIS_URL (a server; default redis://127.0.0.1:6379/0), keys under a fresh prefix,
-deleted afterwards. Storage: DATABASE_URL when set, else a throwaway schema in
-BENCH_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test), else SQLite.
+``BENCH_DEBUG=1`` prints, every 0.1 s on stderr, the requests queued, the busy worker entries and
+each worker's CPU seconds: how the work is shared over the round (``--keep`` keeps the logs).
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,10 +43,14 @@ from typing import Any
 import redis
 from sqlalchemy import create_engine, text
 
-from crawler.distributed import Frontier, FrontierKeys
+from benchmarks.bench_memory import breakdown, describe
+from benchmarks.bench_sites import build_sites, serve_sites
+from benchmarks.bench_throughput import cores, extraction_alone
+from benchmarks.workers_spiders import spider_name
+from crawler.distributed import FrontierKeys
+from crawler.embedded_redis import redis_server_binary
 
 ROOT = Path(__file__).resolve().parent.parent
-SPIDERS = ("harbor_gazette", "lakeside_ledger", "metro_daily", "northern_wire", "valley_courier")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -72,24 +78,53 @@ def machine_busy() -> float:
     return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def redis_cpu(client: redis.Redis) -> float:
-    info = client.info("cpu")
-    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def background_load(seconds: float, n_cores: int) -> float:
+    """The machine's busy share over ``seconds`` while this bench runs nothing (other users)."""
+    before, started = machine_busy(), time.monotonic()
+    time.sleep(seconds)
+    return (machine_busy() - before) / (n_cores * (time.monotonic() - started))
+
+
+def redis_counters(client: redis.Redis) -> tuple[float, int]:
+    """(CPU seconds, commands processed) of the Redis server so far."""
+    info = client.info()
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"]), int(info["total_commands_processed"])
 
 
 @contextmanager
-def served_network(multiply: int) -> Iterator[tuple[dict[str, str], int]]:
-    """``python -m demo.network serve --multiply K`` in its own process; yields ({spider: base URL}, its pid)."""
-    proc = subprocess.Popen([sys.executable, "-m", "demo.network", "serve", "--multiply", str(multiply)], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
+def redis_server(tmp: Path) -> Iterator[tuple[str, bool]]:
+    """(URL, own?): REDIS_URL when set, else a redis-server of the bench's own on a free port."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"], False
+        return
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    tmp.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen([redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(tmp)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
     try:
-        assert proc.stdout is not None
-        lines = []
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("}"):
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                redis.Redis.from_url(url).ping()
                 break
-        yield json.loads("".join(lines)), proc.pid
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("bench_workers: its redis-server did not start") from None
+                time.sleep(0.05)
+        yield url, True
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -127,67 +162,77 @@ def scrapy(args: list[str], settings: dict[str, Any], data_dir: Path, **popen: A
     return subprocess.Popen(cmd, cwd=ROOT, env=env, **popen)
 
 
-def frontier_bytes(client: redis.Redis, prefix: str) -> dict[str, float]:
-    """Bytes per seen-store key and per dupefilter fingerprint (MEMORY USAGE, sampled)."""
-    seen = [k for _, k in zip(range(2000), client.scan_iter(f"{prefix}:seen:*", count=1000), strict=False)]
-    per_seen = statistics.mean(client.memory_usage(k, samples=0) or 0 for k in seen) if seen else 0.0
-    sizes = [(client.memory_usage(k, samples=0) or 0, client.scard(k))
-             for k in client.scan_iter(f"{prefix}:crawl:*:dupefilter", count=1000)]
-    members = sum(n for _, n in sizes)
-    return {"seen": per_seen, "dupefilter": sum(b for b, _ in sizes) / members if members else 0.0}
+class Snapshot:
+    """All spiders' frontiers in two pipelined round trips: is anything queued or held?"""
+
+    def __init__(self, client: redis.Redis, keys: list[FrontierKeys]) -> None:
+        self.client, self.keys = client, keys
+
+    def take(self) -> tuple[int, int]:
+        """(requests and source entries queued, busy worker entries)."""
+        pipe = self.client.pipeline(transaction=False)
+        for k in self.keys:
+            pipe.llen(k.start_urls).zcard(k.requests).smembers(k.workers)
+        replies = pipe.execute()
+        queued = sum(int(r) for i, r in enumerate(replies) if i % 3 != 2)
+        workers = [k.worker(w.decode()) for k, members in zip(self.keys, replies[2::3], strict=True)
+                   for w in members]
+        busy = sum(1 for s in (self.client.mget(workers) if workers else []) if s == b"busy")
+        return queued, busy
 
 
-def run_round(n: int, urls: dict[str, str], server_pid: int, redis_url: str, extract_workers: str,
-              tmp: Path) -> dict[str, Any]:
-    """One crawl of the whole network by ``n`` workers: pages, seconds, CPU seconds of the workers,
-    the demo server and Redis in the timed window, and Redis bytes of the frontier."""
+def run_round(n: int, names: list[str], urls: dict[str, str], server_pid: int, redis_url: str,
+              extract_workers: str, tmp: Path) -> dict[str, Any]:
+    """One crawl of every site by ``n`` workers: pages, seconds, CPU seconds of the workers, the
+    site server, Redis and the machine in the timed window, Redis commands."""
     client = redis.Redis.from_url(redis_url)
     prefix = f"bench-w{n}-{uuid.uuid4().hex[:6]}"
     run_dir = tmp / f"w{n}"
     run_dir.mkdir(parents=True, exist_ok=True)
+    memory_before = client.info("memory")["used_memory"]
     try:
         with storage(run_dir) as (db_url, db_desc):
             settings = {
-                "DEMO_SITE_URLS": urls, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "DEDUP_KEY_PREFIX": prefix,
-                "MAX_IDLE_TIME_BEFORE_CLOSE": 2, "DISTRIBUTED_WORKER_TTL": 6,
-                "DISTRIBUTED_IDLE_POLL": 0.25, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
-                "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "RETRY_TIMES": 0, "LOG_LEVEL": "WARNING",
+                "SPIDER_MODULES": "crawler.spiders,benchmarks.workers_spiders", "DEMO_SITE_URLS": urls,
+                "DATABASE_URL": db_url, "REDIS_URL": redis_url, "REDIS_KEY_PREFIX": prefix,
+                "MAX_IDLE_TIME_BEFORE_CLOSE": 2, "DISTRIBUTED_WORKER_TTL": 6, "RETRY_TIMES": 0,
+                "ROBOTSTXT_OBEY": False, "LOG_LEVEL": "WARNING",
             }
             if extract_workers != "auto":
                 settings["EXTRACT_WORKERS"] = int(extract_workers)
-            seeded = scrapy(["seed", "--group", "demo"], settings, run_dir / "seed", stdout=subprocess.PIPE,
+            seeded = scrapy(["seed", *names], settings, run_dir / "seed", stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
-            out, _ = seeded.communicate(timeout=120)
+            out, _ = seeded.communicate(timeout=300)
             if seeded.returncode != 0:
                 raise RuntimeError(f"scrapy seed failed:\n{out}")
-            frontiers = [Frontier(client, FrontierKeys(prefix, s)) for s in SPIDERS]
+            snapshot = Snapshot(client, [FrontierKeys(prefix, s) for s in names])
             logs = [run_dir / f"worker-{i}.log" for i in range(n)]
             workers = []
             for i, log in enumerate(logs):
                 with log.open("w") as out:
                     stats_file = str(run_dir / f"stats-{i}" / "{spider}.json")
-                    workers.append(scrapy(["worker", "--group", "demo"], {**settings, "STATS_FILE": stats_file},
+                    workers.append(scrapy(["worker", *names], {**settings, "STATS_FILE": stats_file},
                                           run_dir / f"data-{i}", stdout=out, stderr=subprocess.STDOUT))
             started = drained = None
             cpu_start: dict[str, float] = {}
             cpu_end: dict[str, float] = {}
 
             def cpu_now() -> dict[str, float]:
+                redis_cpu, commands = redis_counters(client)
                 return {"workers": sum(cpu_seconds(w.pid) for w in workers), "server": cpu_seconds(server_pid),
-                        "redis": redis_cpu(client), "machine": machine_busy()}
+                        "redis": redis_cpu, "commands": commands, "machine": machine_busy()}
 
-            queued_max, queue_bytes = 0, 0.0
+            launched = time.monotonic()
             while any(w.poll() is None for w in workers):
-                states = [f.state() for f in frontiers]
+                queued, busy = snapshot.take()
                 now = time.monotonic()
-                if started is None and any(s.busy for s in states):
+                if os.environ.get("BENCH_DEBUG"):
+                    print(f"{now - launched:6.1f} queued {queued} busy {busy} cpu "
+                          f"{[round(cpu_seconds(w.pid), 1) for w in workers]}", file=sys.stderr)
+                if started is None and busy:
                     started, cpu_start = now, cpu_now()
-                if started is not None and drained is None and all(s.round_over() for s in states):
+                if started is not None and drained is None and not queued and not busy:
                     drained, cpu_end = now, cpu_now()
-                for f, s in zip(frontiers, states, strict=True):
-                    if s.requests > max(queued_max, 20):  # sample the queue's bytes per request at its largest
-                        queued_max = s.requests
-                        queue_bytes = (client.memory_usage(f.keys.requests, samples=0) or 0) / s.requests
                 time.sleep(0.1)
             for w, log in zip(workers, logs, strict=True):
                 if w.returncode:
@@ -196,9 +241,14 @@ def run_round(n: int, urls: dict[str, str], server_pid: int, redis_url: str, ext
             pages = sum(s.get("downloader/response_count", 0) for s in stats)
             articles = sum(s.get("extract/articles", 0) for s in stats)
             seconds = (drained or time.monotonic()) - (started or 0.0)
-            cpu = {k: cpu_end.get(k, 0.0) - cpu_start.get(k, 0.0) for k in ("workers", "server", "redis", "machine")}
+            cpu = {k: cpu_end.get(k, 0.0) - cpu_start.get(k, 0.0)
+                   for k in ("workers", "server", "redis", "commands", "machine")}
+            indexed = int(client.get(f"{prefix}:seq") or 0)
+            size, count = breakdown(client, prefix)
+            memory = (client.info("memory")["used_memory"] - memory_before) / max(1, indexed)
             return {"workers": n, "pages": pages, "articles": articles, "seconds": seconds, "db": db_desc, "cpu": cpu,
-                    "queue_bytes": queue_bytes, **frontier_bytes(client, prefix)}
+                    "memory": f"{indexed} articles indexed, used_memory {memory:.0f} B per indexed article "
+                              f"(with the frontier): {describe(size, count, max(1, indexed), memory)}"}
     finally:
         keys = list(client.scan_iter(f"{prefix}:*", count=1000))
         for i in range(0, len(keys), 1000):
@@ -206,80 +256,80 @@ def run_round(n: int, urls: dict[str, str], server_pid: int, redis_url: str, ext
         client.close()
 
 
-def explain(rows: list[dict[str, Any]], cores: int, pooled: bool) -> list[str]:
-    """What the figures show, from the CPU accounting of each run."""
-    lines = []
-    for row in rows:
-        cpu, seconds = row["cpu"], row["seconds"]
-        others = max(0.0, cpu["machine"] - cpu["workers"])
-        lines.append(f"- {row['workers']} worker(s): workers used {cpu['workers'] / seconds:.2f} cores on average, "
-                     f"everything else (demo server, Redis, database, OS) {others / seconds:.2f}; the machine was "
-                     f"{cpu['machine'] / (cores * seconds):.0%} busy.")
-    one = rows[0]
-    if pooled:
-        lines.append(
-            f"With the extraction pool a single worker already used {one['cpu']['workers'] / one['seconds']:.2f} "
-            f"of the {cores} cores (extraction in pool processes, counted with their worker), so more workers on "
-            "this machine add little: the gain of more workers comes from more machines."
-        )
-        return lines
-    lines.append(
-        f"A single worker does not fill its core ({one['cpu']['workers'] / one['seconds']:.0%}): between "
-        "extractions its reactor thread waits for Redis (dedup, seen-store, queue) and database round trips, "
-        f"so a second worker fills those gaps. On {cores} cores the gain stays below {cores}x because the workers "
-        "share the cores with the demo server, Redis and the database, which a real deployment puts elsewhere, "
-        "and because a round ends with a serial tail (the last pages of listing-page chains). Workers on other "
-        "machines bring their own cores: throughput then grows with workers until Redis, the database or the "
-        "sites' politeness limits become the bottleneck."
-    )
-    return lines
+def report(row: dict[str, Any], n_cores: int, alone: float, background: float, own_redis: bool) -> str:
+    cpu, seconds = row["cpu"], row["seconds"]
+    rate = row["pages"] / seconds
+    others = max(0.0, cpu["machine"] - cpu["workers"] - cpu["server"] - cpu["redis"])
+    redis_part = (f"Redis {cpu['redis'] / seconds:.2f} ({cpu['commands'] / max(1, row['pages']):.1f} commands/page), "
+                  if own_redis else f"Redis {cpu['redis'] / seconds:.2f} (shared server), ")
+    return (f"{row['workers']} worker{'s' if row['workers'] > 1 else ' '}: {row['pages']:>5} pages "
+            f"({row['articles']} articles) in {seconds:5.1f} s = {rate:6.1f} pages/s "
+            f"= {rate / (n_cores * alone):.2f} × cores × extraction-alone\n"
+            f"   cores used on average: workers {cpu['workers'] / seconds:.2f}, site server "
+            f"{cpu['server'] / seconds:.2f}, {redis_part}everything else {others / seconds:.2f} "
+            f"(PostgreSQL, OS, other users); machine {cpu['machine'] / (n_cores * seconds):.0%} busy "
+            f"(before the bench: {background:.0%}); load average now {loadavg()}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sites", type=int, default=48, help="sites served, one spider each (at most 64)")
     parser.add_argument("--multiply", type=int, default=20, help="copies of every demo story (~74 pages each)")
     parser.add_argument("--workers", default="1,2", help="worker counts to compare, e.g. 1,2,3")
     parser.add_argument("--extract-workers", default="0",
                         help="EXTRACT_WORKERS of each worker: 0 (default) = in the worker's process, N = a pool of "
                              "N processes, auto = the profile's (one per core)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (worker logs, stats) and print it")
     args = parser.parse_args(argv)
-    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    try:
-        redis.Redis.from_url(redis_url).ping()
-    except redis.ConnectionError as exc:
-        print(f"bench_workers: needs a Redis server ({redis_url}): {exc}", file=sys.stderr)
-        return 2
-    cores = os.cpu_count() or 1
-    print(f"Distributed crawl: N workers on one {cores}-core machine, demo network x{args.multiply} served by "
-          f"another process, Redis {redis_url}, EXTRACT_WORKERS={args.extract_workers}\n")
+    n_cores = cores()
     tmp = Path(tempfile.mkdtemp(prefix="bench-workers-"))
-    rows = []
+    rows: list[dict[str, Any]] = []
+    server = None
     try:
-        with served_network(args.multiply) as (urls, server_pid):
+        with redis_server(tmp / "redis") as (redis_url, own_redis):
+            try:
+                redis.Redis.from_url(redis_url).ping()
+            except redis.ConnectionError as exc:
+                print(f"bench_workers: cannot reach Redis at {redis_url}: {exc}", file=sys.stderr)
+                return 2
+            background = background_load(3.0, n_cores)
+            print(f"Distributed crawl on one {n_cores}-core machine: {args.sites} sites on loopback, "
+                  f"EXTRACT_WORKERS={args.extract_workers}, Redis {'of its own' if own_redis else redis_url}; "
+                  f"before the bench the machine was {background:.0%} busy (load average {loadavg()})")
+            pages = build_sites(tmp / "sites", args.multiply, args.sites)
+            server, bases = serve_sites(tmp / "sites", args.sites)
+            names = [spider_name(k) for k in range(args.sites)]
+            urls = {spider_name(k): base for k, base in bases.items()}
+            before = extraction_alone(pages, bases[0])
+            print(f"{len(pages)} article pages; extraction alone (1 process): {before['pages_per_s']:.1f} pages/s, "
+                  f"so cores × extraction-alone = {n_cores * before['pages_per_s']:.1f} pages/s", flush=True)
             for n in (int(x) for x in args.workers.split(",") if x):
-                row = run_round(n, urls, server_pid, redis_url, args.extract_workers, tmp)
+                row = run_round(n, names, urls, server.pid, redis_url, args.extract_workers, tmp)
                 rows.append(row)
-                cpu = row["cpu"]
-                print(f"{n} worker{'s' if n > 1 else ' '}: {row['pages']:>5} pages ({row['articles']} articles) in "
-                      f"{row['seconds']:5.1f} s = {row['pages'] / row['seconds']:6.1f} pages/s; CPU-seconds in that "
-                      f"time: workers (with their pools) {cpu['workers']:.1f}, demo server {cpu['server']:.1f}, "
-                      f"Redis {cpu['redis']:.1f}, "
-                      f"all processes {cpu['machine']:.1f} of {cores * row['seconds']:.1f} available", flush=True)
-        print(f"(storage: {rows[0]['db'] if rows else '-'})")
+            after = extraction_alone(pages, bases[0])
+            alone = (before["pages_per_s"] + after["pages_per_s"]) / 2
+            print(f"extraction alone again: {after['pages_per_s']:.1f} pages/s; the mean "
+                  f"{alone:.1f} is used below (the machine's speed drifts when it is shared)\n")
+            for row in rows:
+                print(report(row, n_cores, alone, background, own_redis))
+            print(f"(storage: {rows[0]['db'] if rows else '-'})")
+            if own_redis and rows:
+                print(f"Redis memory of the last crawl: {rows[-1]['memory']}")
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+        if args.keep:
+            print(f"work folder kept: {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
     if len(rows) >= 2:
-        print()
         base = rows[0]["pages"] / rows[0]["seconds"]
         for row in rows[1:]:
             ratio = row["pages"] / row["seconds"] / base
             print(f"{row['workers']} workers / {rows[0]['workers']}: {ratio:.2f}x pages/s")
-        print("\n".join(explain(rows, cores, pooled=args.extract_workers != "0")))
-    last = rows[-1]
-    last = rows[-1]
-    print(f"\nRedis bytes of the shared frontier (MEMORY USAGE): seen-store {last['seen']:.0f} B per URL "
-          f"(one key per article page stored or dropped, kept SEEN_TTL_DAYS), dupefilter {last['dupefilter']:.0f} B "
-          f"per request of the running round, queue {last['queue_bytes']:.0f} B per waiting request.")
+    print("Targets (idle machine): 2 workers ≥ 0.80 × cores × extraction-alone and the machine ≥ 80% busy; "
+          "CPU of other users (the 'before the bench' share) is taken from the workers.")
     return 0
 
 

@@ -25,7 +25,7 @@ from scrapy.utils.request import request_from_dict
 from crawler import connection, redis_json
 from crawler.connection import redis_key_prefix, shared_redis
 from crawler.distributed.callbacks import Callback, WireSerializer, entry_from_request, entry_method
-from crawler.distributed.engine_adapter import EngineAPIChanged, check_engine_api, wake_engine
+from crawler.distributed.engine_adapter import EngineAPIChanged, check_engine_api, waiting_downloads, wake_engine
 
 _env_redis = os.environ.get("REDIS_URL", "")
 REDIS = _env_redis if _env_redis.startswith("redis://") else "redis://127.0.0.1:6379/15"
@@ -199,6 +199,27 @@ def test_engine_adapter_matches_the_installed_scrapy(reactor_installed: None) ->
     engine._slot.closing = object()  # a closing spider is left alone
     wake_engine(engine)
     assert nextcall.scheduled == 1
+
+
+def test_waiting_downloads_counts_requests_not_yet_started(reactor_installed: None) -> None:
+    """The scheduler takes nothing from the shared queue while its downloader holds a request it
+    has not started: counted from Scrapy's downloader (``active`` minus each slot's ``transferring``)."""
+    from scrapy import Request
+    from scrapy.core import engine as scrapy_engine
+    from scrapy.utils.test import get_crawler
+
+    engine = scrapy_engine.ExecutionEngine(get_crawler(scrapy.Spider), lambda _: None)
+    downloader = engine.downloader
+    assert waiting_downloads(engine) == 0
+    first, second = Request("http://127.0.0.2/a"), Request("http://127.0.0.2/b")
+    _, slot = downloader._get_slot(first)  # the site's download slot, as Downloader.fetch makes it
+    downloader.active.update((first, second))  # what Downloader.fetch does first
+    assert waiting_downloads(engine) == 2
+    slot.transferring.add(first)  # the site's slot started one; the other waits for the delay
+    assert waiting_downloads(engine) == 1
+    slot.transferring.discard(first)
+    downloader.active.clear()
+    assert waiting_downloads(engine) == 0
 
 
 def test_engine_adapter_fails_loudly_on_another_engine() -> None:

@@ -13,7 +13,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.distributed.callbacks import WireSerializer
-from crawler.distributed.engine_adapter import check_engine_api
+from crawler.distributed.engine_adapter import check_engine_api, waiting_downloads
 from crawler.distributed.frontier import BUSY, IDLE, FrontierKeys
 from crawler.distributed.presence import WorkerPresence, presence_for
 from crawler.distributed.profile import DistributedConfigError, frontier_redis
@@ -112,6 +112,13 @@ class DistributedScheduler(Scheduler):
         return True
 
     def next_request(self) -> Request | None:
+        """The next request of the shared queue, or None: when the queue is empty, and while this
+        worker's downloader already holds a request it may not start yet (the site's politeness):
+        a request taken early waits here while another worker could fetch it, and a worker that
+        took a whole site's pages at once would end the round alone (the engine asks again when
+        a download of this spider finishes)."""
+        if waiting_downloads(self.crawler.engine):
+            return None
         if not self.presence.busy:
             if not len(self.queue):
                 return None  # nothing to take: stay idle

@@ -10,7 +10,10 @@ text. A same-site republished copy is still caught by the exact-text layer, whos
 is taken before this step.
 
 State lives in Redis (``<prefix>:site:<site hash>``: line hashes) so that cron runs
-and workers share it. It is loaded once per site per process and written back in
+and workers share it, bounded like the process's table: past ``max_lines_per_site`` fields, a
+flush forgets lines this process saw on fewer than two pages (most of a page's tail is its own
+text, seen once) down to 90 % of the bound, so the hash stays bounded on a site crawled for
+months. It is loaded once per site per process and written back in
 batches, so it costs no round trip on the per-article path; a process sees lines learned
 by other processes from its next load on (eventually consistent, see the README).
 """
@@ -105,10 +108,27 @@ class SiteBoilerplate:
         # Only presence matters for stripping: one HSET per site (HINCRBY per line would cost
         # a command per line, ~0.3 ms per article in client-side packing alone).
         pipe = self.client.pipeline(transaction=False)
-        for site, counts in self._pending.items():
+        sites = list(self._pending)
+        for site in sites:
             key = self._key(site)
-            pipe.hset(key, mapping=dict.fromkeys(counts, 1))
+            pipe.hset(key, mapping=dict.fromkeys(self._pending[site], 1))
             pipe.expire(key, self.ttl)
-        pipe.execute()
+            pipe.hlen(key)
+        sizes = pipe.execute()[2::3]
+        for site, size in zip(sites, sizes, strict=True):
+            if int(size) > self.max_lines:
+                self._forget(site)
         self._pending.clear()
         self._pending_docs = 0
+
+    def _forget(self, site: str) -> None:
+        """Bring the Redis hash of ``site`` down to 90 % of the bound: drop lines seen on fewer
+        than two pages by this process (a footer line is on every page; lines learned by other
+        processes and dropped here come back with their next flush)."""
+        assert self.client is not None
+        key, seen = self._key(site), self.counts.get(site, {})
+        fields = self.client.hkeys(key)
+        excess = len(fields) - int(self.max_lines * 0.9)
+        drop = [f for f in fields if seen.get(f, 0) < 2][:max(0, excess)]
+        for i in range(0, len(drop), 1000):
+            self.client.hdel(key, *drop[i:i + 1000])
