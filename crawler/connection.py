@@ -2,10 +2,10 @@
 
 ``REDIS_CLUSTER_NODES`` set (``host:port,…``) or ``REDIS_URL`` of scheme ``redis+cluster://``: a
 redis-py ``RedisCluster`` client (cluster mode: the dedup index keeps its keys under one hash tag
-per index, ``pipelines.dedup.index``). ``REDIS_URL`` set otherwise: a client for that server. Unset: the embedded, real ``redis-server`` of the
-folder of ``REDIS_EMBEDDED_PATH`` (under ``DATA_DIR``, so successive cron runs share the dedup
-index), started on demand and shared by every process using that folder
-(``crawler/embedded_redis.py``). Every call waits at most ``REDIS_SOCKET_TIMEOUT`` seconds, to
+per index, ``pipelines.dedup.index``). ``REDIS_URL`` set otherwise: a client for that server.
+Unset: the embedded, real ``redis-server`` of the folder of ``REDIS_EMBEDDED_PATH`` (under
+``DATA_DIR``, so successive cron runs share the dedup index), started on demand and shared by
+every process using that folder (``crawler/embedded_redis.py``). Every call waits at most ``REDIS_SOCKET_TIMEOUT`` seconds, to
 connect as well as for a reply.
 
 ``shared_redis`` hands out one client per process and Redis location: the scrapy-redis components
@@ -47,10 +47,13 @@ def get_redis(settings: BaseSettings) -> redis.Redis:
     timeout = settings.getfloat("REDIS_SOCKET_TIMEOUT")
     nodes = cluster_nodes(settings)
     if nodes:
+        from urllib.parse import urlsplit
+
         from redis.cluster import ClusterNode, RedisCluster
 
-        return RedisCluster(startup_nodes=[ClusterNode(h, p) for h, p in nodes], socket_timeout=timeout,
-                            socket_connect_timeout=timeout)
+        password = urlsplit(url).password if url and url.startswith("redis+cluster://") else None
+        return RedisCluster(startup_nodes=[ClusterNode(h, p) for h, p in nodes], password=password,
+                            socket_timeout=timeout, socket_connect_timeout=timeout)
     if url:
         return redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
     from crawler.embedded_redis import EmbeddedConnection, ensure_server

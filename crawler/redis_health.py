@@ -33,7 +33,6 @@ def __getattr__(name: str) -> Any:
     not import redis-py."""
     if name == "REDIS_DOWN_ERRORS":
         import redis
-
         from redis.exceptions import ClusterDownError, SlotNotCoveredError, TryAgainError
 
         return (redis.ConnectionError, redis.TimeoutError, ClusterDownError, TryAgainError, SlotNotCoveredError)

@@ -82,7 +82,8 @@ class LocalCluster:
         args = [_binary("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
                 "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                 "--cluster-node-timeout", str(self.node_timeout_ms), "--save", "", "--appendonly", "yes",
-                "--appendfsync", "everysec", "--repl-diskless-sync-delay", "0", "--daemonize", "no", "--logfile", str(folder / "redis.log")]
+                "--appendfsync", "everysec", "--repl-diskless-sync-delay", "0", "--daemonize", "no",
+                "--logfile", str(folder / "redis.log")]
         self.procs[port] = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def _wait_ping(self, port: int, timeout: float = 15.0) -> None:

@@ -162,7 +162,7 @@ def test_racing_processes_keep_exactly_one_per_group(cluster) -> None:
     drop_index(cluster.client(), prefix)
     # follow every link: copy -> kept, merged -> survivor, replaced -> replacement
     points_to: dict[str, str] = {}
-    for doc_id, verdict, duplicate_of, merged, replaces in results:
+    for doc_id, _verdict, duplicate_of, merged, replaces in results:
         if duplicate_of:
             points_to[doc_id] = duplicate_of
         for m in (*merged, *([replaces] if replaces else [])):
