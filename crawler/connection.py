@@ -5,8 +5,8 @@ redis-py ``RedisCluster`` client (cluster mode: the dedup index keeps its keys u
 per index, ``pipelines.dedup.index``). ``REDIS_URL`` set otherwise: a client for that server.
 Unset: the embedded, real ``redis-server`` of the folder of ``REDIS_EMBEDDED_PATH`` (under
 ``DATA_DIR``, so successive cron runs share the dedup index), started on demand and shared by
-every process using that folder (``crawler/embedded_redis.py``). Every call waits at most ``REDIS_SOCKET_TIMEOUT`` seconds, to
-connect as well as for a reply.
+every process using that folder (``crawler/embedded_redis.py``). Every call waits at most
+``REDIS_SOCKET_TIMEOUT`` seconds, to connect as well as for a reply.
 
 ``shared_redis`` hands out one client per process and Redis location: the scrapy-redis components
 of a distributed worker (queue, dupefilter, start entries, worker registry) and the seen-store
