@@ -59,6 +59,7 @@ bench: installed-once  ## start-up of scrapy list; dedup cost per layer, keep=be
 	$(BIN)/python -m benchmarks.bench_rebuild
 	$(BIN)/python -m benchmarks.bench_throughput
 	$(BIN)/python -m benchmarks.bench_workers
+	$(BIN)/python -m benchmarks.bench_cluster
 
 bench-workers: installed-once  ## distributed crawl: pages/s of 2 workers vs 1 (needs a Redis server; REDIS_URL, default local)
 	$(BIN)/python -m benchmarks.bench_workers
