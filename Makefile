@@ -61,6 +61,7 @@ bench: installed-once  ## start-up of scrapy list; dedup cost per layer, keep=be
 	$(BIN)/python -m benchmarks.bench_throughput
 	$(BIN)/python -m benchmarks.bench_replay
 	$(BIN)/python -m benchmarks.bench_workers
+	$(BIN)/python -m benchmarks.bench_cluster
 
 bench-workers: installed-once  ## distributed crawl: 48 sites, pages/s of 1 and 2 workers vs cores x extraction-alone (own redis-server, or REDIS_URL)
 	$(BIN)/python -m benchmarks.bench_workers

@@ -1,10 +1,12 @@
 """The one Redis factory (cf. scrapy-redis ``connection.py``).
 
-``REDIS_URL`` set: a client for that server. Unset: the embedded, real ``redis-server`` of the
-folder of ``REDIS_EMBEDDED_PATH`` (under ``DATA_DIR``, so successive cron runs share the dedup
-index), started on demand and shared by every process using that folder
-(``crawler/embedded_redis.py``). Every call waits at most ``REDIS_SOCKET_TIMEOUT`` seconds, to
-connect as well as for a reply.
+``REDIS_CLUSTER_NODES`` set (``host:port,…``) or ``REDIS_URL`` of scheme ``redis+cluster://``: a
+redis-py ``RedisCluster`` client (cluster mode: the dedup index keeps its keys under one hash tag
+per index, ``pipelines.dedup.index``). ``REDIS_URL`` set otherwise: a client for that server.
+Unset: the embedded, real ``redis-server`` of the folder of ``REDIS_EMBEDDED_PATH`` (under
+``DATA_DIR``, so successive cron runs share the dedup index), started on demand and shared by
+every process using that folder (``crawler/embedded_redis.py``). Every call waits at most
+``REDIS_SOCKET_TIMEOUT`` seconds, to connect as well as for a reply.
 
 ``shared_redis`` hands out one client per process and Redis location: the scrapy-redis components
 of a distributed worker (queue, dupefilter, start entries, worker registry) and the seen-store
@@ -43,6 +45,15 @@ def get_redis(settings: BaseSettings) -> redis.Redis:
 
     url = settings.get("REDIS_URL")
     timeout = settings.getfloat("REDIS_SOCKET_TIMEOUT")
+    nodes = cluster_nodes(settings)
+    if nodes:
+        from urllib.parse import urlsplit
+
+        from redis.cluster import ClusterNode, RedisCluster
+
+        password = urlsplit(url).password if url and url.startswith("redis+cluster://") else None
+        return RedisCluster(startup_nodes=[ClusterNode(h, p) for h, p in nodes], password=password,
+                            socket_timeout=timeout, socket_connect_timeout=timeout)
     if url:
         return redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
     from crawler.embedded_redis import EmbeddedConnection, ensure_server
@@ -56,10 +67,34 @@ def get_redis(settings: BaseSettings) -> redis.Redis:
     return redis.Redis(connection_pool=pool)
 
 
+def cluster_nodes(settings: BaseSettings) -> list[tuple[str, int]]:
+    """The seed nodes of a Redis Cluster the settings name (``REDIS_CLUSTER_NODES``, else a
+    ``redis+cluster://host:port[,host:port…]`` ``REDIS_URL``); [] when they name one server."""
+    raw = settings.get("REDIS_CLUSTER_NODES") or ""
+    url = settings.get("REDIS_URL") or ""
+    if not raw and url.startswith("redis+cluster://"):
+        raw = url[len("redis+cluster://"):].split("/", 1)[0].rsplit("@", 1)[-1]
+    nodes = []
+    for part in raw.split(","):
+        host, _, port = part.strip().rpartition(":")
+        if part.strip():
+            if not host or not port.isdigit():
+                raise ValueError(f"a Redis Cluster node is host:port, got {part.strip()!r}")
+            nodes.append((host, int(port)))
+    return nodes
+
+
+def is_cluster(client: object) -> bool:
+    """Whether ``client`` talks to a Redis Cluster (redis-py's ``RedisCluster``)."""
+    from redis.cluster import RedisCluster
+
+    return isinstance(client, RedisCluster)
+
+
 def shared_redis(settings: BaseSettings) -> redis.Redis:
     """The process's one client for the Redis ``settings`` name (``get_redis``'s client, made on the
     first call for that location and those timeouts, then returned again)."""
-    key = (settings.get("REDIS_URL"), settings.getfloat("REDIS_SOCKET_TIMEOUT"),
+    key = (settings.get("REDIS_URL"), settings.get("REDIS_CLUSTER_NODES"), settings.getfloat("REDIS_SOCKET_TIMEOUT"),
            None if settings.get("REDIS_URL") else settings.get("REDIS_EMBEDDED_PATH"))
     client = _shared.get(key)
     if client is None:
@@ -96,6 +131,8 @@ def redis_key(prefix: str, *parts: str) -> str:
 
 def describe(client: redis.Redis) -> str:
     """Human-readable location of ``client`` for logs and reports."""
+    if is_cluster(client):
+        return "redis cluster " + ",".join(f"{n.host}:{n.port}" for n in client.get_primaries())
     kw = client.connection_pool.connection_kwargs
     if kw.get("embedded_db"):
         return f"embedded redis ({kw['embedded_db']} + append-only file beside it, socket {kw.get('path')})"
@@ -108,6 +145,8 @@ def describe_settings(settings: Any) -> str:
     """Where ``settings`` point Redis, for one-line errors (no connection is made; a password in
     the URL is masked)."""
     url = settings.get("REDIS_URL")
+    if settings.get("REDIS_CLUSTER_NODES"):
+        return f"Redis Cluster {settings.get('REDIS_CLUSTER_NODES')}"
     if url:
         import re
 

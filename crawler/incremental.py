@@ -32,7 +32,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
-from crawler.connection import redis_key, redis_key_prefix, shared_redis
+from crawler.connection import is_cluster, redis_key, redis_key_prefix, shared_redis
 from crawler.items import Article, ArticlePage
 from crawler.redis_health import REDIS_DOWN_ERRORS, STOP, RedisOutage, down_policy, outage_for, stop_crawl
 from crawler.signals import article_recorded, rejection_recorded
@@ -68,7 +68,12 @@ class SeenStore:
         """Mark ``urls`` rejected under extraction declaration ``declaration`` for ``ttl_seconds``;
         a key already marked stored / dropped copy keeps its mark and expiry."""
         keys = [redis_key(self.prefix, "seen", k) for k in set(seen_keys_of(urls))]
-        if keys:
+        if keys and is_cluster(self.client):  # one call per key: the keys lie in different slots
+            pipe = self.client.pipeline(transaction=False)
+            for key in keys:
+                pipe.eval(_MARK_REJECTED, 1, key, f"{REJECTED}{declaration}", max(1, int(ttl_seconds)))
+            pipe.execute()
+        elif keys:
             self.client.eval(_MARK_REJECTED, len(keys), *keys, f"{REJECTED}{declaration}",
                              max(1, int(ttl_seconds)))
 

@@ -26,14 +26,16 @@ logger = logging.getLogger(__name__)
 
 def __getattr__(name: str) -> Any:
     """``REDIS_DOWN_ERRORS``: the errors that mean "Redis did not answer": connection refused or
-    lost, a timeout (a hung server or network), a server still loading its data.
+    lost, a timeout (a hung server or network), a server still loading its data; on a Redis
+    Cluster also a slot without a master (a master failed and no replica took over yet).
     ``IndexGenerationChanged`` (the index lost its data mid-run) is handled the same way by the
     dedup stage. Built on first use, so that importing this module (for ``FINISH_REASON``) does
     not import redis-py."""
     if name == "REDIS_DOWN_ERRORS":
         import redis
+        from redis.exceptions import ClusterDownError, SlotNotCoveredError, TryAgainError
 
-        return (redis.ConnectionError, redis.TimeoutError)
+        return (redis.ConnectionError, redis.TimeoutError, ClusterDownError, TryAgainError, SlotNotCoveredError)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -181,6 +181,8 @@ EXTRACT_SITE_OVERRIDES = {}  # per site: {"site_name": {"EXTRACT_FIRST_PASS": "b
 # --- Redis (dedup index) -------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL") or None  # e.g. redis://host:6379/0; unset = embedded Redis
 REDIS_EMBEDDED_PATH = str(Path(DATA_DIR) / "redis" / "index.rdb")  # embedded Redis persists here
+# Redis Cluster: seed nodes "host:port,host:port" (or REDIS_URL=redis+cluster://host:port); "" = one server
+REDIS_CLUSTER_NODES = os.environ.get("REDIS_CLUSTER_NODES") or ""
 REDIS_SOCKET_TIMEOUT = 5.0  # seconds a Redis call (connecting or waiting for a reply) may take before it fails
 REDIS_EMBEDDED_START_TIMEOUT = 60.0  # seconds to wait for the embedded redis-server to load its data and answer
 REDIS_KEY_PREFIX = "newsdedup"  # namespace of every Redis key: dedup index, seen-store, crawl frontier

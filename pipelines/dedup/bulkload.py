@@ -218,7 +218,7 @@ class BulkLoader:
                 *(keyed or none), "0" if self._spilled else "1"]
         while len(self._pending) >= 2:  # bound memory: at most two calls waiting
             self._pending.pop(0).result()
-        self._pending.append(self._writer.submit(self._script, args=args))
+        self._pending.append(self._writer.submit(self._script, keys=self.index.route, args=args))
 
     def _write_hashes(self) -> None:
         for held, shards, band in ((self._bands, self.index.shards, True), (self._keyed, self.index.key_shards, False)):

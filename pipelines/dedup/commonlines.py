@@ -31,6 +31,7 @@ import struct
 import redis
 import xxhash
 
+from crawler.connection import is_cluster
 from pipelines.dedup.scripts import LEARN_LINES
 from pipelines.textunits import count_units
 from settings import base as defaults
@@ -163,7 +164,8 @@ class CommonLines:
         order = list(pending)
         for site in order:
             args += [site_hash(site), b"".join(k + _COUNT.pack(min(c, 65535)) for k, c in pending[site].items())]
-        reply = self._script(args=args)
+        # on a cluster, the key that routes the call to the slot of ``prefix`` (a hash tag)
+        reply = self._script(keys=[f"{self.prefix}:cl:glob"] if is_cluster(self.client) else [], args=args)
         for site, packed in zip(order, reply[:-1], strict=True):
             table = self.counts.setdefault(site, {})
             for i in range(0, len(packed), 10):

@@ -270,8 +270,9 @@ class Deduper:
             client, config.key_prefix, config.index_params(), window, config.shards, config.key_shards, generation
         )
         self.index.verify_params()
-        self.sites = SiteBoilerplate(client if config.site_boilerplate else None, config.key_prefix, int(window))
-        self.common = CommonLines(client, config.key_prefix, int(window), pages=config.common_line_pages,
+        # beside the index (one hash tag on a cluster: the same slot)
+        self.sites = SiteBoilerplate(client if config.site_boilerplate else None, self.index.prefix, int(window))
+        self.common = CommonLines(client, self.index.prefix, int(window), pages=config.common_line_pages,
                                   sites=config.common_line_sites)
         self._rules = config.rules()
         self._keep = config.keep_policy()

@@ -7,6 +7,12 @@ Entries carry a time stamp; every match is also checked against the record's tim
 an entry older than the window never matches. Hashes are small (about 64 fields) so Redis
 keeps them in its compact encoding; each is compacted and given a new expiry by the first
 write of each window-long generation. Nothing is pickled; no sweeper process runs.
+
+On a Redis Cluster (redis-py ``RedisCluster``) the keys are ``{<prefix>}:…`` instead: one hash
+tag puts the whole index (records, lookup and band hashes, learned footers and common lines) in
+one hash slot, so each script call still touches one slot on one master, atomically, in one round
+trip, and decides exactly as on one server (docs/distributed.md, "Redis Cluster"). Every script
+call then names ``{<prefix>}:meta`` as its one key, which routes it to that slot's master.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import dataclass
 
 import redis
 
+from crawler.connection import is_cluster
 from crawler.urls import url_key
 from pipelines.dedup.fingerprint import Fingerprint
 from pipelines.dedup.scripts import CHECK_AND_INSERT, RESTORE
@@ -52,6 +59,12 @@ class IndexReply:
     why: str = ""  # verdict replace: fuller | credited | earlier | canonical
 
 
+def index_prefix(prefix: str, client: object) -> str:
+    """The prefix of the index's keys on ``client``: ``prefix`` on one server, ``{prefix}`` (one
+    hash tag, so one slot) on a Redis Cluster."""
+    return f"{{{prefix}}}" if is_cluster(client) else prefix
+
+
 def site_key(site: str) -> int:
     """uint32 of a site name, stable across processes."""
     return int.from_bytes(hashlib.blake2b(site.encode("utf-8"), digest_size=4).digest(), "big")
@@ -69,7 +82,9 @@ class RedisIndex:
             raise ValueError(f"window must be positive, got {window_seconds}")
         if shards < 1:
             raise ValueError(f"shards must be >= 1, got {shards}")
-        self.client, self.prefix, self.params = client, prefix, params
+        self.client, self.prefix, self.params = client, index_prefix(prefix, client), params
+        # on a cluster, the one key that routes each script call to the index's slot
+        self.route: list[str] = [f"{self.prefix}:meta"] if is_cluster(client) else []
         self.window, self.shards, self.key_shards = window_seconds, shards, key_shards
         self.generation = generation
         self._script = client.register_script(CHECK_AND_INSERT)
@@ -78,13 +93,13 @@ class RedisIndex:
     def restore(self, doc_id: str) -> tuple[bool, int]:
         """Mark indexed article ``doc_id`` as kept (a reviewer restored it): (found, index number
         of the change, for the database's high-water mark)."""
-        found, seq = self._restore(args=[self.prefix, self.key_shards, self.window, doc_id, "", ""])
+        found, seq = self._restore(keys=self.route, args=[self.prefix, self.key_shards, self.window, doc_id, "", ""])
         return bool(found), int(seq)
 
     def mark_distinct(self, a: str, b: str) -> int:
         """Record that articles ``a`` and ``b`` are different stories: never merge them. Returns
         the index number of the change."""
-        return int(self._restore(args=[self.prefix, self.key_shards, self.window, "", a, b])[1])
+        return int(self._restore(keys=self.route, args=[self.prefix, self.key_shards, self.window, "", a, b])[1])
 
     # --- the index's identity: which build, for which database, how far it has counted -------------
 
@@ -150,7 +165,7 @@ class RedisIndex:
 
     def _call(self, args: list[object], client: object = None) -> object:
         try:
-            return self._script(args=args, client=client)
+            return self._script(keys=self.route, args=args, client=client)
         except redis.ResponseError as exc:
             if "NEWSDEDUP_PARAMS" in str(exc):
                 self.verify_params()
@@ -164,6 +179,8 @@ class RedisIndex:
         ``entries`` are (doc id, site, kept?, kept id, with bands?, unix time), ``ranks`` their
         20-byte ranks (zeros when None). Returns how many were inserted (entries older than the
         window and ids already indexed are passed over)."""
+        if self.route:  # a cluster pipeline does not load scripts itself
+            self.client.script_load(CHECK_AND_INSERT)
         pipe = self.client.pipeline(transaction=False)
         for i, ((doc_id, site, kept, kept_id, bands, ts), fp, keys) in enumerate(
                 zip(entries, fps, url_keys, strict=True)):

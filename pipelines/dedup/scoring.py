@@ -118,6 +118,7 @@ class Detector:
         return None
 
     def cleanup(self) -> None:
-        keys = list(self.client.scan_iter(f"{self.prefix}:*", count=1000))
+        keys = [key for prefix in {self.prefix, self.deduper.index.prefix}  # {prefix} on a cluster
+                for key in self.client.scan_iter(f"{prefix}:*", count=1000)]
         for start in range(0, len(keys), 1000):
             self.client.delete(*keys[start : start + 1000])
