@@ -1,6 +1,6 @@
 """The data folder (``DATA_DIR``) is private: created with mode 0700, refused when others can write to it.
 
-It holds the HTTP cache, job directories, the embedded Redis file, the SQLite database and the
+It holds the HTTP cache, job directories, the embedded Redis file, the SQLite database, the WARC archives and the
 logs. The crawler reads them back (no pickles, see ``crawler.httpcache`` and
 ``crawler.jobqueue``, but still: cached pages, queued requests, the dedup index), so a folder
 that a group or other users can write to lets them feed the next crawl. The crawling commands

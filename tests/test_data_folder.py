@@ -235,9 +235,10 @@ def test_a_data_dir_given_on_the_command_line_takes_the_folders_defaults_along(
     settings.set("DATA_DIR", str(new), priority="cmdline")
     settings.set("HTTPCACHE_DIR", str(tmp_path / "cache"), priority="cmdline")  # given too: kept
     moved = follow_data_dir(settings)
-    assert sorted(moved) == ["DATABASE_URL", "REDIS_EMBEDDED_PATH"]
+    assert sorted(moved) == ["DATABASE_URL", "REDIS_EMBEDDED_PATH", "WARC_DIR"]
     assert settings["DATABASE_URL"] == f"sqlite:///{new}/newsdedup.sqlite3"
     assert settings["REDIS_EMBEDDED_PATH"] == str(new / "redis" / "index.rdb")
+    assert settings["WARC_DIR"] == str(new / "warc")  # the archives move with the folder too
     assert settings["HTTPCACHE_DIR"] == str(tmp_path / "cache")
     assert settings["SIBLING_FOLDER"] == f"{old}-elsewhere/x"
     postgres = "postgresql+psycopg://u@127.0.0.1/db"
