@@ -20,7 +20,7 @@ REDIS_URL when set (keys under a fresh prefix, deleted afterwards). Storage: DAT
 set, else a throwaway schema in BENCH_POSTGRES_URL (default
 postgresql+psycopg://postgres@127.0.0.1:5432/test), else SQLite.
 
-``BENCH_DEBUG=1`` prints, every 0.1 s on stderr, the requests queued, the busy worker entries and
+``BENCH_DEBUG=1`` prints, at every look (``POLL`` s) on stderr, the requests queued, the busy worker entries and
 each worker's CPU seconds: how the work is shared over the round (``--keep`` keeps the logs).
 """
 
@@ -51,6 +51,9 @@ from crawler.distributed import FrontierKeys
 from crawler.embedded_redis import redis_server_binary
 
 ROOT = Path(__file__).resolve().parent.parent
+# seconds between the bench's looks at the frontier (3 commands per spider each, pipelined): the
+# start and the end of a round are timed to within this
+POLL = 0.25
 
 
 def cpu_seconds(pid: int) -> float:
@@ -92,10 +95,11 @@ def background_load(seconds: float, n_cores: int) -> float:
     return (machine_busy() - before) / (n_cores * (time.monotonic() - started))
 
 
-def redis_counters(client: redis.Redis) -> tuple[float, int]:
-    """(CPU seconds, commands processed) of the Redis server so far."""
+def redis_counters(client: redis.Redis) -> tuple[float, dict[str, int]]:
+    """(CPU seconds, calls per command) of the Redis server so far."""
     info = client.info()
-    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"]), int(info["total_commands_processed"])
+    calls = {name.removeprefix("cmdstat_"): int(v["calls"]) for name, v in client.info("commandstats").items()}
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"]), calls
 
 
 @contextmanager
@@ -167,6 +171,10 @@ class Snapshot:
 
     def __init__(self, client: redis.Redis, keys: list[FrontierKeys]) -> None:
         self.client, self.keys = client, keys
+        self.sent: dict[str, int] = {}  # this bench's own commands, taken out of the workers' counts
+
+    def count(self, command: str, n: int = 1) -> None:
+        self.sent[command] = self.sent.get(command, 0) + n
 
     def take(self) -> tuple[int, int]:
         """(requests and source entries queued, busy worker entries)."""
@@ -174,15 +182,19 @@ class Snapshot:
         for k in self.keys:
             pipe.llen(k.start_urls).zcard(k.requests).smembers(k.workers)
         replies = pipe.execute()
+        for command in ("llen", "zcard", "smembers"):
+            self.count(command, len(self.keys))
         queued = sum(int(r) for i, r in enumerate(replies) if i % 3 != 2)
         workers = [k.worker(w.decode()) for k, members in zip(self.keys, replies[2::3], strict=True)
                    for w in members]
+        if workers:
+            self.count("mget")
         busy = sum(1 for s in (self.client.mget(workers) if workers else []) if s == b"busy")
         return queued, busy
 
 
 def run_round(n: int, names: list[str], urls: dict[str, str], server_pid: int, redis_url: str,
-              extract_workers: str, tmp: Path) -> dict[str, Any]:
+              extract_workers: str, tmp: Path, extra: dict[str, str] | None = None) -> dict[str, Any]:
     """One crawl of every site by ``n`` workers: pages, seconds, CPU seconds of the workers, the
     site server, Redis and the machine in the timed window, Redis commands."""
     client = redis.Redis.from_url(redis_url)
@@ -200,6 +212,7 @@ def run_round(n: int, names: list[str], urls: dict[str, str], server_pid: int, r
             }
             if extract_workers != "auto":
                 settings["EXTRACT_WORKERS"] = int(extract_workers)
+            settings.update(extra or {})
             seeded = scrapy(["seed", *names], settings, run_dir / "seed", stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
             out, _ = seeded.communicate(timeout=300)
@@ -217,10 +230,12 @@ def run_round(n: int, names: list[str], urls: dict[str, str], server_pid: int, r
             cpu_start: dict[str, float] = {}
             cpu_end: dict[str, float] = {}
 
-            def cpu_now() -> dict[str, float]:
-                redis_cpu, commands = redis_counters(client)
+            def cpu_now() -> dict[str, Any]:
+                redis_cpu, calls = redis_counters(client)
+                snapshot.count("info", 2)
+                own = {c: calls.get(c, 0) - snapshot.sent.get(c, 0) for c in calls}  # the workers' and seed's
                 return {"workers": sum(cpu_seconds(w.pid) for w in workers), "server": cpu_seconds(server_pid),
-                        "redis": redis_cpu, "commands": commands, "machine": machine_busy()}
+                        "redis": redis_cpu, "commands": sum(own.values()), "calls": own, "machine": machine_busy()}
 
             launched = time.monotonic()
             while any(w.poll() is None for w in workers):
@@ -233,7 +248,7 @@ def run_round(n: int, names: list[str], urls: dict[str, str], server_pid: int, r
                     started, cpu_start = now, cpu_now()
                 if started is not None and drained is None and not queued and not busy:
                     drained, cpu_end = now, cpu_now()
-                time.sleep(0.1)
+                time.sleep(POLL)
             for w, log in zip(workers, logs, strict=True):
                 if w.returncode:
                     raise RuntimeError(f"a worker exited {w.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
@@ -243,10 +258,14 @@ def run_round(n: int, names: list[str], urls: dict[str, str], server_pid: int, r
             seconds = (drained or time.monotonic()) - (started or 0.0)
             cpu = {k: cpu_end.get(k, 0.0) - cpu_start.get(k, 0.0)
                    for k in ("workers", "server", "redis", "commands", "machine")}
+            calls_end, calls_start = cpu_end.get("calls", {}), cpu_start.get("calls", {})
+            by_command = sorted(((c, n - calls_start.get(c, 0)) for c, n in calls_end.items()),
+                                key=lambda x: -x[1])
             indexed = int(client.get(f"{prefix}:seq") or 0)
             size, count = breakdown(client, prefix)
             memory = (client.info("memory")["used_memory"] - memory_before) / max(1, indexed)
             return {"workers": n, "pages": pages, "articles": articles, "seconds": seconds, "db": db_desc, "cpu": cpu,
+                    "by_command": [(c, k) for c, k in by_command if k > 0],
                     "memory": f"{indexed} articles indexed, used_memory {memory:.0f} B per indexed article "
                               f"(with the frontier): {describe(size, count, max(1, indexed), memory)}"}
     finally:
@@ -265,10 +284,14 @@ def report(row: dict[str, Any], n_cores: int, alone: float, background: float, o
     return (f"{row['workers']} worker{'s' if row['workers'] > 1 else ' '}: {row['pages']:>5} pages "
             f"({row['articles']} articles) in {seconds:5.1f} s = {rate:6.1f} pages/s "
             f"= {rate / (n_cores * alone):.2f} × cores × extraction-alone\n"
-            f"   cores used on average: workers {cpu['workers'] / seconds:.2f}, site server "
+            f"   cores used on average: workers {cpu['workers'] / seconds:.2f} "
+            f"({1000 * cpu['workers'] / max(1, row['pages']):.1f} CPU ms per page), site server "
             f"{cpu['server'] / seconds:.2f}, {redis_part}everything else {others / seconds:.2f} "
             f"(PostgreSQL, OS, other users); machine {cpu['machine'] / (n_cores * seconds):.0%} busy "
-            f"(before the bench: {background:.0%}); load average now {loadavg()}")
+            f"(before the bench: {background:.0%}); load average now {loadavg()}"
+            + ("\n   Redis commands per page (the workers'; this bench's own polling not counted): "
+               + ", ".join(f"{c} {k / max(1, row['pages']):.1f}" for c, k in row["by_command"][:16])
+               if own_redis and row.get("by_command") else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -279,8 +302,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extract-workers", default="0",
                         help="EXTRACT_WORKERS of each worker: 0 (default) = in the worker's process, N = a pool of "
                              "N processes, auto = the profile's (one per core)")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Scrapy setting for seed and workers (repeatable), e.g. -s WARC_ARCHIVE=False")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (worker logs, stats) and print it")
     args = parser.parse_args(argv)
+    extra = dict(item.split("=", 1) for item in args.set if "=" in item)
+    if len(extra) != len(args.set):
+        parser.error("--set takes NAME=VALUE")
     n_cores = cores()
     tmp = Path(tempfile.mkdtemp(prefix="bench-workers-"))
     rows: list[dict[str, Any]] = []
@@ -293,8 +321,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"bench_workers: cannot reach Redis at {redis_url}: {exc}", file=sys.stderr)
                 return 2
             background = background_load(3.0, n_cores)
+            given = "".join(f", {k}={v}" for k, v in extra.items())
             print(f"Distributed crawl on one {n_cores}-core machine: {args.sites} sites on loopback, "
-                  f"EXTRACT_WORKERS={args.extract_workers}, Redis {'of its own' if own_redis else redis_url}; "
+                  f"EXTRACT_WORKERS={args.extract_workers}{given}, Redis {'of its own' if own_redis else redis_url}; "
                   f"before the bench the machine was {background:.0%} busy (load average {loadavg()})")
             pages = build_sites(tmp / "sites", args.multiply, args.sites)
             server, bases = serve_sites(tmp / "sites", args.sites)
@@ -304,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{len(pages)} article pages; extraction alone (1 process): {before['pages_per_s']:.1f} pages/s, "
                   f"so cores × extraction-alone = {n_cores * before['pages_per_s']:.1f} pages/s", flush=True)
             for n in (int(x) for x in args.workers.split(",") if x):
-                row = run_round(n, names, urls, server.pid, redis_url, args.extract_workers, tmp)
+                row = run_round(n, names, urls, server.pid, redis_url, args.extract_workers, tmp, extra)
                 rows.append(row)
             after = extraction_alone(pages, bases[0])
             alone = (before["pages_per_s"] + after["pages_per_s"]) / 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import uuid
 from datetime import UTC, datetime
@@ -99,3 +100,47 @@ class JobDirMarker:
             from crawler.runlock import FINISHED_MARKER
 
             (Path(self.jobdir) / FINISHED_MARKER).write_text(reason, encoding="utf-8")
+
+
+class CollectorTuning:
+    """Less garbage-collector work in a crawl process. Extraction allocates fast, which triggers
+    collections, and a full collection walks every object alive: ~280,000 in a worker of 48
+    spiders (Scrapy, the spiders, the extractor's and the dedup stage's tables). Such a worker
+    spent 5.4 % of its CPU in the collector (1.95 s per 840 pages, 15 full collections of ~100 ms).
+
+    - ``GC_FREEZE_ON_OPEN``: when a spider opens, every object alive is moved out of the
+      collector's reach (``gc.freeze``); the first spider to open in a process collects the
+      garbage first (one full collection per process). Frozen objects are never collected:
+      startup objects live as long as the process anyway. Collector time 1.95 s -> 1.1 s.
+    - ``GC_GEN0_THRESHOLD``: allocations between young-generation collections (Python's 700;
+      0 keeps it). At 10,000: 56 young collections instead of 3,844 and one full collection,
+      collector time 1.1 s -> 0.34 s (same worker, same pages); garbage cycles wait a few
+      thousand allocations longer.
+
+    Stat ``gc/frozen_objects``.
+    """
+
+    collected = False  # the process's one collection before its first freeze
+
+    def __init__(self, stats: Any, freeze: bool, gen0_threshold: int) -> None:
+        self.stats, self.freeze, self.gen0_threshold = stats, freeze, gen0_threshold
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CollectorTuning:
+        freeze = crawler.settings.getbool("GC_FREEZE_ON_OPEN")
+        gen0 = crawler.settings.getint("GC_GEN0_THRESHOLD")
+        if not freeze and not gen0:
+            raise NotConfigured
+        ext = cls(crawler.stats, freeze, gen0)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        return ext
+
+    def spider_opened(self, spider: Any = None) -> None:
+        if self.gen0_threshold:
+            gc.set_threshold(self.gen0_threshold, *gc.get_threshold()[1:])
+        if self.freeze:
+            if not CollectorTuning.collected:
+                CollectorTuning.collected = True
+                gc.collect()
+            gc.freeze()
+            self.stats.set_value("gc/frozen_objects", gc.get_freeze_count())

@@ -4,7 +4,8 @@ The index of a prefix lives under one hash tag: every check is one script call o
 deciding exactly as on one server. Tested here: the settings select ``RedisCluster``; a check is
 one EVALSHA on the index's master; every arrival order of the demo stories keeps the original;
 4 processes racing over 200 near-duplicate groups keep exactly one article per group; a master
-killed mid-crawl (its replica promoted), then a rerun: the demo ground truth is exact.
+killed mid-crawl (its replica promoted), then a rerun: the demo ground truth is exact;
+``scrapy dedup --dry-run`` checks against a copy of the index and leaves it unchanged.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from scrapy.settings import Settings
 from sqlalchemy import create_engine, text
 
 from crawler.connection import cluster_nodes, get_redis, is_cluster
+from crawler.urls import article_id
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.rank import article_rank
 from tests.crawl import scrapy, scrapy_cmd, scrapy_env
 from tests.groundtruth import ground_truth_problems
 from tests.redis_cluster import LocalCluster
+from tests.test_dedup_measure import HARBOUR, HARBOUR_URL, SCHOOL, dedup, record, seeded, settings_for
 from tests.test_demo_orders import extracted  # noqa: F401 (the fixture: demo pages, extracted once)
 
 
@@ -74,6 +77,29 @@ def test_index_lives_in_one_slot_and_a_check_is_one_call(cluster) -> None:
     kinds = {k.decode().split(":")[1] for k in keys}
     assert {"meta", "seq", "d", "k", "b", "site", "cl"} <= kinds
     assert len({client.keyslot(k) for k in keys}) == 1
+    drop_index(client, prefix)
+
+
+def test_dry_run_checks_against_a_copy_and_leaves_the_index_unchanged(cluster, tmp_path: Path) -> None:
+    prefix = f"t-dry-{uuid.uuid4().hex[:8]}"
+    client = cluster.client()
+    settings = settings_for(tmp_path, {"REDIS_URL": cluster.url}, prefix)
+    seeded(tmp_path, settings)  # the crawler's index ({prefix}:…) holds HARBOUR
+
+    def snapshot() -> dict[bytes, bytes]:
+        return {key: client.dump(key) for key in client.scan_iter(f"{{{prefix}}}:*", count=1000)}
+
+    before = snapshot()
+    assert before
+    rows = [record("h2", HARBOUR + " Ferries resume on Monday.", "https://other.example/ferries"),
+            record("s1", SCHOOL, "https://valley.example/libraries"),
+            record("s2", SCHOOL, "https://copy.example/libraries")]
+    proc, dry = dedup(tmp_path, settings, rows, "--dry-run", name="dry")
+    assert proc.returncode == 0 and "is empty" not in proc.stderr, proc.stderr[-2000:]
+    assert [(d["id"], d["duplicate_of"]) for d in dry] == [("h2", article_id(HARBOUR_URL)), ("s1", None),
+                                                           ("s2", "s1")]
+    assert snapshot() == before
+    assert list(client.scan_iter(f"{{{prefix}-scratch-*", count=1000)) == []
     drop_index(client, prefix)
 
 

@@ -4,7 +4,8 @@
 (``Deduper.check``: the same Lua check-and-insert a crawl runs) against a copy of the index:
 every key of the index (``RedisIndex.INDEX_KEYS``: parameters, counter, records, lookup and
 band hashes, distinct pairs, learned site footers) is copied server-side (Redis ``COPY``, Redis
-6.2 or later) under a new prefix, the records are checked and inserted there (so a record is
+6.2 or later; on a Redis Cluster, where the copy's keys hash to another slot, ``DUMP`` and
+``RESTORE`` through the client) under a new prefix, the records are checked and inserted there (so a record is
 also checked against the earlier records of the same file, as a real run would), and the copy
 is deleted. The source index is only read (``SCAN``, ``COPY`` reads).
 
@@ -21,7 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from pipelines.dedup.index import RedisIndex
+from crawler.connection import is_cluster
+from pipelines.dedup.index import RedisIndex, index_prefix
 
 SCRATCH_TTL_SECONDS = 24 * 3600  # longest life of a copied key (a killed dry run's leftovers)
 BATCH = 1000  # keys per pipelined round trip
@@ -33,7 +35,7 @@ def scratch_prefix(source: str) -> str:
 
 
 def _index_keys(client: Any, prefix: str) -> Iterator[bytes]:
-    """The keys of the index at ``prefix`` (not its seen-store or crawl frontier)."""
+    """The keys of the index at key prefix ``prefix`` (not its seen-store or crawl frontier)."""
     start = len(prefix) + 1
     kinds = {kind.encode() for kind in RedisIndex.INDEX_KEYS}
     for key in client.scan_iter(f"{prefix}:*", count=10_000):
@@ -44,6 +46,8 @@ def _index_keys(client: Any, prefix: str) -> Iterator[bytes]:
 def copy_index(client: Any, source: str, target: str, ttl_seconds: int = SCRATCH_TTL_SECONDS) -> int:
     """Copy every key of the index at ``source`` to ``target`` (each expiring within
     ``ttl_seconds``); returns the number of keys copied. ``target`` must hold no key yet."""
+    if is_cluster(client):
+        return _copy_through_client(client, index_prefix(source, client), index_prefix(target, client), ttl_seconds)
     copied = 0
     pipe = client.pipeline(transaction=False)
     pending = 0
@@ -61,11 +65,35 @@ def copy_index(client: Any, source: str, target: str, ttl_seconds: int = SCRATCH
     return copied
 
 
+def _copy_through_client(client: Any, source: str, target: str, ttl_seconds: int) -> int:
+    """``copy_index`` on a Redis Cluster: ``COPY`` may not cross slots, so each key is read with
+    ``DUMP`` (Redis's own serialisation, restored by Redis, never unpickled here) and written with
+    ``RESTORE``, keeping its expiry when it is sooner than ``ttl_seconds``."""
+    copied = 0
+    start = len(source)
+    keys = list(_index_keys(client, source))
+    for i in range(0, len(keys), BATCH):
+        batch = keys[i:i + BATCH]
+        pipe = client.pipeline(transaction=False)
+        for key in batch:
+            pipe.dump(key).pttl(key)
+        replies = pipe.execute()
+        pipe = client.pipeline(transaction=False)
+        for key, data, pttl in zip(batch, replies[::2], replies[1::2], strict=True):
+            if data is not None:
+                ttl_ms = ttl_seconds * 1000 if pttl is None or pttl < 0 else min(pttl, ttl_seconds * 1000)
+                pipe.restore(target.encode() + key[start:], ttl_ms, data)
+                copied += 1
+        pipe.execute()
+    return copied
+
+
 def drop_index(client: Any, prefix: str) -> int:
-    """Delete every key under ``prefix:``; returns how many were deleted."""
+    """Delete every key under ``prefix:`` (``{prefix}:`` on a Redis Cluster, where the index's
+    keys carry its hash tag); returns how many were deleted."""
     deleted = 0
     batch: list[bytes] = []
-    for key in client.scan_iter(f"{prefix}:*", count=10_000):
+    for key in client.scan_iter(f"{index_prefix(prefix, client)}:*", count=10_000):
         batch.append(key)
         if len(batch) >= BATCH:
             deleted += client.unlink(*batch)
