@@ -118,12 +118,19 @@ def serve(folder: Path) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "twisted", "web", "--listen", f"tcp:{port}:interface=127.0.0.1", "--path",
          str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
+    wait_serving(proc, [base + "/sitemap.xml"], f"the static bench site on {base}")
+    return proc, base
+
+
+def wait_serving(proc: subprocess.Popen, urls: list[str], what: str, seconds: float = 20) -> None:
+    """Return once every one of ``urls`` answers; else kill ``proc`` and raise naming ``what``."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(base + "/sitemap.xml", timeout=1).read()
-            return proc, base
+            for url in urls:
+                urllib.request.urlopen(url, timeout=1).read()
+            return
         except OSError:
             time.sleep(0.1)
     proc.kill()
-    raise RuntimeError(f"the static bench site did not come up on {base}")
+    raise RuntimeError(f"{what} did not come up")

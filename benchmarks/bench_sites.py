@@ -15,11 +15,9 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-from benchmarks.bench_site import build_site
+from benchmarks.bench_site import build_site, wait_serving
 
 MAX_SITES = 64  # benchmarks/workers_spiders.py declares this many spiders
 
@@ -76,16 +74,9 @@ def serve_sites(folder: Path, n_sites: int) -> tuple[subprocess.Popen, dict[int,
         (site / "sitemap.xml").write_text((site / "sitemap.tmpl").read_text().replace("{base}", base))
     proc = subprocess.Popen([sys.executable, "-m", "benchmarks.bench_sites", str(folder), str(port), str(n_sites)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            for base in (bases[0], bases[n_sites - 1]):
-                urllib.request.urlopen(base + "/sitemap.xml", timeout=1).read()
-            return proc, bases
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError(f"the bench sites did not come up on port {port}")
+    wait_serving(proc, [bases[0] + "/sitemap.xml", bases[n_sites - 1] + "/sitemap.xml"],
+                 f"the bench sites on port {port}")
+    return proc, bases
 
 
 def _run_server(folder: Path, port: int, n_sites: int) -> None:

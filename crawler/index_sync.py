@@ -37,7 +37,7 @@ from crawler.index_lock import index_lock
 from pipelines.dedup.bulkload import BulkLoader, LoadRow
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.entry import IndexEntry
-from pipelines.dedup.index import IndexParamsMismatch, RedisIndex, index_prefix
+from pipelines.dedup.index import IndexParamsMismatch, RedisIndex, stored_generation
 from pipelines.dedup.rank import article_rank
 from pipelines.storage import index_source as source
 from pipelines.storage.store import Store, open_store, prepare
@@ -277,12 +277,9 @@ __all__ = ["IndexParamsMismatch", "IndexRefused", "SyncResult", "rebuild", "stal
 
 def current_deduper(settings: Any) -> Deduper:
     """A ``Deduper`` on the index build ``<prefix>:meta`` names (after ``sync_index``)."""
-    from pipelines.dedup.index import STANDALONE
-
     config = DedupConfig.from_settings(settings)
     client = get_redis(settings)
-    generation = client.hget(f"{index_prefix(config.key_prefix, client)}:meta", "gen")
-    return Deduper(client, config, generation.decode() if generation else STANDALONE)
+    return Deduper(client, config, stored_generation(client, config.key_prefix))
 
 
 def sync_problem(settings: Any) -> str | None:

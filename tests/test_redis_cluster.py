@@ -27,6 +27,7 @@ from crawler.connection import cluster_nodes, get_redis, is_cluster
 from crawler.urls import article_id
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.rank import article_rank
+from pipelines.dedup.scratch import drop_index
 from tests.crawl import scrapy, scrapy_cmd, scrapy_env
 from tests.groundtruth import ground_truth_problems
 from tests.redis_cluster import LocalCluster
@@ -38,11 +39,6 @@ from tests.test_demo_orders import extracted  # noqa: F401 (the fixture: demo pa
 def cluster(tmp_path_factory: pytest.TempPathFactory):
     with LocalCluster(tmp_path_factory.mktemp("cluster"), masters=3) as local:
         yield local
-
-
-def drop_index(client, prefix: str) -> None:
-    for key in list(client.scan_iter(f"{{{prefix}}}:*", count=1000)):
-        client.delete(key)
 
 
 def test_settings_select_a_cluster_client(cluster) -> None:

@@ -135,7 +135,7 @@ class Command(FollowsDataDir, ScrapyCommand):
 
         from crawler.connection import get_redis
         from pipelines.dedup.engine import DedupConfig, Deduper
-        from pipelines.dedup.index import STANDALONE, IndexParamsMismatch, index_prefix
+        from pipelines.dedup.index import STANDALONE, IndexParamsMismatch, stored_generation
         from pipelines.dedup.scratch import scratch_copy
 
         assert self.settings is not None
@@ -145,7 +145,7 @@ class Command(FollowsDataDir, ScrapyCommand):
         except ValueError as exc:
             raise OperatorError(f"invalid DEDUP_* setting or index name: {exc}") from None
         client = get_redis(self.settings)
-        generation = (client.hget(f"{index_prefix(source, client)}:meta", "gen") or STANDALONE.encode()).decode()
+        generation = stored_generation(client, source)
         if opts.index and generation != STANDALONE:
             raise OperatorError(f"index {source!r} is a crawler's index (it serves a database): "
                                 "give --index a name of its own")

@@ -65,6 +65,13 @@ def index_prefix(prefix: str, client: object) -> str:
     return f"{{{prefix}}}" if is_cluster(client) else prefix
 
 
+def stored_generation(client: object, prefix: str) -> str:
+    """The build of the index at key prefix ``prefix`` as its ``meta`` records it (``STANDALONE``
+    when it records none), wherever the index's keys lie on ``client``."""
+    generation = client.hget(f"{index_prefix(prefix, client)}:meta", "gen")  # type: ignore[attr-defined]
+    return generation.decode() if generation else STANDALONE
+
+
 def site_key(site: str) -> int:
     """uint32 of a site name, stable across processes."""
     return int.from_bytes(hashlib.blake2b(site.encode("utf-8"), digest_size=4).digest(), "big")

@@ -35,7 +35,7 @@ from crawler.redis_health import (
 )
 from pipelines.credits import name_key, named_publishers, own_names, with_named
 from pipelines.dedup.engine import DedupConfig, Deduper
-from pipelines.dedup.index import STANDALONE, IndexGenerationChanged, index_prefix
+from pipelines.dedup.index import IndexGenerationChanged, stored_generation
 from pipelines.dedup.rank import article_rank
 from pipelines.drops import drop_for
 
@@ -78,8 +78,7 @@ class DedupPipeline:
 
         def make_deduper() -> Deduper:
             client = get_redis(settings)
-            generation = client.hget(f"{index_prefix(config.key_prefix, client)}:meta", "gen")
-            deduper = Deduper(client, config, generation.decode() if generation else STANDALONE)
+            deduper = Deduper(client, config, stored_generation(client, config.key_prefix))
             logger.info("Dedup index: %s, %s", describe(client), config.index_params())
             return deduper
 

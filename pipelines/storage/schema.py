@@ -39,6 +39,7 @@ _copy_lock = threading.Lock()  # not _lock: upgrade() holds that one while it re
 
 
 def _copy_tree(source: Traversable, dest: Path) -> None:
+    # importlib.resources.as_file takes a directory only from Python 3.12 on; this runs on 3.11
     dest.mkdir()
     for entry in source.iterdir():
         if entry.is_dir():
