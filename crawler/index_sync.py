@@ -106,7 +106,7 @@ def rebuild(store: Store, client: redis.Redis, config: DedupConfig, settings: An
     started = time.perf_counter()
     generation = uuid.uuid4().hex
     index = RedisIndex(client, config.key_prefix, config.index_params(), config.window_days * 86400,
-                       config.shards, config.key_shards)
+                       config.shards, config.key_shards, groups=config.band_groups)
     index.reset(generation, source.database_id(store), source.high_water_mark(store))
     deduper = Deduper(client, config, generation)
     seen = SeenStore(client, config.key_prefix, settings.getfloat("SEEN_TTL_DAYS") * 86400)
@@ -178,7 +178,7 @@ def rebuild(store: Store, client: redis.Redis, config: DedupConfig, settings: An
     deduper.close()
     if bar is not None:
         bar.close()
-    source.set_index_state(store, config.key_prefix, generation, config.index_params(), rows)
+    source.set_index_state(store, config.key_prefix, generation, index.params, rows)
     elapsed = time.perf_counter() - started
     log = logger.warning if rows else logger.info
     log("Dedup index %r rebuilt from %d rows of the database (%d indexed) in %.1f s (%.0f rows/s)",
@@ -246,10 +246,10 @@ def _sync_locked(settings: Any, config: DedupConfig, client: redis.Redis, store:
                  force: bool) -> SyncResult:
     """``sync_index``'s work, under the index lock."""
     index = RedisIndex(client, config.key_prefix, config.index_params(), config.window_days * 86400,
-                       config.shards, config.key_shards)
+                       config.shards, config.key_shards, groups=config.band_groups)
     state = index.state()
-    renormalized = normalization_change(str(state["params"] or ""), config.index_params())
-    if state["params"] and state["params"] != config.index_params() and not renormalized:
+    renormalized = normalization_change(str(state["params"] or ""), index.params)
+    if state["params"] and state["params"] != index.params and not renormalized:
         index.verify_params()  # raises IndexParamsMismatch with the full explanation
     database = source.database_id(store)
     mark = source.high_water_mark(store)

@@ -217,6 +217,9 @@ DEDUP_UPDATE_MIN_NEW_TEXT = 0.30  # same-site version adding >= this share of ne
 DEDUP_WINDOW_DAYS = 30.0  # index entries older than this no longer match (and expire)
 DEDUP_INDEX_CAPACITY = 200_000  # expected articles per window; sizes the Redis band shards
 DEDUP_MAX_CANDIDATES = 64  # candidates verified per article, most band hits first
+# Band hashes in this many shard groups (pipelines/dedup/groups.py): 0 = 16 on a Redis Cluster (they
+# spread over its masters; a check is then 3 round trips), none on one server (a check is 1 call)
+DEDUP_BAND_GROUPS = 0
 DEDUP_SITE_BOILERPLATE = True  # learn and strip per-site repeated trailing lines (footers)
 # Which copy of a story is stored: "best" (the source the others credit, then the fuller text
 # that contains the others, then the earlier stated date; a site's canonical page over its

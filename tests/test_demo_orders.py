@@ -16,6 +16,7 @@ from crawler.items import ArticlePage
 from demo.network import DemoNetwork
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.rank import article_rank
+from pipelines.dedup.scratch import drop_index
 from pipelines.drops import ExtractionDrop
 from pipelines.extract import ArticleExtractor
 
@@ -38,10 +39,12 @@ def extracted() -> tuple[list[dict], dict[str, object]]:
     return truth, articles
 
 
-def run(redis_client, pages: list[dict], articles: dict) -> list[str]:
+def run(redis_client, pages: list[dict], articles: dict, groups: int = 0) -> list[str]:
     """Verdicts in arrival order, as the dedup stage checks (rank, canonical address); a kept
-    article later merged into another or replaced by a better copy counts as a duplicate."""
-    deduper = Deduper(redis_client, DedupConfig(key_prefix=f"t-ord-{uuid.uuid4().hex[:10]}", index_capacity=1000))
+    article later merged into another or replaced by a better copy counts as a duplicate.
+    ``groups``: the index's band groups (``DEDUP_BAND_GROUPS``; 0: none on one server)."""
+    deduper = Deduper(redis_client, DedupConfig(key_prefix=f"t-ord-{uuid.uuid4().hex[:10]}", index_capacity=1000,
+                                                band_groups=groups))
     verdicts: list[str] = []
     ids: list[str] = []
     try:
@@ -56,13 +59,16 @@ def run(redis_client, pages: list[dict], articles: dict) -> list[str]:
                 verdicts[ids.index(merged)] = "duplicate"
             ids.append(a.id)
     finally:
-        keys = list(redis_client.scan_iter(f"{deduper.config.key_prefix}:*"))
-        if keys:
-            redis_client.delete(*keys)
+        drop_index(redis_client, deduper.config.key_prefix)
     return verdicts
 
 
-def test_story_groups_keep_one_copy_in_every_order(redis_client, extracted) -> None:
+# an index in one call per check, and one whose bands lie in 4 groups (three round trips a check)
+GROUPINGS = pytest.mark.parametrize("band_groups", [0, 4], ids=["one-call", "band-groups"])
+
+
+@GROUPINGS
+def test_story_groups_keep_one_copy_in_every_order(redis_client, extracted, band_groups) -> None:
     truth, articles = extracted
     groups = defaultdict(list)
     for page in truth:
@@ -71,14 +77,15 @@ def test_story_groups_keep_one_copy_in_every_order(redis_client, extracted) -> N
     failures = []
     for story, pages in groups.items():
         for order in itertools.permutations(pages):
-            verdicts = run(redis_client, list(order), articles)
+            verdicts = run(redis_client, list(order), articles, band_groups)
             kept = [p["role"] for p, v in zip(order, verdicts, strict=True) if v != "duplicate"]
             if kept != ["original"]:
                 failures.append((story, [p["site"] for p in order], verdicts))
     assert not failures, f"{len(failures)} failing orders: {failures}"
 
 
-def test_independent_reports_and_versions_are_all_kept(redis_client, extracted) -> None:
+@GROUPINGS
+def test_independent_reports_and_versions_are_all_kept(redis_client, extracted, band_groups) -> None:
     truth, articles = extracted
     events = defaultdict(list)
     for page in truth:
@@ -89,5 +96,5 @@ def test_independent_reports_and_versions_are_all_kept(redis_client, extracted) 
     assert len(events) >= 4
     for key, pages in events.items():
         for order in itertools.permutations(pages):
-            verdicts = run(redis_client, list(order), articles)
+            verdicts = run(redis_client, list(order), articles, band_groups)
             assert "duplicate" not in verdicts, (key, [p["site"] for p in order], verdicts)

@@ -16,6 +16,7 @@ from pipelines.dedup.bulkload import BulkLoader, LoadRow
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.index import RedisIndex
 from pipelines.dedup.rank import rank_bytes
+from pipelines.dedup.scratch import drop_index
 
 WORDS = [f"w{i}" for i in range(3000)]
 
@@ -81,23 +82,22 @@ def prefixes(redis_client: redis.Redis) -> Iterator[tuple[str, str]]:
     pair = (f"t-rp-{uuid.uuid4().hex[:8]}", f"t-bl-{uuid.uuid4().hex[:8]}")
     yield pair
     for prefix in pair:
-        keys = list(redis_client.scan_iter(f"{prefix}:*", count=1000))
-        if keys:
-            redis_client.delete(*keys)
+        drop_index(redis_client, prefix)
 
 
 def _build(client: redis.Redis, config: DedupConfig, prefix: str) -> RedisIndex:
     index = RedisIndex(client, prefix, config.index_params(), config.window_days * 86400, config.shards,
-                       config.key_shards)
+                       config.key_shards, groups=config.band_groups)
     index.reset(uuid.uuid4().hex, "db", 41)
     return index
 
 
 @pytest.mark.parametrize("capacity", [20, 5000])  # many fields per hash; about one field per hash
+@pytest.mark.parametrize("groups", [0, 4])  # the band hashes in the index's keys; in 4 band groups
 def test_bulk_load_writes_what_the_replay_writes(redis_client: redis.Redis, prefixes: tuple[str, str],
-                                                 capacity: int) -> None:
+                                                 capacity: int, groups: int) -> None:
     replayed, loaded = prefixes
-    config = DedupConfig(key_prefix=replayed, index_capacity=capacity)
+    config = DedupConfig(key_prefix=replayed, index_capacity=capacity, band_groups=groups)
     rows = _rows(config, redis_client)
     index = _build(redis_client, config, replayed)
     n = index.replay([(r.doc_id, r.site, r.kept, r.kept_id, r.bands, r.ts) for r in rows],
@@ -131,14 +131,16 @@ def test_bulk_load_in_small_calls_and_early_writes(redis_client: redis.Redis, pr
     _same(_dump(redis_client, replayed), _dump(redis_client, loaded))
 
 
-def test_a_bulk_loaded_index_decides_like_a_checked_one(redis_client: redis.Redis, prefixes: tuple[str, str]) -> None:
+@pytest.mark.parametrize("groups", [0, 4])
+def test_a_bulk_loaded_index_decides_like_a_checked_one(redis_client: redis.Redis, prefixes: tuple[str, str],
+                                                        groups: int) -> None:
     """A trimmed copy checked against the loaded build is a duplicate of its original."""
     _, loaded = prefixes
-    config = DedupConfig(key_prefix=loaded, index_capacity=200)
+    config = DedupConfig(key_prefix=loaded, index_capacity=200, band_groups=groups)
     rows = _rows(config, redis_client)
     generation = uuid.uuid4().hex
     index = RedisIndex(redis_client, loaded, config.index_params(), config.window_days * 86400, config.shards,
-                       config.key_shards)
+                       config.key_shards, groups=groups)
     index.reset(generation, "db", 0)
     loader = BulkLoader(redis_client, index)
     loader.load(rows)

@@ -1,8 +1,9 @@
 """Cluster mode of the dedup index on a real Redis Cluster (3 masters; 3 replicas for failover).
 
-The index of a prefix lives under one hash tag: every check is one script call on one master,
-deciding exactly as on one server. Tested here: the settings select ``RedisCluster``; a check is
-one EVALSHA on the index's master; every arrival order of the demo stories keeps the original;
+The index's records and decisions live under one hash tag, its band hashes in 16 band groups
+spread over the masters (``pipelines/dedup/groups.py``). Tested here: the settings select
+``RedisCluster``; the band groups lie on several masters, the rest in one slot, and a copy found
+by its text is one call; every arrival order of the demo stories keeps the original;
 4 processes racing over 200 near-duplicate groups keep exactly one article per group; a master
 killed mid-crawl (its replica promoted), then a rerun: the demo ground truth is exact;
 ``scrapy dedup --dry-run`` checks against a copy of the index and leaves it unchanged.
@@ -53,27 +54,31 @@ def test_settings_select_a_cluster_client(cluster) -> None:
         assert client.ping()
 
 
-def test_index_lives_in_one_slot_and_a_check_is_one_call(cluster) -> None:
+def test_bands_spread_over_the_masters_and_the_decision_lives_in_one_slot(cluster) -> None:
     client = cluster.client()
     prefix = f"t-{uuid.uuid4().hex[:8]}"
     deduper = Deduper(client, DedupConfig(key_prefix=prefix, index_capacity=1000, common_line_pages=2))
     master = cluster.node(cluster.master_of(f"{{{prefix}}}"))
     words = [f"w{i}" for i in range(400)]
     verdicts = [deduper.check("f" * 16, "a first page loads the script " * 20, "x.example").verdict]
-    before = master.info("commandstats")["cmdstat_evalsha"]["calls"]
     for n in range(6):
         picked = random.Random(n // 2).sample(words, 200)
         body = "\n".join(" ".join(picked[i:i + 8]) for i in range(0, 200, 8)) + ("\nA tail line." if n % 2 else "")
         verdicts.append(deduper.check(f"{n:016x}", body, f"site{n}.example", (f"http://site{n}.example/a",)).verdict)
+    before = master.info("commandstats")["cmdstat_evalsha"]["calls"]
+    exact = deduper.check("e" * 16, body, "copy.example", ("http://copy.example/a",))  # the last text again
     after = master.info("commandstats")["cmdstat_evalsha"]["calls"]
     deduper.close()
     assert verdicts == ["new"] + ["new", "duplicate"] * 3
-    assert after - before == 6  # one script call per check, all on the index's master
+    assert exact.method == "exact" and after - before == 1  # decided by its text: one call, on the index's master
     keys = list(client.scan_iter(f"{{{prefix}}}:*"))
     kinds = {k.decode().split(":")[1] for k in keys}
-    assert {"meta", "seq", "d", "k", "b", "site", "cl"} <= kinds
+    assert {"meta", "seq", "d", "k", "site", "cl"} <= kinds and "b" not in kinds
     assert len({client.keyslot(k) for k in keys}) == 1
+    bands = list(client.scan_iter(f"{{{prefix}:g*}}:b:*"))  # 16 band groups, each its own hash tag
+    assert len({cluster.master_of(k.decode()) for k in bands}) >= 2
     drop_index(client, prefix)
+    assert not list(client.scan_iter(f"*{prefix}*"))
 
 
 def test_dry_run_checks_against_a_copy_and_leaves_the_index_unchanged(cluster, tmp_path: Path) -> None:

@@ -212,21 +212,34 @@ class BulkLoader:
         self.inserted += done
         return done
 
-    def _submit(self, records: list[bytes], bands: list[bytes] | None = None, keyed: list[bytes] | None = None) -> None:
+    def _submit(self, records: list[bytes], bands: list[bytes] | None = None, keyed: list[bytes] | None = None,
+                group: int | None = None) -> None:
+        """One bulk_load.lua call; ``group``: the band group whose hashes ``bands`` writes."""
         none = [b""] * 4
-        args = [self.prefix, self.gen, (self.gen + 2) * self.ttl + 1, self._size, *records, *(bands or none),
+        groups = self.index.band_groups
+        prefix, route = (self.prefix, self.index.route) if group is None or groups is None else (
+            groups.prefixes[group], groups.routes[group])
+        args = [prefix, self.gen, (self.gen + 2) * self.ttl + 1, self._size, *records, *(bands or none),
                 *(keyed or none), "0" if self._spilled else "1"]
         while len(self._pending) >= 2:  # bound memory: at most two calls waiting
             self._pending.pop(0).result()
-        self._pending.append(self._writer.submit(self._script, keys=self.index.route, args=args))
+        self._pending.append(self._writer.submit(self._script, keys=route, args=args))
 
     def _write_hashes(self) -> None:
+        groups = self.index.band_groups
         for held, shards, band in ((self._bands, self.index.shards, True), (self._keyed, self.index.key_shards, False)):
             if held:
-                writes = HashWrites.of(np.concatenate([f for f, _ in held]), np.concatenate([n for _, n in held]),
-                                       shards)
-                for call in writes.calls():
-                    self._submit([b""], call if band else None, None if band else call)
+                fields, nums = np.concatenate([f for f, _ in held]), np.concatenate([n for _, n in held])
+                if band and groups is not None:  # each group's hashes in calls of their own
+                    group = np.frombuffer(fields.tobytes(), dtype=">u4").astype(np.int64) % shards % groups.groups
+                    parts = [(g, fields[group == g], nums[group == g]) for g in range(groups.groups)]
+                else:
+                    parts = [(None, fields, nums)]
+                for g, part_fields, part_nums in parts:
+                    if len(part_fields) == 0:
+                        continue
+                    for call in HashWrites.of(part_fields, part_nums, shards).calls():
+                        self._submit([b""], call if band else None, None if band else call, group=g)
                 held.clear()
         self._held = 0
 

@@ -14,11 +14,14 @@
 --   time u32 (minutes * 2 + 1 when only the day is stated; 0 unknown), two name keys the site is
 --   known by, two name keys of the sources the page credits (u32 each, 0 none), blemishes + 1
 --   (u32, 0 unknown); 20 bytes from clients of earlier releases: blemishes unknown),
---   22 own URL key (16 hex: the page is at its canonical address; '' otherwise).
+--   22 own URL key (16 hex: the page is at its canonical address; '' otherwise),
+--   23-25 the phase of a check of a grouped index (its bands in shard groups; check_state.lua;
+--   'replay': a replayed article whose bands the caller appends in its groups).
 --   Few, packed arguments: each one costs the client and the server a little, and there are
 --   about 50 bands.
 -- Layout of the keys: records.lua. The script is records.lua, check_state.lua (arguments and
--- index state), best_copy.lua (better_than) and this file, concatenated (scripts.py).
+-- index state), hashes.lua (hashes of numbers), lookups.lua (records and lookups), best_copy.lua
+-- (better_than) and this file, concatenated (scripts.py).
 -- Returns {verdict, target_id, method, jaccard*1e4, contained*1e4, contains*1e4, relation,
 --          merged ids, number of this article's record (new, or found for self/seen; 0 if none),
 --          deciding score*1e4, its threshold*1e4, the record it was measured against (id),
@@ -34,28 +37,51 @@
 local banded = {}
 local stamp = now  -- the record's time: now, or the original time of a replayed article
 local inserted = 0
-local function insert(status, kept, with_bands)
+local written = false  -- this article's record was written (a grouped check's placeholder replaced)
+local PENDING_TTL = 600  -- seconds a grouped check may take from its number to its decision
+
+-- a grouped check without bands (a thin page) has nothing to look up in the band groups
+if phase == 'first' and #bands == 0 then phase, grouped = '', false end
+
+-- the next number of the index (the first of its time generation is recorded in meta)
+local function take_number()
   local num = redis.call('INCR', P .. ':seq')
   if not gen_started then
     redis.call('HSET', P .. ':meta', 'g' .. gen, num)
     redis.call('HDEL', P .. ':meta', 'g' .. (gen - 2))
     gen_started = num
   end
+  return num
+end
+
+local function insert(status, kept, with_bands)
+  local num = given or take_number()
   me = bin_of(num)
   inserted = num
+  written = true
   redis.call('SET', P .. ':d:' .. num,
              struct.pack(HDR, stamp, nsh, nwords, site, status, unhex(id), unhex(kept)) .. sig .. rank,
              'EX', math.max(1, ttl - (now - stamp)))
   for _, k in ipairs(keyed) do append(k[1], k[2], k[3], k[4]) end
-  if with_bands then
+  if with_bands and not grouped then  -- a grouped check appended its bands in its band phase
     for _, b in ipairs(banded) do append(b[1], b[2], b[3], b[4]) end
   end
+end
+
+-- Phase 'first' of a grouped check, not decided by id, URL or exact text: take this article's
+-- number and hold it with a placeholder record until phase 'decide' writes the record. A check
+-- that finds a placeholder among its candidates leaves its owner a note (phase 'decide').
+local function to_bands()
+  local num = take_number()
+  redis.call('SET', P .. ':d:' .. num, 'p', 'EX', PENDING_TTL)
+  return {'bands', num, oldest, gen}
 end
 
 local merged = {}  -- kept articles found to be copies of the survivor (late merge)
 
 local function reply(verdict, target, method, c, relation, decided, why)
   c, decided = c or {}, decided or {}
+  if given and not written then redis.call('DEL', P .. ':d:' .. given) end  -- its placeholder
   return {verdict, target or '', method or '', math.floor((c.j or 0) * 10000 + 0.5),
           math.floor((c.c_new or 0) * 10000 + 0.5), math.floor((c.c_old or 0) * 10000 + 0.5),
           relation or '', table.concat(merged, ','), inserted,
@@ -65,13 +91,17 @@ end
 
 -- band fields of this article (read once; written when it is inserted with its bands)
 local function collect_bands()
-  if #banded > 0 then return end
+  if #banded > 0 or grouped then return end
   for _, bk in ipairs(bands) do
     local key = P .. ':b:' .. shard_of(bk, shards)
     local entries, keygen = get(key, bk)
     banded[#banded + 1] = {key, bk, entries, keygen}
   end
 end
+
+-- Phase 'decide': the placeholder taken in phase 'first' must still be there, else notes left
+-- for this number may have been missed: the caller starts the check again with a new number.
+if phase == 'decide' and redis.call('GET', P .. ':d:' .. given) ~= 'p' then return {'retry'} end
 
 -- Replay: the database decided this article already (rebuild of a lost or stale index).
 -- Its id, URL and text fields and (for kept articles and near copies) its bands are indexed
@@ -133,6 +163,7 @@ if url_match then
   local s = (k and point(k)) or {j = 1, c_new = 1, c_old = 1}
   local decided = {1, 1, url_rec.id}
   if keep_best and via_own and k and k.site == site and not distinct[kid] then
+    if phase == 'first' then return to_bands() end  -- kept: it needs its bands
     return replace(k, 'url', s, 'canonical', decided)
   end
   insert(1, kid, false)
@@ -143,18 +174,46 @@ if same and not distinct[same.kept] then
   local s = (k and point(k)) or {j = 1, c_new = 1, c_old = 1}
   local decided = {1, 1, same.id}
   local why = not distinct[kid] and better_than(k, s)
-  if why then return replace(k, 'exact', s, why, decided) end
+  if why then
+    if phase == 'first' then return to_bands() end  -- kept: it needs its bands
+    return replace(k, 'exact', s, why, decided)
+  end
   insert(1, kid, false)
   return reply('duplicate', kid, 'exact', s, '', decided)
 end
 
+if phase == 'first' then return to_bands() end
+
 -- 3. LSH candidates, most band hits first
 local hits, order = {}, {}
-collect_bands()
-for _, b in ipairs(banded) do
-  for _, cn in ipairs(nums_of(b[3])) do
-    if not hits[cn] then hits[cn] = 0; order[#order + 1] = cn end
-    hits[cn] = hits[cn] + 1
+local function hit(cn, count)
+  if not hits[cn] then hits[cn] = 0; order[#order + 1] = cn end
+  hits[cn] = hits[cn] + count
+end
+if grouped then
+  -- what the band phase found, and the checks that found this article there before it had its
+  -- record (their notes); of each shared band one of the two found the other, so the hits add up
+  local c = ARGV[25]
+  for i = 1, #c, 5 do hit(num_of(string.sub(c, i, i + 3)), string.byte(c, i + 4)) end
+  local late = redis.call('HGETALL', P .. ':late:' .. given)
+  for k = 1, #late, 2 do hit(tonumber(late[k]), tonumber(late[k + 1])) end
+  if #late > 0 then redis.call('DEL', P .. ':late:' .. given) end
+  -- a candidate still being checked decides after this article: note this article for it
+  local ready = {}
+  for _, cn in ipairs(order) do
+    local raw = redis.call('GET', P .. ':d:' .. cn)
+    if raw == 'p' then
+      redis.call('HINCRBY', P .. ':late:' .. cn, given, hits[cn])
+      redis.call('EXPIRE', P .. ':late:' .. cn, PENDING_TTL)
+    elseif raw then
+      ready[#ready + 1] = cn
+    end
+  end
+  order = ready
+else
+  collect_bands()
+  for _, b in ipairs(banded) do
+    for _, cn in ipairs(nums_of(b[3])) do hit(cn, 1) end
   end
 end
 table.sort(order, function(a, b) if hits[a] ~= hits[b] then return hits[a] > hits[b] end return a < b end)

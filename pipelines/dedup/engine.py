@@ -66,6 +66,7 @@ _SETTINGS = {  # DedupConfig field -> (setting name, type)
     "window_days": ("DEDUP_WINDOW_DAYS", float),
     "index_capacity": ("DEDUP_INDEX_CAPACITY", int),
     "max_candidates": ("DEDUP_MAX_CANDIDATES", int),
+    "band_groups": ("DEDUP_BAND_GROUPS", int),
     "site_boilerplate": ("DEDUP_SITE_BOILERPLATE", bool),
     "common_line_pages": ("DEDUP_COMMON_LINE_PAGES", int),
     "common_line_sites": ("DEDUP_COMMON_LINE_SITES", int),
@@ -114,6 +115,7 @@ class DedupConfig:
     window_days: float = defaults.DEDUP_WINDOW_DAYS
     index_capacity: int = defaults.DEDUP_INDEX_CAPACITY
     max_candidates: int = defaults.DEDUP_MAX_CANDIDATES
+    band_groups: int = defaults.DEDUP_BAND_GROUPS
     site_boilerplate: bool = defaults.DEDUP_SITE_BOILERPLATE
     common_line_pages: int = defaults.DEDUP_COMMON_LINE_PAGES
     common_line_sites: int = defaults.DEDUP_COMMON_LINE_SITES
@@ -137,6 +139,8 @@ class DedupConfig:
             raise ValueError("confidence_z, update_min_new_text and min_words_containment must be >= 0")
         if self.window_days <= 0:
             raise ValueError(f"window_days must be > 0, got {self.window_days}")
+        if self.band_groups < 0:
+            raise ValueError(f"band_groups must be >= 0 (0 = automatic), got {self.band_groups}")
         if self.index_capacity < 1 or self.max_candidates < 1:
             raise ValueError("index_capacity and max_candidates must be >= 1")
         if self.keep not in ("best", "first"):
@@ -267,7 +271,8 @@ class Deduper:
         )
         window = config.window_days * 86400
         self.index = RedisIndex(
-            client, config.key_prefix, config.index_params(), window, config.shards, config.key_shards, generation
+            client, config.key_prefix, config.index_params(), window, config.shards, config.key_shards, generation,
+            groups=config.band_groups,
         )
         self.index.verify_params()
         # beside the index (one hash tag on a cluster: the same slot)

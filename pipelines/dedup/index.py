@@ -12,12 +12,15 @@ On a Redis Cluster (redis-py ``RedisCluster``) the keys are ``{<prefix>}:…`` i
 tag puts the whole index (records, lookup and band hashes, learned footers and common lines) in
 one hash slot, so each script call still touches one slot on one master, atomically, in one round
 trip, and decides exactly as on one server (docs/distributed.md, "Redis Cluster"). Every script
-call then names ``{<prefix>}:meta`` as its one key, which routes it to that slot's master.
+call then names ``{<prefix>}:meta`` as its one key, which routes it to that slot's master. With
+band groups (by default on a cluster, ``DEDUP_BAND_GROUPS``) the band hashes lie in groups of their
+own and a check takes three round trips instead (``pipelines.dedup.groups``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 
 import redis
@@ -25,6 +28,7 @@ import redis
 from crawler.connection import is_cluster
 from crawler.urls import url_key
 from pipelines.dedup.fingerprint import Fingerprint
+from pipelines.dedup.groups import BandGroups, band_groups, group_key_pattern
 from pipelines.dedup.scripts import CHECK_AND_INSERT, RESTORE
 
 
@@ -37,6 +41,7 @@ class IndexGenerationChanged(RuntimeError):
     without them) or was rebuilt since. Nothing may be decided on it until the run restarts."""
 
 
+GROUPED_RETRIES = 3  # a grouped check whose placeholder expired starts again, at most this often
 STANDALONE = "-"  # generation of an index with no database behind it (tests, benchmarks, scoring)
 
 
@@ -83,12 +88,18 @@ class RedisIndex:
 
     def __init__(
         self, client: redis.Redis, prefix: str, params: str, window_seconds: float, shards: int, key_shards: int,
-        generation: str = STANDALONE,
+        generation: str = STANDALONE, groups: int = 0,
     ):
+        """``groups``: band groups (``pipelines.dedup.groups.band_groups``; 0 = automatic: grouped
+        on a Redis Cluster only). An index with groups records their number in its params."""
         if window_seconds <= 0:
             raise ValueError(f"window must be positive, got {window_seconds}")
         if shards < 1:
             raise ValueError(f"shards must be >= 1, got {shards}")
+        groups = band_groups(groups, client)
+        if groups > 1:
+            params = f"{params};groups={groups}"
+        self.key_prefix = prefix  # as configured, without hash tag
         self.client, self.prefix, self.params = client, index_prefix(prefix, client), params
         # on a cluster, the one key that routes each script call to the index's slot
         self.route: list[str] = [f"{self.prefix}:meta"] if is_cluster(client) else []
@@ -96,6 +107,7 @@ class RedisIndex:
         self.generation = generation
         self._script = client.register_script(CHECK_AND_INSERT)
         self._restore = client.register_script(RESTORE)
+        self.band_groups = BandGroups(client, prefix, groups, shards, window_seconds) if groups > 1 else None
 
     def restore(self, doc_id: str) -> tuple[bool, int]:
         """Mark indexed article ``doc_id`` as kept (a reviewer restored it): (found, index number
@@ -120,7 +132,7 @@ class RedisIndex:
                 "seq": int(seq or 0)}
 
     # what ``reset`` deletes: <prefix>:<kind>[:...]
-    INDEX_KEYS = ("meta", "seq", "d", "k", "b", "nd", "rp", "site", "cl")
+    INDEX_KEYS = ("meta", "seq", "d", "k", "b", "nd", "rp", "site", "cl", "late")
 
     def reset(self, generation: str, database_id: str, floor_seq: int) -> int:
         """Delete every key of the index (not the seen-store or crawl frontier under the same
@@ -130,13 +142,19 @@ class RedisIndex:
         batch: list[bytes] = []
         start = len(self.prefix) + 1
         kinds = {kind.encode() for kind in self.INDEX_KEYS}
-        # one pass over the prefix (a SCAN per kind walked the whole keyspace seven times)
+        # one pass over the prefix (a SCAN per kind walked the whole keyspace seven times), and
+        # one over the band groups' hashes (those of any number of groups)
         for key in self.client.scan_iter(f"{self.prefix}:*", count=10_000):
             if key[start:].split(b":", 1)[0] in kinds:
                 batch.append(key)
                 if len(batch) >= 1000:
                     deleted += self.client.unlink(*batch)
                     batch = []
+        for key in self.client.scan_iter(group_key_pattern(self.key_prefix, self.client), count=10_000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                deleted += self.client.unlink(*batch)
+                batch = []
         if batch:
             deleted += self.client.unlink(*batch)
         pipe = self.client.pipeline(transaction=True)
@@ -188,20 +206,50 @@ class RedisIndex:
         window and ids already indexed are passed over)."""
         if self.route:  # a cluster pipeline does not load scripts itself
             self.client.script_load(CHECK_AND_INSERT)
+        grouped = ["replay"] if self.band_groups else []  # bands: appended in their groups below
         pipe = self.client.pipeline(transaction=False)
         for i, ((doc_id, site, kept, kept_id, bands, ts), fp, keys) in enumerate(
                 zip(entries, fps, url_keys, strict=True)):
             replay = f"{0 if kept else 1}:{kept_id}:{1 if bands else 0}:{int(ts)}"
             rank = ranks[i] if ranks else b""
-            self._call(self.script_args(doc_id, site, [], fp, "0", 0, url_keys=keys, replay=replay, rank=rank),
-                       client=pipe)
+            self._call([*self.script_args(doc_id, site, [], fp, "0", 0, url_keys=keys, replay=replay, rank=rank),
+                        *grouped], client=pipe)
         try:
             replies = pipe.execute()
         except redis.ResponseError as exc:
             if "NEWSDEDUP_GENERATION" in str(exc):
                 raise IndexGenerationChanged(str(exc).split(" ", 1)[1]) from None
             raise
+        if self.band_groups:
+            oldest, gen = self._clock()
+            for (_, _, _, _, bands, _), fp, reply in zip(entries, fps, replies, strict=True):
+                if reply[0] == b"replayed" and bands:
+                    self.band_groups.run(int(reply[8]), oldest, gen, b"".join(fp.bands))
         return sum(1 for r in replies if r[0] == b"replayed")
+
+    def _clock(self) -> tuple[int, int]:
+        """(oldest fresh number, time generation) of the index now, as its scripts compute them."""
+        ttl = max(1, math.ceil(self.window))
+        gen = int(self.client.time()[0]) // ttl
+        previous, current = self.client.hmget(f"{self.prefix}:meta", f"g{gen - 1}", f"g{gen}")
+        return int(previous or current or 0), gen
+
+    def _checked(self, args: list[object]) -> list[object]:
+        """The script's reply for a check with ``args``: one call on an index without band groups;
+        with them, phase ``first``, then (unless that decided) the band phase and phase ``decide``."""
+        if self.band_groups is None:
+            return self._call(args)  # type: ignore[return-value]
+        for _ in range(GROUPED_RETRIES):
+            raw = self._call([*args, "first", "", b""])
+            if raw[0] != b"bands":  # type: ignore[index]
+                return raw  # type: ignore[return-value]
+            num, oldest, gen = (int(x) for x in raw[1:4])  # type: ignore[index]
+            found = self.band_groups.run(num, oldest, gen, args[16])  # type: ignore[arg-type]
+            raw = self._call([*args, "decide", num, found])
+            if raw[0] != b"retry":  # type: ignore[index]
+                return raw  # type: ignore[return-value]
+        raise redis.exceptions.TimeoutError(
+            f"a grouped dedup check took longer than its placeholder lives, {GROUPED_RETRIES} times")
 
     def check_and_insert(
         self,
@@ -218,12 +266,13 @@ class RedisIndex:
         rank: bytes = b"",
         own_url_key: str = "",
     ) -> IndexReply:
-        """One EVALSHA: check ``fp`` against the index and insert it (see the Lua header). URLs
-        are given as ``urls`` or already hashed as ``url_keys``; ``keep`` is the policy
+        """One EVALSHA (with band groups: three round trips, ``_checked``): check ``fp`` against the
+        index and insert it (see the Lua header). URLs are given as ``urls`` or already hashed as
+        ``url_keys``; ``keep`` is the policy
         (``first`` or ``best:<fuller margin>``), ``rank`` the article's rank bytes and
         ``own_url_key`` the key of its own URL when it is its canonical address."""
-        raw = self._call(self.script_args(doc_id, site, urls, fp, rules, max_candidates, distinct,
-                                          url_keys=url_keys, keep=keep, rank=rank, own_url_key=own_url_key))
+        raw = self._checked(self.script_args(doc_id, site, urls, fp, rules, max_candidates, distinct,
+                                             url_keys=url_keys, keep=keep, rank=rank, own_url_key=own_url_key))
         verdict, target, method, j, c1, c2, relation, merged, seq, score, threshold, against, why = raw
         return IndexReply(
             verdict.decode(), target.decode(), method.decode(), j / 1e4, c1 / 1e4, c2 / 1e4, relation.decode(),

@@ -3,11 +3,11 @@
 ``scrapy dedup FILE --dry-run`` checks each record with the engine's own code path
 (``Deduper.check``: the same Lua check-and-insert a crawl runs) against a copy of the index:
 every key of the index (``RedisIndex.INDEX_KEYS``: parameters, counter, records, lookup and
-band hashes, distinct pairs, learned site footers) is copied server-side (Redis ``COPY``, Redis
-6.2 or later; on a Redis Cluster, where the copy's keys hash to another slot, ``DUMP`` and
-``RESTORE`` through the client) under a new prefix, the records are checked and inserted there (so a record is
-also checked against the earlier records of the same file, as a real run would), and the copy
-is deleted. The source index is only read (``SCAN``, ``COPY`` reads).
+band hashes, distinct pairs, learned site footers; a grouped index's band groups too) is copied
+server-side (Redis ``COPY``, Redis 6.2 or later; on a Redis Cluster, where the copy's keys hash
+to another slot, ``DUMP`` and ``RESTORE`` through the client) under a new prefix, the records
+are checked and inserted there (so a record is also checked against the earlier records of the
+same file, as a real run would), and the copy is deleted. The source index is only read (``SCAN``, ``COPY`` reads).
 
 A copy costs as much Redis memory as the index while it lives. Each copied key expires after
 ``SCRATCH_TTL_SECONDS`` at most, so a process killed before it deletes its copy leaves nothing
@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from crawler.connection import is_cluster
+from pipelines.dedup.groups import group_key_pattern
 from pipelines.dedup.index import RedisIndex, index_prefix
 
 SCRATCH_TTL_SECONDS = 24 * 3600  # longest life of a copied key (a killed dry run's leftovers)
@@ -43,17 +44,26 @@ def _index_keys(client: Any, prefix: str) -> Iterator[bytes]:
             yield key
 
 
+def _keys_and_copies(client: Any, source: str, target: str) -> Iterator[tuple[bytes, bytes]]:
+    """(key, name of its copy) for every key of the index at ``source`` copied to ``target``: its
+    own keys and its band groups' hashes (``{<source>:g<i>}:b:…`` on a cluster)."""
+    src, dst = index_prefix(source, client), index_prefix(target, client)
+    for key in _index_keys(client, src):
+        yield key, dst.encode() + key[len(src):]
+    tag = b"{" if is_cluster(client) else b""
+    for key in client.scan_iter(group_key_pattern(source, client), count=10_000):
+        yield key, tag + target.encode() + key[len(tag) + len(source):]
+
+
 def copy_index(client: Any, source: str, target: str, ttl_seconds: int = SCRATCH_TTL_SECONDS) -> int:
     """Copy every key of the index at ``source`` to ``target`` (each expiring within
     ``ttl_seconds``); returns the number of keys copied. ``target`` must hold no key yet."""
     if is_cluster(client):
-        return _copy_through_client(client, index_prefix(source, client), index_prefix(target, client), ttl_seconds)
+        return _copy_through_client(client, list(_keys_and_copies(client, source, target)), ttl_seconds)
     copied = 0
     pipe = client.pipeline(transaction=False)
     pending = 0
-    start = len(source)
-    for key in _index_keys(client, source):
-        new = target.encode() + key[start:]
+    for key, new in _keys_and_copies(client, source, target):
         pipe.copy(key, new)
         pipe.expire(new, ttl_seconds)
         pending += 1
@@ -65,24 +75,22 @@ def copy_index(client: Any, source: str, target: str, ttl_seconds: int = SCRATCH
     return copied
 
 
-def _copy_through_client(client: Any, source: str, target: str, ttl_seconds: int) -> int:
+def _copy_through_client(client: Any, pairs: list[tuple[bytes, bytes]], ttl_seconds: int) -> int:
     """``copy_index`` on a Redis Cluster: ``COPY`` may not cross slots, so each key is read with
     ``DUMP`` (Redis's own serialisation, restored by Redis, never unpickled here) and written with
     ``RESTORE``, keeping its expiry when it is sooner than ``ttl_seconds``."""
     copied = 0
-    start = len(source)
-    keys = list(_index_keys(client, source))
-    for i in range(0, len(keys), BATCH):
-        batch = keys[i:i + BATCH]
+    for i in range(0, len(pairs), BATCH):
+        batch = pairs[i:i + BATCH]
         pipe = client.pipeline(transaction=False)
-        for key in batch:
+        for key, _ in batch:
             pipe.dump(key).pttl(key)
         replies = pipe.execute()
         pipe = client.pipeline(transaction=False)
-        for key, data, pttl in zip(batch, replies[::2], replies[1::2], strict=True):
+        for (_, new), data, pttl in zip(batch, replies[::2], replies[1::2], strict=True):
             if data is not None:
                 ttl_ms = ttl_seconds * 1000 if pttl is None or pttl < 0 else min(pttl, ttl_seconds * 1000)
-                pipe.restore(target.encode() + key[start:], ttl_ms, data)
+                pipe.restore(new, ttl_ms, data)
                 copied += 1
         pipe.execute()
     return copied
@@ -90,14 +98,15 @@ def _copy_through_client(client: Any, source: str, target: str, ttl_seconds: int
 
 def drop_index(client: Any, prefix: str) -> int:
     """Delete every key under ``prefix:`` (``{prefix}:`` on a Redis Cluster, where the index's
-    keys carry its hash tag); returns how many were deleted."""
+    keys carry its hash tag) and its band groups' hashes; returns how many were deleted."""
     deleted = 0
     batch: list[bytes] = []
-    for key in client.scan_iter(f"{index_prefix(prefix, client)}:*", count=10_000):
-        batch.append(key)
-        if len(batch) >= BATCH:
-            deleted += client.unlink(*batch)
-            batch = []
+    for pattern in (f"{index_prefix(prefix, client)}:*", group_key_pattern(prefix, client)):
+        for key in client.scan_iter(pattern, count=10_000):
+            batch.append(key)
+            if len(batch) >= BATCH:
+                deleted += client.unlink(*batch)
+                batch = []
     if batch:
         deleted += client.unlink(*batch)
     return deleted

@@ -1,0 +1,119 @@
+"""A grouped index (band hashes in shard groups, ``pipelines/dedup/groups.py``) on one real Redis.
+
+The phases of racing checks are interleaved by hand, in the orders a cluster can produce: a
+check whose band phase ran before its rival's finds nothing and learns of the rival only from
+the note the rival leaves when it decides first. Without that note both would be kept.
+(The same protocol on a real 3-master cluster: ``tests/test_redis_cluster.py``; every arrival
+order of the demo stories in a grouped index: ``tests/test_demo_orders.py``.)
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from pipelines.dedup.engine import DedupConfig, Deduper
+from pipelines.dedup.index import IndexReply
+from pipelines.dedup.scratch import drop_index
+
+WORDS = [f"w{i}" for i in range(500)]
+
+
+def story(seed: int, tail: str = "") -> str:
+    picked = random.Random(seed).sample(WORDS, 240)
+    return "\n".join(" ".join(picked[i:i + 8]) for i in range(0, 240, 8)) + (f"\n{tail}" if tail else "")
+
+
+@pytest.fixture
+def deduper(redis_client: redis.Redis) -> Iterator[Deduper]:
+    prefix = f"t-bg-{uuid.uuid4().hex[:8]}"
+    yield Deduper(redis_client, DedupConfig(key_prefix=prefix, index_capacity=1000, band_groups=4))
+    drop_index(redis_client, prefix)
+
+
+def args_of(deduper: Deduper, doc_id: str, text: str, site: str) -> list[object]:
+    entry = deduper.fingerprint_entry(text, site, (f"https://{site}/{doc_id}",), doc_id)
+    return deduper.index.script_args(doc_id, site, [], entry.fingerprint, deduper._rules,
+                                     deduper.config.max_candidates, url_keys=entry.url_keys, keep=deduper._keep)
+
+
+def first(deduper: Deduper, args: list[object]) -> tuple[int, int, int]:
+    raw = deduper.index._call([*args, "first", "", b""])
+    assert raw[0] == b"bands", raw
+    return int(raw[1]), int(raw[2]), int(raw[3])
+
+
+def decide(deduper: Deduper, args: list[object], num: int, found: bytes) -> list:
+    return deduper.index._call([*args, "decide", num, found])
+
+
+def test_bands_lie_in_their_groups_and_records_in_the_index(deduper: Deduper, redis_client: redis.Redis) -> None:
+    for n in range(3):
+        deduper.check(f"{n:016x}", story(n), f"site{n}.example")
+    prefix = deduper.config.key_prefix
+    kinds = {key.decode()[len(prefix) + 1:].rsplit(":", 1)[0] for key in redis_client.scan_iter(f"{prefix}:*")}
+    assert {"d", "k", "g0:b", "g1:b", "g2:b", "g3:b"} <= kinds
+    assert "b" not in kinds  # no band hash outside the groups
+    assert "groups=4" in redis_client.hget(f"{prefix}:meta", "params").decode()
+
+
+def test_a_copy_found_by_url_or_text_is_decided_in_one_call(deduper: Deduper) -> None:
+    calls: list[object] = []
+    call = deduper.index._call
+    deduper.index._call = lambda args, client=None: (calls.append(args[22:23]), call(args, client))[1]  # type: ignore[method-assign]
+    assert deduper.check("a" * 16, story(1), "one.example").verdict == "new"
+    assert calls == [["first"], ["decide"]]
+    calls.clear()
+    assert deduper.check("b" * 16, story(1), "two.example").method == "exact"
+    assert calls == [["first"]]
+
+
+def test_a_rival_found_only_in_the_band_phase_of_the_other_is_a_duplicate(deduper: Deduper) -> None:
+    """A and B near-duplicates; B's band phase runs first (it finds nothing), then A's (it finds
+    B, still being checked); A decides first and leaves B a note; B decides by that note."""
+    groups = deduper.index.band_groups
+    assert groups is not None
+    a = args_of(deduper, "a" * 16, story(5), "a.example")
+    b = args_of(deduper, "b" * 16, story(5, "A line of its own."), "b.example")
+    num_a, oldest, gen = first(deduper, a)
+    num_b, _, _ = first(deduper, b)
+    found_b = groups.run(num_b, oldest, gen, b[16])
+    found_a = groups.run(num_a, oldest, gen, a[16])
+    assert found_b == b"" and found_a  # only A saw the other
+    assert decide(deduper, a, num_a, found_a)[0] == b"new"
+    prefix = deduper.index.prefix
+    assert deduper.index.client.hgetall(f"{prefix}:late:{num_b}")  # A's note for B
+    reply = IndexReply(*[x.decode() if isinstance(x, bytes) else x for x in decide(deduper, b, num_b, found_b)[:7]])
+    assert (reply.verdict, reply.target) == ("duplicate", "a" * 16)
+    assert not deduper.index.client.exists(f"{prefix}:late:{num_b}")  # read once, then gone
+
+
+def test_both_see_each_other_and_the_later_decision_is_the_duplicate(deduper: Deduper) -> None:
+    groups = deduper.index.band_groups
+    assert groups is not None
+    a = args_of(deduper, "c" * 16, story(6), "a.example")
+    b = args_of(deduper, "d" * 16, story(6, "Another line."), "b.example")
+    num_a, oldest, gen = first(deduper, a)
+    num_b, _, _ = first(deduper, b)
+    found_a = groups.run(num_a, oldest, gen, a[16])
+    found_b = groups.run(num_b, oldest, gen, b[16])
+    assert found_a == b"" and found_b
+    # B decides first: A is still being checked (its placeholder), so B is kept and notes A
+    assert decide(deduper, b, num_b, found_b)[0] == b"new"
+    verdict = decide(deduper, a, num_a, found_a)
+    assert verdict[0] == b"duplicate" and verdict[1] == b"d" * 16
+
+
+def test_a_check_whose_placeholder_expired_starts_again(deduper: Deduper) -> None:
+    groups = deduper.index.band_groups
+    assert groups is not None
+    a = args_of(deduper, "e" * 16, story(7), "a.example")
+    num, oldest, gen = first(deduper, a)
+    found = groups.run(num, oldest, gen, a[16])
+    deduper.index.client.delete(f"{deduper.index.prefix}:d:{num}")  # as if it had lived its 600 s
+    assert decide(deduper, a, num, found) == [b"retry"]
+    assert deduper.check("e" * 16, story(7), "a.example").verdict == "new"  # the whole check: a new number
