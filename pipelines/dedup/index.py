@@ -108,6 +108,7 @@ class RedisIndex:
         self._script = client.register_script(CHECK_AND_INSERT)
         self._restore = client.register_script(RESTORE)
         self.band_groups = BandGroups(client, prefix, groups, shards, window_seconds) if groups > 1 else None
+        self.round_trips = 0  # sequential round trips of this process's checks (for the benchmarks)
 
     def restore(self, doc_id: str) -> tuple[bool, int]:
         """Mark indexed article ``doc_id`` as kept (a reviewer restored it): (found, index number
@@ -237,12 +238,15 @@ class RedisIndex:
     def _checked(self, args: list[object]) -> list[object]:
         """The script's reply for a check with ``args``: one call on an index without band groups;
         with them, phase ``first``, then (unless that decided) the band phase and phase ``decide``."""
+        self.round_trips += 1
         if self.band_groups is None:
             return self._call(args)  # type: ignore[return-value]
-        for _ in range(GROUPED_RETRIES):
+        for attempt in range(GROUPED_RETRIES):
+            self.round_trips += 1 if attempt else 0
             raw = self._call([*args, "first", "", b""])
             if raw[0] != b"bands":  # type: ignore[index]
                 return raw  # type: ignore[return-value]
+            self.round_trips += 2
             num, oldest, gen = (int(x) for x in raw[1:4])  # type: ignore[index]
             found = self.band_groups.run(num, oldest, gen, args[16])  # type: ignore[arg-type]
             raw = self._call([*args, "decide", num, found])
