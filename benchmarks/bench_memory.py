@@ -39,6 +39,8 @@ def breakdown(client: redis.Redis, prefix: str) -> tuple[Counter, Counter]:
     start = len(prefix) + 1
     for key in client.scan_iter(f"{prefix}:*", count=5000):
         kind = key[start:].split(b":", 1)[0].decode()
+        if kind[:1] == "g" and kind[1:].isdigit():  # <prefix>:g<i>:b:…: a band group's hash
+            kind = "b"
         size[kind] += client.memory_usage(key, samples=0) or 0
         count[kind] += 1
     return size, count

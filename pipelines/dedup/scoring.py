@@ -27,6 +27,7 @@ from crawler.connection import get_redis, redis_key_prefix
 from crawler.embedded_redis import scratch_server
 from pipelines.credits import credited_names, name_key, named_publishers, own_names, with_named
 from pipelines.dedup.engine import DedupConfig, Deduper
+from pipelines.dedup.groups import group_key_pattern
 from pipelines.dedup.rank import article_rank
 
 
@@ -118,7 +119,8 @@ class Detector:
         return None
 
     def cleanup(self) -> None:
-        keys = [key for prefix in {self.prefix, self.deduper.index.prefix}  # {prefix} on a cluster
-                for key in self.client.scan_iter(f"{prefix}:*", count=1000)]
+        patterns = {f"{self.prefix}:*", f"{self.deduper.index.prefix}:*",  # {prefix} on a cluster
+                    group_key_pattern(self.prefix, self.client)}  # the band groups' hashes
+        keys = [key for pattern in patterns for key in self.client.scan_iter(pattern, count=1000)]
         for start in range(0, len(keys), 1000):
             self.client.delete(*keys[start : start + 1000])
