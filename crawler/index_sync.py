@@ -81,6 +81,34 @@ def stale_reason(state: dict[str, Any], recorded: dict[str, Any] | None, databas
     return None
 
 
+def band_groups_behind(index: RedisIndex, store: Store, rows: int = 1000) -> str | None:
+    """Why a grouped index (``pipelines.dedup.groups``) lost band entries the database relies
+    on, or None: a band group whose highest number appended (``top``) is below the number of
+    the newest stored row with a band in that group lost writes — its master failed over before
+    they reached a replica, or restarted without them. (The index's own counter catches the same
+    for the records, ``stale_reason``.) Looks at the ``rows`` newest rows with bands."""
+    groups = index.band_groups
+    if groups is None:
+        return None
+    tops = groups.tops()
+    needed: dict[int, int] = {}
+    for seq, blob in source.newest_banded_entries(store, rows):
+        try:
+            bands = IndexEntry.from_bytes(blob).fingerprint.bands
+        except ValueError:
+            continue
+        for group in groups.split(b"".join(bands)):
+            needed.setdefault(group, seq)
+        if len(needed) == groups.groups:
+            break
+    behind = sorted(g for g, seq in needed.items() if tops[g] < seq)
+    if not behind:
+        return None
+    g = behind[0]
+    return (f"{len(behind)} band group(s) of the index lost writes (a failover or a restart without them): "
+            f"group {g} counted to {tops[g]}, the database has a row numbered {needed[g]} with a band there")
+
+
 def normalization_change(stored: str, current: str) -> str | None:
     """Why an index whose recorded parameters ``stored`` differ from ``current`` only in the
     normalisation version (``norm=v<N>``, a release that changed normalisation) must be
@@ -255,7 +283,8 @@ def _sync_locked(settings: Any, config: DedupConfig, client: redis.Redis, store:
     mark = source.high_water_mark(store)
     rows = source.count_rows(store, source.window_start(store, config.window_days * 86400))
     reason = "a rebuild was asked for" if force else renormalized or stale_reason(
-        state, source.get_index_state(store, config.key_prefix), database, mark, rows)
+        state, source.get_index_state(store, config.key_prefix), database, mark, rows) or (
+        band_groups_behind(index, store) if state["params"] else None)
     if reason is None and not state["params"]:  # a new index for a database with no rows in it yet
         rebuild(store, client, config, settings, False)
         result = SyncResult(index.state()["gen"] or "", "created")

@@ -4,7 +4,8 @@ The phases of racing checks are interleaved by hand, in the orders a cluster can
 check whose band phase ran before its rival's finds nothing and learns of the rival only from
 the note the rival leaves when it decides first. Without that note both would be kept.
 (The same protocol on a real 3-master cluster: ``tests/test_redis_cluster.py``; every arrival
-order of the demo stories in a grouped index: ``tests/test_demo_orders.py``.)
+order of the demo stories in a grouped index: ``tests/test_demo_orders.py``.) A band group that
+lost writes (its master failed over) makes the next run rebuild the index from the database.
 """
 
 from __future__ import annotations
@@ -12,13 +13,23 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
+from scrapy.settings import Settings
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
 
+from crawler.index_sync import sync_index
+from crawler.items import Article
+from pipelines.dedup import DedupPipeline
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.index import IndexReply
 from pipelines.dedup.scratch import drop_index
+from pipelines.drops import DuplicateDrop
+from pipelines.storage import StoragePipeline
+from tests.conftest import project_settings, settled
 
 WORDS = [f"w{i}" for i in range(500)]
 
@@ -117,3 +128,41 @@ def test_a_check_whose_placeholder_expired_starts_again(deduper: Deduper) -> Non
     deduper.index.client.delete(f"{deduper.index.prefix}:d:{num}")  # as if it had lived its 600 s
     assert decide(deduper, a, num, found) == [b"retry"]
     assert deduper.check("e" * 16, story(7), "a.example").verdict == "new"  # the whole check: a new number
+
+
+def test_a_band_group_that_lost_writes_makes_the_next_run_rebuild(
+    redis_settings: dict[str, str], key_prefix: str, tmp_path: Path, redis_client: redis.Redis
+) -> None:
+    """A band group's master that failed over before its last appends reached the replica is
+    behind the database: the next run's sync rebuilds the index, and the copy is found again."""
+    settings = project_settings(**redis_settings, DEDUP_KEY_PREFIX=key_prefix, DEDUP_INDEX_CAPACITY=1000,
+                                DEDUP_BAND_GROUPS=4, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                                STORAGE_BATCH_SECONDS=0)
+
+    def stages() -> tuple[DedupPipeline, StoragePipeline]:
+        crawler = get_crawler(settings_dict=settings)
+        crawler.stats.open_spider()
+        return build_from_crawler(DedupPipeline, crawler), build_from_crawler(StoragePipeline, crawler)
+
+    def article(n: int, text: str) -> Article:
+        url = f"http://site{n}.example/a/{n}"
+        return Article(id=f"{n:016x}", url=url, final_url=url, canonical_url="", site=f"site{n}",
+                       fetched_at="2026-11-26T10:00:00+00:00", title=f"Story {n}", text=text)
+
+    sync_index(Settings(settings))
+    dedup, store = stages()
+    for n in range(3):
+        assert settled(store.process_item(dedup.process_item(article(n, story(20 + n))))) is not None
+    dedup.close_spider()
+    store.close_spider()
+    assert sync_index(Settings(settings)).action == "ok"
+    # group 2's keys as a replica promoted before the crawl's appends reached it holds them: none
+    lost = list(redis_client.scan_iter(f"{key_prefix}:g2:*"))
+    assert lost
+    redis_client.delete(*lost)
+    result = sync_index(Settings(settings))
+    assert result.action == "rebuilt" and "band group" in result.reason, result
+    assert sync_index(Settings(settings)).action == "ok"
+    dedup, store = stages()
+    with pytest.raises(DuplicateDrop):
+        dedup.process_item(article(9, story(21, "A reprint's own closing line.")))

@@ -2,6 +2,9 @@
 -- in the group's slot: read the numbers under each of this article's bands here, then append
 -- this article's number to them (compacting as check_and_insert.lua's append does).
 -- Returns the fresh numbers found before the append, 4 bytes each, one per band hit.
+-- <P>:top holds the highest number appended in the group: a group whose master lost writes
+-- (a failover, a restart without them) is behind the numbers the database recorded
+-- (crawler/index_sync.py rebuilds the index then).
 me = bin_of(tonumber(ARGV[3]))
 local found = {}
 for i = 1, #ARGV[7], 4 do
@@ -14,5 +17,10 @@ for i = 1, #ARGV[7], 4 do
     if e ~= me then found[#found + 1] = e end
   end
   append(key, bk, entries, keygen)
+end
+local num = tonumber(ARGV[3])
+if num > tonumber(redis.call('GET', P .. ':top') or '0') then
+  redis.call('SET', P .. ':top', num)
+  redis.call('EXPIREAT', P .. ':top', (gen + 2) * ttl + 1)
 end
 return table.concat(found)

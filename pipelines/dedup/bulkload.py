@@ -156,6 +156,7 @@ class BulkLoader:
         self._held = 0
         self._size = 0
         self._spilled = False  # hashes were written before ``finish``: later writes append
+        self._tops: dict[int, int] = {}  # band group -> highest number written there
 
     def load(self, rows: Iterable[LoadRow]) -> int:
         """Queue ``rows`` (in arrival order) for indexing; returns how many will be inserted (rows
@@ -238,6 +239,8 @@ class BulkLoader:
                 for g, part_fields, part_nums in parts:
                     if len(part_fields) == 0:
                         continue
+                    if g is not None:
+                        self._tops[g] = max(self._tops.get(g, 0), int(part_nums.max()))
                     for call in HashWrites.of(part_fields, part_nums, shards).calls():
                         self._submit([b""], call if band else None, None if band else call, group=g)
                 held.clear()
@@ -263,6 +266,8 @@ class BulkLoader:
             pipe.hdel(f"{self.prefix}:meta", f"g{self.gen - 2}")
         pipe.set(f"{self.prefix}:seq", self.seq)
         pipe.execute()
+        if self._tops:  # what each band group's appends would have recorded (bands.lua)
+            self.index.band_groups.set_tops(self._tops, (self.gen + 2) * self.ttl + 1)  # type: ignore[union-attr]
         return self.inserted
 
 

@@ -44,8 +44,9 @@ def group_prefix(prefix: str, group: int, client: object) -> str:
 
 
 def group_key_pattern(prefix: str, client: object) -> str:
-    """A SCAN pattern matching the band hashes of every group of the index at ``prefix``."""
-    return f"{{{prefix}:g[0-9]*}}:b:*" if is_cluster(client) else f"{prefix}:g[0-9]*:b:*"
+    """A SCAN pattern matching the keys of every band group of the index at ``prefix`` (its band
+    hashes ``…:b:<shard>`` and ``…:top``, the highest number appended there)."""
+    return f"{{{prefix}:g[0-9]*}}:*" if is_cluster(client) else f"{prefix}:g[0-9]*:*"
 
 
 class BandGroups:
@@ -85,6 +86,20 @@ class BandGroups:
             for i in range(0, len(found), 4):
                 hits[found[i:i + 4]] += 1
         return b"".join(n + bytes([min(255, c)]) for n, c in hits.items())
+
+    def tops(self) -> list[int]:
+        """The highest number appended in each group (0: none), as the groups hold them now."""
+        pipe = self.client.pipeline(transaction=False)
+        for prefix in self.prefixes:
+            pipe.get(f"{prefix}:top")
+        return [int(x or 0) for x in pipe.execute()]
+
+    def set_tops(self, tops: dict[int, int], expire_at: int) -> None:
+        """Record the highest number appended in each group of ``tops`` (after a bulk load)."""
+        pipe = self.client.pipeline(transaction=False)
+        for group, num in tops.items():
+            pipe.set(f"{self.prefixes[group]}:top", num, exat=expire_at)
+        pipe.execute()
 
     def _pipeline(self, num: int, oldest: int, gen: int, bands: bytes) -> list[Any]:
         pipe = self.client.pipeline(transaction=False)

@@ -116,6 +116,20 @@ def rows_for_index(store: Store, since: datetime, batch: int = 2000) -> Iterator
             yield out
 
 
+def newest_banded_entries(store: Store, limit: int) -> list[tuple[int, bytes]]:
+    """(index number, entry blob) of the ``limit`` newest rows whose check indexed LSH bands
+    (articles, and duplicates found by their text), newest first."""
+    a, d = articles.c, duplicates.c
+    kept = select(a.index_seq.label("seq"), a.index_entry.label("entry")).where(
+        a.index_seq.is_not(None), a.index_entry.is_not(None))
+    dropped = select(d.index_seq.label("seq"), d.index_entry.label("entry")).where(
+        d.index_seq.is_not(None), d.index_entry.is_not(None), d.method.not_in(NO_BANDS))
+    both = union_all(kept, dropped).subquery()
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(both).order_by(both.c.seq.desc()).limit(limit)).all()
+    return [(int(seq), bytes(entry)) for seq, entry in rows]
+
+
 def distinct_pairs(store: Store) -> list[tuple[str, str]]:
     """The pairs reviewers marked as different stories (``scrapy review distinct``)."""
     with store.engine.connect() as conn:
