@@ -25,7 +25,6 @@ from crawler.index_sync import sync_index
 from crawler.items import Article
 from pipelines.dedup import DedupPipeline
 from pipelines.dedup.engine import DedupConfig, Deduper
-from pipelines.dedup.index import IndexReply
 from pipelines.dedup.scratch import drop_index
 from pipelines.drops import DuplicateDrop
 from pipelines.storage import StoragePipeline
@@ -83,40 +82,30 @@ def test_a_copy_found_by_url_or_text_is_decided_in_one_call(deduper: Deduper) ->
     assert calls == [["first"]]
 
 
-def test_a_rival_found_only_in_the_band_phase_of_the_other_is_a_duplicate(deduper: Deduper) -> None:
-    """A and B near-duplicates; B's band phase runs first (it finds nothing), then A's (it finds
-    B, still being checked); A decides first and leaves B a note; B decides by that note."""
+@pytest.mark.parametrize("bands_first", ["a", "b"])
+@pytest.mark.parametrize("decides_first", ["a", "b"])
+def test_two_racing_near_duplicates_keep_exactly_one(deduper: Deduper, bands_first: str, decides_first: str) -> None:
+    """A and B near-duplicates, both past phase first; one's band phase runs before the other's
+    (the second finds the first), then one decides before the other. When the one that found the
+    other decides first, its rival is still a placeholder: it leaves a note, and the rival
+    decides by that note alone (its own band phase found nothing)."""
     groups = deduper.index.band_groups
     assert groups is not None
-    a = args_of(deduper, "a" * 16, story(5), "a.example")
-    b = args_of(deduper, "b" * 16, story(5, "A line of its own."), "b.example")
-    num_a, oldest, gen = first(deduper, a)
-    num_b, _, _ = first(deduper, b)
-    found_b = groups.run(num_b, oldest, gen, b[16])
-    found_a = groups.run(num_a, oldest, gen, a[16])
-    assert found_b == b"" and found_a  # only A saw the other
-    assert decide(deduper, a, num_a, found_a)[0] == b"new"
-    prefix = deduper.index.prefix
-    assert deduper.index.client.hgetall(f"{prefix}:late:{num_b}")  # A's note for B
-    reply = IndexReply(*[x.decode() if isinstance(x, bytes) else x for x in decide(deduper, b, num_b, found_b)[:7]])
-    assert (reply.verdict, reply.target) == ("duplicate", "a" * 16)
-    assert not deduper.index.client.exists(f"{prefix}:late:{num_b}")  # read once, then gone
-
-
-def test_both_see_each_other_and_the_later_decision_is_the_duplicate(deduper: Deduper) -> None:
-    groups = deduper.index.band_groups
-    assert groups is not None
-    a = args_of(deduper, "c" * 16, story(6), "a.example")
-    b = args_of(deduper, "d" * 16, story(6, "Another line."), "b.example")
-    num_a, oldest, gen = first(deduper, a)
-    num_b, _, _ = first(deduper, b)
-    found_a = groups.run(num_a, oldest, gen, a[16])
-    found_b = groups.run(num_b, oldest, gen, b[16])
-    assert found_a == b"" and found_b
-    # B decides first: A is still being checked (its placeholder), so B is kept and notes A
-    assert decide(deduper, b, num_b, found_b)[0] == b"new"
-    verdict = decide(deduper, a, num_a, found_a)
-    assert verdict[0] == b"duplicate" and verdict[1] == b"d" * 16
+    checks = {"a": args_of(deduper, "a" * 16, story(5), "a.example"),
+              "b": args_of(deduper, "b" * 16, story(5, "A line of its own."), "b.example")}
+    nums = {}
+    for name, args in checks.items():
+        nums[name], oldest, gen = first(deduper, args)
+    later_bands = "b" if bands_first == "a" else "a"
+    found = {name: groups.run(nums[name], oldest, gen, checks[name][16]) for name in (bands_first, later_bands)}
+    assert found[bands_first] == b"" and found[later_bands]  # only the second band phase found the other
+    decides_later = "b" if decides_first == "a" else "a"
+    assert decide(deduper, checks[decides_first], nums[decides_first], found[decides_first])[0] == b"new"
+    note = f"{deduper.index.prefix}:late:{nums[decides_later]}"
+    assert bool(deduper.index.client.exists(note)) == (decides_first == later_bands)
+    reply = decide(deduper, checks[decides_later], nums[decides_later], found[decides_later])
+    assert (reply[0], reply[1]) == (b"duplicate", (decides_first * 16).encode())
+    assert not deduper.index.client.exists(note)  # read once, then gone
 
 
 def test_a_check_whose_placeholder_expired_starts_again(deduper: Deduper) -> None:
