@@ -318,8 +318,9 @@ class Deduper:
         self, doc_id: str, text: str, site: str, urls: tuple[str, ...] = (), distinct: tuple[str, ...] = (),
         *, rank: bytes = b"", canonical: str = "",
     ) -> Decision:
-        """Decide whether ``text`` duplicates an indexed article, and index it; one Redis round trip
-        (plus, every ``flush_every`` pages, one for the learned common lines). ``rank``: the
+        """Decide whether ``text`` duplicates an indexed article, and index it; one Redis round trip,
+        three with band groups (``pipelines.dedup.groups``), plus, every ``flush_every`` pages, one
+        for the learned common lines. ``rank``: the
         article's rank (``pipelines.dedup.rank.rank_bytes``); ``canonical``: its own URL when the
         page is at its canonical address (it then replaces a same-site variant).
 
