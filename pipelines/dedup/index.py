@@ -20,7 +20,9 @@ own and a check takes three round trips instead (``pipelines.dedup.groups``).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import redis
@@ -75,6 +77,20 @@ def stored_generation(client: object, prefix: str) -> str:
     when it records none), wherever the index's keys lie on ``client``."""
     generation = client.hget(f"{index_prefix(prefix, client)}:meta", "gen")  # type: ignore[attr-defined]
     return generation.decode() if generation else STANDALONE
+
+
+def unlink_keys(client: object, keys: Iterable[bytes], batch: int = 1000) -> int:
+    """``UNLINK`` ``keys`` (an iterator, read as it goes), ``batch`` at a time; how many existed."""
+    deleted = 0
+    chunk: list[bytes] = []  # itertools.batched would do this from Python 3.12
+    for key in keys:
+        chunk.append(key)
+        if len(chunk) >= batch:
+            deleted += client.unlink(*chunk)  # type: ignore[attr-defined]
+            chunk = []
+    if chunk:
+        deleted += client.unlink(*chunk)  # type: ignore[attr-defined]
+    return deleted
 
 
 def site_key(site: str) -> int:
@@ -139,25 +155,14 @@ class RedisIndex:
         """Delete every key of the index (not the seen-store or crawl frontier under the same
         prefix), then start build ``generation`` for ``database_id`` counting on from
         ``floor_seq``. Returns the number of keys deleted."""
-        deleted = 0
-        batch: list[bytes] = []
         start = len(self.prefix) + 1
         kinds = {kind.encode() for kind in self.INDEX_KEYS}
         # one pass over the prefix (a SCAN per kind walked the whole keyspace seven times), and
-        # one over the band groups' hashes (those of any number of groups)
-        for key in self.client.scan_iter(f"{self.prefix}:*", count=10_000):
-            if key[start:].split(b":", 1)[0] in kinds:
-                batch.append(key)
-                if len(batch) >= 1000:
-                    deleted += self.client.unlink(*batch)
-                    batch = []
-        for key in self.client.scan_iter(group_key_pattern(self.key_prefix, self.client), count=10_000):
-            batch.append(key)
-            if len(batch) >= 1000:
-                deleted += self.client.unlink(*batch)
-                batch = []
-        if batch:
-            deleted += self.client.unlink(*batch)
+        # one over the band groups' keys (those of any number of groups)
+        own = (key for key in self.client.scan_iter(f"{self.prefix}:*", count=10_000)
+               if key[start:].split(b":", 1)[0] in kinds)
+        groups = self.client.scan_iter(group_key_pattern(self.key_prefix, self.client), count=10_000)
+        deleted = unlink_keys(self.client, itertools.chain(own, groups))
         pipe = self.client.pipeline(transaction=True)
         pipe.set(f"{self.prefix}:seq", floor_seq)
         pipe.hset(f"{self.prefix}:meta", mapping={"params": self.params, "gen": generation, "db": database_id})
@@ -242,14 +247,15 @@ class RedisIndex:
         if self.band_groups is None:
             return self._call(args)  # type: ignore[return-value]
         for attempt in range(GROUPED_RETRIES):
-            self.round_trips += 1 if attempt else 0
+            if attempt:
+                self.round_trips += 1  # phase first again, with a new number
             raw = self._call([*args, "first", "", b""])
             if raw[0] != b"bands":  # type: ignore[index]
                 return raw  # type: ignore[return-value]
-            self.round_trips += 2
             num, oldest, gen = (int(x) for x in raw[1:4])  # type: ignore[index]
             found = self.band_groups.run(num, oldest, gen, args[16])  # type: ignore[arg-type]
             raw = self._call([*args, "decide", num, found])
+            self.round_trips += 2  # the band phase and phase decide
             if raw[0] != b"retry":  # type: ignore[index]
                 return raw  # type: ignore[return-value]
         raise redis.exceptions.TimeoutError(

@@ -28,6 +28,7 @@ from crawler.embedded_redis import scratch_server
 from pipelines.credits import credited_names, name_key, named_publishers, own_names, with_named
 from pipelines.dedup.engine import DedupConfig, Deduper
 from pipelines.dedup.groups import group_key_pattern
+from pipelines.dedup.index import unlink_keys
 from pipelines.dedup.rank import article_rank
 
 
@@ -121,6 +122,4 @@ class Detector:
     def cleanup(self) -> None:
         patterns = {f"{self.prefix}:*", f"{self.deduper.index.prefix}:*",  # {prefix} on a cluster
                     group_key_pattern(self.prefix, self.client)}  # the band groups' hashes
-        keys = [key for pattern in patterns for key in self.client.scan_iter(pattern, count=1000)]
-        for start in range(0, len(keys), 1000):
-            self.client.delete(*keys[start : start + 1000])
+        unlink_keys(self.client, [key for pattern in patterns for key in self.client.scan_iter(pattern, count=1000)])

@@ -24,7 +24,7 @@ from typing import Any
 
 from crawler.connection import is_cluster
 from pipelines.dedup.groups import group_key_pattern
-from pipelines.dedup.index import RedisIndex, index_prefix
+from pipelines.dedup.index import RedisIndex, index_prefix, unlink_keys
 
 SCRATCH_TTL_SECONDS = 24 * 3600  # longest life of a copied key (a killed dry run's leftovers)
 BATCH = 1000  # keys per pipelined round trip
@@ -99,17 +99,8 @@ def _copy_through_client(client: Any, pairs: list[tuple[bytes, bytes]], ttl_seco
 def drop_index(client: Any, prefix: str) -> int:
     """Delete every key under ``prefix:`` (``{prefix}:`` on a Redis Cluster, where the index's
     keys carry its hash tag) and its band groups' hashes; returns how many were deleted."""
-    deleted = 0
-    batch: list[bytes] = []
-    for pattern in (f"{index_prefix(prefix, client)}:*", group_key_pattern(prefix, client)):
-        for key in client.scan_iter(pattern, count=10_000):
-            batch.append(key)
-            if len(batch) >= BATCH:
-                deleted += client.unlink(*batch)
-                batch = []
-    if batch:
-        deleted += client.unlink(*batch)
-    return deleted
+    patterns = (f"{index_prefix(prefix, client)}:*", group_key_pattern(prefix, client))
+    return unlink_keys(client, (key for pattern in patterns for key in client.scan_iter(pattern, count=10_000)))
 
 
 @contextmanager
