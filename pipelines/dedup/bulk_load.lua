@@ -2,7 +2,7 @@
 -- (see bulkload.py: it writes what replaying each one through check_and_insert.lua writes).
 -- ARGV[1] prefix; ARGV[2] time generation (value of the '~' field of each hash);
 -- ARGV[3] EXPIREAT of a hash on its first write; ARGV[4] record size in bytes;
--- ARGV[5] records, each: number (u32), expiry in seconds (u32), the record bytes;
+-- ARGV[5] records, each: number (u32), expiry time (unix seconds, u32), the record bytes;
 -- ARGV[6..9] band hash writes, ARGV[10..13] URL/text/id hash writes, each as four strings:
 --   hashes (shard u32 + field count u16 each), their fields (4 or 9 bytes each, hash after
 --   hash), the byte length of each field's new value (u8), the values (packed numbers: the
@@ -20,7 +20,7 @@ end
 
 local recs = ARGV[5]
 for i = 1, #recs, 8 + rsize do
-  redis.call('SET', P .. ':d:' .. u32(recs, i), string.sub(recs, i + 8, i + 7 + rsize), 'EX', u32(recs, i + 4))
+  redis.call('SET', P .. ':d:' .. u32(recs, i), string.sub(recs, i + 8, i + 7 + rsize), 'EXAT', u32(recs, i + 4))
 end
 
 local written = 0

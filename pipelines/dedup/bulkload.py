@@ -185,7 +185,10 @@ class BulkLoader:
             if self._size and len(record) != self._size:
                 raise ValueError("records of one build have one size (same signature parameters)")
             self._size = len(record)
-            records.append(self.seq.to_bytes(4, "big") + max(1, self.ttl - (self.now - stamp)).to_bytes(4, "big")
+            # the record expires a window after its time, as the replay's "EX ttl - (now - stamp)"
+            # does; given as a time, so how long the load takes to write it does not move it
+            expire_at = max(self.now + 1, stamp + self.ttl)
+            records.append(self.seq.to_bytes(4, "big") + expire_at.to_bytes(4, "big")
                            + record)
             fields = {b"i" + doc, b"x" + bytes.fromhex(fp.exact), *(b"u" + bytes.fromhex(k) for k in row.url_keys)}
             keyed.extend(fields)
