@@ -56,7 +56,6 @@ def _rows(config: DedupConfig, client: redis.Redis) -> list[LoadRow]:
 def _dump(client: redis.Redis, prefix: str) -> dict[bytes, tuple[object, int]]:
     """Every index key under ``prefix`` (without it) with its value and its expiry time."""
     out: dict[bytes, tuple[object, int]] = {}
-    now = int(client.time()[0])
     for key in client.scan_iter(f"{prefix}:*", count=1000):
         name = key[len(prefix) + 1 :]
         if name.startswith(b"site:"):
@@ -65,8 +64,9 @@ def _dump(client: redis.Redis, prefix: str) -> dict[bytes, tuple[object, int]]:
         value: object = client.hgetall(key) if kind == b"hash" else client.get(key)
         if name == b"meta":
             value = {k: v for k, v in value.items() if k not in (b"gen",)}  # the build's own name differs
-        ttl = client.ttl(key)
-        out[name] = (value, now + ttl if ttl > 0 else ttl)
+        # the time read with the TTL (a dump of thousands of keys takes seconds on a busy machine)
+        (seconds, _), ttl = client.pipeline(transaction=False).time().ttl(key).execute()
+        out[name] = (value, seconds + ttl if ttl > 0 else ttl)
     return out
 
 
