@@ -9,11 +9,17 @@ give enough parallel work that the workers, not the sites' politeness, set the p
 article is one sitemap away, so no chain of listing pages serialises the round.
 
 For each run: pages/s from the first page taken to the frontier drained, against
-``cores × extraction-alone`` (``ArticleExtractor`` in a loop in one process over the same pages,
-measured before and after the crawls: the capacity the workers could reach if crawling cost
-nothing but extraction), the CPU of the workers, of Redis and of everything else, the machine's
-busy share (/proc/stat) and Redis commands per page. The machine's load *before* the bench
-(other users) is printed too: the figures are judged on an otherwise idle machine.
+``cores × extraction-alone`` (``ArticleExtractor`` in a loop in one process over half the pages:
+the capacity the workers could reach if crawling cost nothing but extraction) and against
+``cores`` extraction processes side by side (what the cores extract when all are busy at once:
+on a shared or virtual machine less than ``cores`` × one). Both are measured before every round
+and after the last, and a round is set against the mean of its two neighbours: on a shared
+machine the speed drifts by ±15 % within minutes. The figure free of that drift is measured in
+the round itself: the workers' ``extract/cpu_seconds`` over ``cores`` × the round's seconds, the
+share of the machine that went into extraction. Also printed: the CPU of the workers, of Redis
+and of everything else, the machine's busy share (/proc/stat) and Redis commands per page. The
+machine's load *before* the bench (other users) is printed too: the figures are judged on an
+otherwise idle machine.
 
 Redis: a redis-server of its own on a free loopback port (exact CPU and command counts), or
 REDIS_URL when set (keys under a fresh prefix, deleted afterwards). Storage: DATABASE_URL when
@@ -45,7 +51,7 @@ from sqlalchemy import create_engine, text
 
 from benchmarks.bench_memory import breakdown, describe
 from benchmarks.bench_sites import build_sites, serve_sites
-from benchmarks.bench_throughput import cores, extraction_alone
+from benchmarks.bench_throughput import cores, extraction_alone, extraction_side_by_side
 from benchmarks.workers_spiders import spider_name
 from crawler.distributed import FrontierKeys
 from crawler.embedded_redis import redis_server_binary
@@ -255,6 +261,10 @@ def run_round(n: int, names: list[str], urls: dict[str, str], server_pid: int, r
             stats = [json.loads(p.read_text()) for p in run_dir.glob("stats-*/*.json")]
             pages = sum(s.get("downloader/response_count", 0) for s in stats)
             articles = sum(s.get("extract/articles", 0) for s in stats)
+            extracted = sum(s.get("extract/articles", 0) + sum(v for k, v in s.items()
+                                                                 if k.startswith("extract/rejected/"))
+                            for s in stats)
+            extract_cpu = sum(s.get("extract/cpu_seconds", 0.0) for s in stats)
             seconds = (drained or time.monotonic()) - (started or 0.0)
             cpu = {k: cpu_end.get(k, 0.0) - cpu_start.get(k, 0.0)
                    for k in ("workers", "server", "redis", "commands", "machine")}
@@ -265,6 +275,7 @@ def run_round(n: int, names: list[str], urls: dict[str, str], server_pid: int, r
             size, count = breakdown(client, prefix)
             memory = (client.info("memory")["used_memory"] - memory_before) / max(1, indexed)
             return {"workers": n, "pages": pages, "articles": articles, "seconds": seconds, "db": db_desc, "cpu": cpu,
+                    "extracted": extracted, "extract_cpu": extract_cpu,
                     "by_command": [(c, k) for c, k in by_command if k > 0],
                     "memory": f"{indexed} articles indexed, used_memory {memory:.0f} B per indexed article "
                               f"(with the frontier): {describe(size, count, max(1, indexed), memory)}"}
@@ -275,7 +286,8 @@ def run_round(n: int, names: list[str], urls: dict[str, str], server_pid: int, r
         client.close()
 
 
-def report(row: dict[str, Any], n_cores: int, alone: float, background: float, own_redis: bool) -> str:
+def report(row: dict[str, Any], n_cores: int, alone: float, side: float, background: float,
+           own_redis: bool) -> str:
     cpu, seconds = row["cpu"], row["seconds"]
     rate = row["pages"] / seconds
     others = max(0.0, cpu["machine"] - cpu["workers"] - cpu["server"] - cpu["redis"])
@@ -283,7 +295,13 @@ def report(row: dict[str, Any], n_cores: int, alone: float, background: float, o
                   if own_redis else f"Redis {cpu['redis'] / seconds:.2f} (shared server), ")
     return (f"{row['workers']} worker{'s' if row['workers'] > 1 else ' '}: {row['pages']:>5} pages "
             f"({row['articles']} articles) in {seconds:5.1f} s = {rate:6.1f} pages/s "
-            f"= {rate / (n_cores * alone):.2f} × cores × extraction-alone\n"
+            f"= {rate / (n_cores * alone):.2f} × cores × extraction-alone "
+            f"= {rate / side:.2f} × extraction side by side (the capacity around this round: "
+            f"{n_cores} × {alone:.1f}, side by side {side:.1f})\n"
+            f"   extraction in the crawl itself: {1000 * row['extract_cpu'] / max(1, row['extracted']):.1f} CPU ms "
+            f"per extracted page ({row['extract_cpu'] / max(1e-9, cpu['workers']):.0%} of the workers' CPU): the "
+            f"cores spent {row['extract_cpu'] / (n_cores * seconds):.2f} of the round extracting (the ratio above "
+            f"measured in the round itself, free of the machine's drift)\n"
             f"   cores used on average: workers {cpu['workers'] / seconds:.2f} "
             f"({1000 * cpu['workers'] / max(1, row['pages']):.1f} CPU ms per page), site server "
             f"{cpu['server'] / seconds:.2f}, {redis_part}everything else {others / seconds:.2f} "
@@ -292,6 +310,19 @@ def report(row: dict[str, Any], n_cores: int, alone: float, background: float, o
             + ("\n   Redis commands per page (the workers'; this bench's own polling not counted): "
                + ", ".join(f"{c} {k / max(1, row['pages']):.1f}" for c, k in row["by_command"][:16])
                if own_redis and row.get("by_command") else ""))
+
+
+def describe_capacity(measured: tuple[dict[str, float], dict[str, float]], n_cores: int) -> str:
+    alone, side = measured[0]["pages_per_s"], measured[1]["pages_per_s"]
+    return (f"  extraction alone (1 process): {alone:.1f} pages/s, so cores × extraction-alone = "
+            f"{n_cores * alone:.1f}; "
+            f"{n_cores} processes side by side: {side:.1f} pages/s = {side / (n_cores * alone):.2f} × cores × "
+            f"extraction-alone (the most a crawl could reach if crawling cost nothing but extraction)")
+
+
+def capacity(pages: list[tuple[str, str]], base: str, n_cores: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Extraction alone in one process over ``pages``, then in ``n_cores`` processes side by side."""
+    return extraction_alone(pages, base), extraction_side_by_side(pages, base, n_cores)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -329,18 +360,21 @@ def main(argv: list[str] | None = None) -> int:
             server, bases = serve_sites(tmp / "sites", args.sites)
             names = [spider_name(k) for k in range(args.sites)]
             urls = {spider_name(k): base for k, base in bases.items()}
-            before = extraction_alone(pages, bases[0])
-            print(f"{len(pages)} article pages; extraction alone (1 process): {before['pages_per_s']:.1f} pages/s, "
-                  f"so cores × extraction-alone = {n_cores * before['pages_per_s']:.1f} pages/s", flush=True)
+            sample = pages[::2]  # the capacity is measured before every round and after the last
+            print(f"{len(pages)} article pages; the machine's extraction capacity is measured on {len(sample)} of "
+                  f"them before every round and after the last, and each round is set against the mean of the "
+                  f"measurements on either side of it (the machine's speed drifts when it is shared)", flush=True)
+            measured = [capacity(sample, bases[0], n_cores)]
+            print(describe_capacity(measured[-1], n_cores), flush=True)
             for n in (int(x) for x in args.workers.split(",") if x):
-                row = run_round(n, names, urls, server.pid, redis_url, args.extract_workers, tmp, extra)
-                rows.append(row)
-            after = extraction_alone(pages, bases[0])
-            alone = (before["pages_per_s"] + after["pages_per_s"]) / 2
-            print(f"extraction alone again: {after['pages_per_s']:.1f} pages/s; the mean "
-                  f"{alone:.1f} is used below (the machine's speed drifts when it is shared)\n")
-            for row in rows:
-                print(report(row, n_cores, alone, background, own_redis))
+                rows.append(run_round(n, names, urls, server.pid, redis_url, args.extract_workers, tmp, extra))
+                measured.append(capacity(sample, bases[0], n_cores))
+                print(describe_capacity(measured[-1], n_cores), flush=True)
+            print()
+            for i, row in enumerate(rows):
+                alone = (measured[i][0]["pages_per_s"] + measured[i + 1][0]["pages_per_s"]) / 2
+                side = (measured[i][1]["pages_per_s"] + measured[i + 1][1]["pages_per_s"]) / 2
+                print(report(row, n_cores, alone, side, background, own_redis))
             print(f"(storage: {rows[0]['db'] if rows else '-'})")
             if own_redis and rows:
                 print(f"Redis memory of the last crawl: {rows[-1]['memory']}")
@@ -358,7 +392,8 @@ def main(argv: list[str] | None = None) -> int:
             ratio = row["pages"] / row["seconds"] / base
             print(f"{row['workers']} workers / {rows[0]['workers']}: {ratio:.2f}x pages/s")
     print("Targets (idle machine): 2 workers ≥ 0.80 × cores × extraction-alone and the machine ≥ 80% busy; "
-          "CPU of other users (the 'before the bench' share) is taken from the workers.")
+          "CPU of other users (the 'before the bench' share) is taken from the workers. '× extraction side by "
+          "side' is the share of what this machine's cores extract when all are busy at once.")
     return 0
 
 

@@ -86,6 +86,17 @@ def test_extraction_drops_empty_and_listing_pages(crawler) -> None:
         settled(stage.process_item(page("http://t.example/news/", page_html("News", listing))))
 
 
+def test_extraction_cpu_time_counts_kept_and_rejected_pages(crawler) -> None:
+    stage = build_from_crawler(ExtractionPipeline, crawler)
+    assert stage.pool is None  # in-process extraction: the stat's case
+    settled(stage.process_item(page("http://t.example/a/1", page_html("Dam needs repairs", BODY))))
+    kept = crawler.stats.get_value("extract/cpu_seconds")
+    assert kept > 0
+    with pytest.raises(NoArticleText):
+        settled(stage.process_item(page("http://t.example/a/2", page_html("Empty", ""))))
+    assert crawler.stats.get_value("extract/cpu_seconds") > kept
+
+
 def test_dedup_then_storage_records_duplicate_with_scores(crawler) -> None:
     extract = build_from_crawler(ExtractionPipeline, crawler)
     dedup = build_from_crawler(DedupPipeline, crawler)
