@@ -124,6 +124,40 @@ def test_frontier_components_and_seen_store_share_one_client(reactor_installed: 
     assert shared_redis(other) is not spider.server  # another timeout policy: another client
 
 
+# --- the worker registry ----------------------------------------------------------------------------
+
+def test_one_heartbeat_refreshes_every_spider_of_a_process(prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from twisted.internet.task import Clock
+
+    from crawler.distributed import presence as module
+    from crawler.distributed.frontier import FrontierKeys
+
+    clock = Clock()
+    beats = module._Heartbeats(clock)
+    monkeypatch.setattr(module, "_heartbeats", beats)
+    client = redis.Redis.from_url(REDIS)
+    presences = [module.WorkerPresence(client, FrontierKeys(prefix, f"site{i}"), 30) for i in range(3)]
+    for presence in presences:
+        presence.register()
+    other = module.WorkerPresence(client, FrontierKeys(prefix, "site9"), 9)  # another TTL: its own heartbeat
+    other.register()
+    assert len(beats._loops) == 2
+    keys = [p.keys.worker(p.worker_id) for p in presences]
+    for key in keys:
+        client.expire(key, 2)  # as if the last beat were long ago
+    clock.advance(10)  # TTL/3 of the 30 s entries
+    assert all(25 <= client.ttl(key) <= 30 for key in keys)
+    presences[0].unregister()
+    assert client.get(keys[0]) is None and client.sismember(presences[0].keys.workers, presences[0].worker_id) == 0
+    for key in keys[1:]:
+        client.expire(key, 2)
+    clock.advance(10)
+    assert all(25 <= client.ttl(key) <= 30 for key in keys[1:]) and client.get(keys[0]) is None
+    for presence in [*presences[1:], other]:
+        presence.unregister()
+    assert beats._loops == {} and not clock.getDelayedCalls()  # the last to leave stops the heartbeat
+
+
 # --- callbacks in the wire format ---------------------------------------------------------------------
 
 class _Spider(scrapy.Spider):

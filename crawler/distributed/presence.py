@@ -10,6 +10,7 @@ import weakref
 
 import redis
 from scrapy.crawler import Crawler
+from twisted.internet.interfaces import IReactorTime
 from twisted.internet.task import LoopingCall
 
 from crawler.distributed.frontier import BUSY, IDLE, FrontierKeys
@@ -27,31 +28,30 @@ class WorkerPresence:
         self.ttl = max(1, int(round(ttl)))
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.state = IDLE
-        self._heartbeat: LoopingCall | None = None
 
     @property
     def busy(self) -> bool:
         return self.state == BUSY
 
-    def _write(self) -> None:
-        pipe = self.client.pipeline(transaction=False)
+    def _queue(self, pipe: redis.client.Pipeline) -> None:
         pipe.set(self.keys.worker(self.worker_id), self.state, ex=self.ttl)
         pipe.sadd(self.keys.workers, self.worker_id)
+
+    def _write(self) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        self._queue(pipe)
         pipe.execute()
 
     def register(self) -> None:
-        """Announce this worker (idle) and start the heartbeat (every TTL/3 seconds)."""
+        """Announce this worker (idle) and join the process's heartbeat (every TTL/3 seconds)."""
         self._write()
-        self._heartbeat = LoopingCall(self.beat)
-        self._heartbeat.start(self.ttl / 3, now=False)
+        _heartbeats.join(self)
         logger.info("Worker %s joined the frontier of %s (heartbeat every %.1fs, TTL %ss)",
                     self.worker_id, self.keys.spider, self.ttl / 3, self.ttl)
 
     def beat(self) -> None:
-        try:
-            self._write()
-        except redis.RedisError as exc:  # a missed beat is not fatal; a long outage makes us look dead
-            logger.warning("Worker heartbeat to Redis failed: %s", exc)
+        """Refresh this entry now (the process's heartbeat refreshes every registered entry)."""
+        _Heartbeats.write([self])
 
     def set_state(self, state: str) -> None:
         """Record ``state`` (written to Redis only when it changes)."""
@@ -60,13 +60,63 @@ class WorkerPresence:
             self._write()
 
     def unregister(self) -> None:
-        """Stop the heartbeat and remove this worker from the registry."""
-        if self._heartbeat is not None and self._heartbeat.running:
-            self._heartbeat.stop()
+        """Leave the heartbeat and remove this worker from the registry."""
+        _heartbeats.leave(self)
         pipe = self.client.pipeline(transaction=False)
         pipe.delete(self.keys.worker(self.worker_id))
         pipe.srem(self.keys.workers, self.worker_id)
         pipe.execute()
+
+
+class _Heartbeats:
+    """One heartbeat for all the registered presences of this process that share a Redis client
+    and a TTL: a worker crawling 48 spiders refreshes their 48 entries in one pipelined round trip
+    every TTL/3 seconds, not in 48 round trips on the reactor thread."""
+
+    def __init__(self, clock: IReactorTime | None = None) -> None:
+        """``clock``: the reactor's by default (tests pass ``twisted.internet.task.Clock``)."""
+        self.clock = clock
+        self._loops: dict[tuple[int, int], tuple[LoopingCall, list[WorkerPresence]]] = {}
+
+    def join(self, presence: WorkerPresence) -> None:
+        key = (id(presence.client), presence.ttl)
+        if key not in self._loops:
+            members: list[WorkerPresence] = []
+            loop = LoopingCall(self.write, members)
+            if self.clock is not None:
+                loop.clock = self.clock
+            self._loops[key] = (loop, members)
+            loop.start(presence.ttl / 3, now=False)
+        self._loops[key][1].append(presence)
+
+    def leave(self, presence: WorkerPresence) -> None:
+        key = (id(presence.client), presence.ttl)
+        if key not in self._loops:
+            return
+        loop, members = self._loops[key]
+        if presence in members:
+            members.remove(presence)
+        if not members:
+            del self._loops[key]
+            if loop.running:
+                loop.stop()
+
+    @staticmethod
+    def write(members: list[WorkerPresence]) -> None:
+        """Refresh ``members``' entries (one client) in one pipeline; a failed beat is logged, not
+        raised: a missed beat is not fatal, a long outage makes these workers look dead."""
+        if not members:
+            return
+        try:
+            pipe = members[0].client.pipeline(transaction=False)
+            for presence in members:
+                presence._queue(pipe)
+            pipe.execute()
+        except redis.RedisError as exc:
+            logger.warning("Worker heartbeat to Redis failed (%d entries): %s", len(members), exc)
+
+
+_heartbeats = _Heartbeats()
 
 
 _presences: weakref.WeakKeyDictionary[Crawler, WorkerPresence] = weakref.WeakKeyDictionary()
