@@ -36,6 +36,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -164,12 +165,44 @@ def storage(tmp: Path) -> Iterator[tuple[str, str]]:
         admin.dispose()
 
 
+_children: list[subprocess.Popen] = []  # every scrapy process started; main() stops those still running
+
+
+def stop_children() -> None:
+    """Terminate (then kill) the scrapy processes still running: a bench stopped by an error or a
+    SIGTERM leaves no worker behind to skew the next measurement."""
+    running = [proc for proc in _children if proc.poll() is None]
+    for proc in running:
+        proc.terminate()
+    for proc in running:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextmanager
+def children_stopped() -> Iterator[None]:
+    """On the way out, ``stop_children()``: before the storage and Redis they use are removed."""
+    try:
+        yield
+    finally:
+        stop_children()
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the finally blocks: children, servers, schemas
+
+
 def scrapy(args: list[str], settings: dict[str, Any], data_dir: Path, **popen: Any) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "scrapy", *args]
     for key, value in settings.items():
         cmd += ["-s", f"{key}={json.dumps(value) if isinstance(value, dict) else value}"]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SCRAPY_PROJECT": "distributed", "NEWSDEDUP_DATA_DIR": str(data_dir)}
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, **popen)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, **popen)
+    _children.append(proc)
+    return proc
 
 
 class Snapshot:
@@ -209,7 +242,7 @@ def run_round(n: int, names: list[str], urls: dict[str, str], server_pid: int, r
     run_dir.mkdir(parents=True, exist_ok=True)
     memory_before = client.info("memory")["used_memory"]
     try:
-        with storage(run_dir) as (db_url, db_desc):
+        with storage(run_dir) as (db_url, db_desc), children_stopped():
             settings = {
                 "SPIDER_MODULES": "crawler.spiders,benchmarks.workers_spiders", "DEMO_SITE_URLS": urls,
                 "DATABASE_URL": db_url, "REDIS_URL": redis_url, "REDIS_KEY_PREFIX": prefix,
@@ -340,6 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     extra = dict(item.split("=", 1) for item in args.set if "=" in item)
     if len(extra) != len(args.set):
         parser.error("--set takes NAME=VALUE")
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     n_cores = cores()
     tmp = Path(tempfile.mkdtemp(prefix="bench-workers-"))
     rows: list[dict[str, Any]] = []
@@ -379,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
             if own_redis and rows:
                 print(f"Redis memory of the last crawl: {rows[-1]['memory']}")
     finally:
+        stop_children()
         if server is not None:
             server.terminate()
             server.wait(timeout=10)
