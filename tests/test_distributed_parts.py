@@ -126,7 +126,8 @@ def test_frontier_components_and_seen_store_share_one_client(reactor_installed: 
 
 # --- the worker registry ----------------------------------------------------------------------------
 
-def test_one_heartbeat_refreshes_every_spider_of_a_process(prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_heartbeat_refreshes_every_spider_of_a_process(reactor_installed: None, prefix: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from twisted.internet.task import Clock
 
     from crawler.distributed import presence as module

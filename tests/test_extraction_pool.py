@@ -70,12 +70,13 @@ def listing_html() -> str:
 def test_pool_matches_in_process_extraction_and_returns_drops(pool: ExtractionPool) -> None:
     extractor = ArticleExtractor()
     article_page = page("http://t.example/a/1", page_html("Dam needs repairs", BODY))
-    results = Results()
-    results.watch("article", pool.extract(extractor, article_page))
-    results.watch("listing", pool.extract(extractor, page("http://t.example/tag/dams", listing_html())))
+    results, cpu = Results(), []
+    results.watch("article", pool.extract(extractor, article_page, cpu.append))
+    results.watch("listing", pool.extract(extractor, page("http://t.example/tag/dams", listing_html()), cpu.append))
     values = results.wait(2)
     assert values["article"] == extractor.extract(article_page)
     assert isinstance(values["listing"], Failure) and isinstance(values["listing"].value, NotAnArticle)
+    assert len(cpu) == 2 and all(seconds > 0 for seconds in cpu)  # the worker's CPU time, kept page and drop
 
 
 def test_dead_worker_costs_its_page_only(pool: ExtractionPool) -> None:

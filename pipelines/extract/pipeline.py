@@ -41,10 +41,11 @@ class ExtractionPipeline:
     0 runs it in the crawler's process; None picks one worker per core (in-process on one core).
     A spider's ``languages`` attribute (ISO 639-1 codes) replaces ``LANGUAGES`` for its crawl.
 
-    Stats: ``extract/articles``, ``extract/rejected/<reason>``, and with in-process extraction
-    ``extract/cpu_seconds`` — the CPU time of the crawler's thread spent in extraction, every page
-    counted, kept or not (``time.thread_time``): set against the crawl's pages/s it gives the share
-    of the process's CPU that extraction took, measured in the crawl itself.
+    Stats: ``extract/articles``, ``extract/rejected/<reason>``, ``extract/cpu_seconds`` — the CPU
+    time extraction took (``time.thread_time`` of the thread that ran it: the crawler's, or a pool
+    worker's), every page counted, kept or not (not a page whose pool worker died): set against
+    the crawl's seconds it gives the share of the machine that went into extraction, measured in
+    the crawl itself.
     """
 
     def __init__(self, extractor: ArticleExtractor, stats: Any, pool: ExtractionPool | None = None,
@@ -92,9 +93,9 @@ class ExtractionPipeline:
                 try:
                     article = extractor.extract(item)
                 finally:
-                    self.stats.inc_value("extract/cpu_seconds", time.thread_time() - started)
+                    self._cpu_seconds(time.thread_time() - started)
             else:
-                article = await maybe_deferred_to_future(self.pool.extract(extractor, item))
+                article = await maybe_deferred_to_future(self.pool.extract(extractor, item, self._cpu_seconds))
         except ExtractionDrop as drop:
             self._rejected(drop)
             raise
@@ -103,6 +104,9 @@ class ExtractionPipeline:
             self._rejected(failure)
             raise failure from exc
         return self._extracted(article)
+
+    def _cpu_seconds(self, seconds: float) -> None:
+        self.stats.inc_value("extract/cpu_seconds", seconds)
 
     def _rejected(self, drop: ExtractionDrop) -> None:
         """Count the drop per reason (``extract/rejected/<class name>``); the storage stage records it."""

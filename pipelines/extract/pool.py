@@ -9,7 +9,8 @@ back to the reactor as a ``Deferred``.
 Contract:
 - ``extract(extractor, page)`` fires with the ``Article`` or fails with the ``ExtractionDrop``
   the extractor raised in the worker (drops pickle as plain exceptions) — exactly what an
-  in-process ``extractor.extract(page)`` would do.
+  in-process ``extractor.extract(page)`` would do; an optional ``cpu_seconds`` callback gets the
+  worker's CPU time for the page.
 - Back-pressure: at most ``max_pending`` pages are inside the pool (queued or running; default 3 per worker); further
   calls wait on a semaphore in the reactor, so their responses stay in Scrapy's scraper slot,
   which stops new downloads once ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` is reached. Memory is bounded.
@@ -48,9 +49,16 @@ def default_workers() -> int:
     return cores if cores > 1 else 0
 
 
-def _extract(extractor: ArticleExtractor, page: ArticlePage) -> Article:
-    """Runs in a worker process."""
-    return extractor.extract(page)
+def _extract(extractor: ArticleExtractor, page: ArticlePage) -> tuple[Article, float]:
+    """Runs in a worker process: the article and the CPU seconds its extraction took; a failure
+    carries them as its ``cpu_seconds`` attribute (pickled with the exception's ``__dict__``)."""
+    started = time.thread_time()
+    try:
+        article = extractor.extract(page)
+    except Exception as exc:
+        exc.cpu_seconds = time.thread_time() - started  # type: ignore[attr-defined]
+        raise
+    return article, time.thread_time() - started
 
 
 def _warm_up(nice: int) -> None:
@@ -126,11 +134,15 @@ class ExtractionPool:
             future.add_done_callback(lambda fut: self._in_reactor(one_ready, fut))
         return started
 
-    def extract(self, extractor: ArticleExtractor, page: ArticlePage) -> Deferred:
-        """A ``Deferred`` firing with ``extractor.extract(page)`` computed in a worker."""
-        return self._slots.run(self._submit, extractor, page)
+    def extract(self, extractor: ArticleExtractor, page: ArticlePage,
+                cpu_seconds: Callable[[float], None] | None = None) -> Deferred:
+        """A ``Deferred`` firing with ``extractor.extract(page)`` computed in a worker;
+        ``cpu_seconds``, when given, is called in the reactor with the CPU seconds the worker spent
+        on the page (success or drop; not when the worker died)."""
+        return self._slots.run(self._submit, extractor, page, cpu_seconds)
 
-    def _submit(self, extractor: ArticleExtractor, page: ArticlePage) -> Deferred:
+    def _submit(self, extractor: ArticleExtractor, page: ArticlePage,
+                cpu_seconds: Callable[[float], None] | None = None) -> Deferred:
         result: Deferred = Deferred()
         try:
             future = self._pool().submit(_extract, extractor, page)
@@ -139,7 +151,7 @@ class ExtractionPool:
             future = self._pool().submit(_extract, extractor, page)
 
         def done(fut: Future) -> None:  # called in the executor's management thread
-            self._in_reactor(self._deliver, result, fut, page)
+            self._in_reactor(self._deliver, result, fut, page, cpu_seconds)
 
         future.add_done_callback(done)
         return result
@@ -151,15 +163,21 @@ class ExtractionPool:
             self._call_from_thread = reactor.callFromThread
         self._call_from_thread(function, *args)
 
-    def _deliver(self, result: Deferred, future: Future, page: ArticlePage) -> None:
+    def _deliver(self, result: Deferred, future: Future, page: ArticlePage,
+                 cpu_seconds: Callable[[float], None] | None = None) -> None:
         exc = future.exception()
         if exc is None:
-            result.callback(future.result())
+            article, seconds = future.result()
+            if cpu_seconds is not None:
+                cpu_seconds(seconds)
+            result.callback(article)
         elif isinstance(exc, BrokenProcessPool):
             logger.error("An extraction worker died while holding %s; starting a new pool", page.url)
             self._restart()
             result.errback(ExtractionFailed(f"Extraction worker died: {page.url}"))
         else:
+            if cpu_seconds is not None and isinstance(getattr(exc, "cpu_seconds", None), float):
+                cpu_seconds(exc.cpu_seconds)  # type: ignore[attr-defined]
             result.errback(exc)
 
     def _restart(self) -> None:
