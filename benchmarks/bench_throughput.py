@@ -65,22 +65,13 @@ def tree_rss_kb(pid: int) -> int:
 
 def extraction_alone(pages: list[tuple[str, str]], base: str) -> dict[str, float]:
     """Pages/s of the project's extraction stage in this one process over ``pages``."""
-    settings = Settings()
-    settings.setmodule(PROFILE)
-    extractor = ArticleExtractor.from_settings(settings)
-    items = [ArticlePage(url=base + path, final_url=base + path, site="bench_site",
-                         fetched_at="2026-11-26T00:00:00+00:00", html=html) for path, html in pages]
-    for item in items[:5]:  # warm-up: imports, caches
-        _extract(extractor, item)
-    started = time.perf_counter()
-    for item in items:
-        _extract(extractor, item)
-    elapsed = time.perf_counter() - started
-    return {"pages": len(items), "seconds": elapsed, "pages_per_s": len(items) / elapsed}
+    count, elapsed = _timed_extraction(pages, base)
+    return {"pages": count, "seconds": elapsed, "pages_per_s": count / elapsed}
 
 
-def _extract_share(pages: list[tuple[str, str]], base: str, start: Any, results: Any) -> None:
-    """One process of ``extraction_side_by_side``: warm up, wait for the others, then time ``pages``."""
+def _timed_extraction(pages: list[tuple[str, str]], base: str, ready: Any = None) -> tuple[int, float]:
+    """(pages, seconds) of extracting ``pages`` after a warm-up on the first five (imports,
+    caches) and, when given, after ``ready.wait()`` (a barrier: processes start together)."""
     settings = Settings()
     settings.setmodule(PROFILE)
     extractor = ArticleExtractor.from_settings(settings)
@@ -88,11 +79,17 @@ def _extract_share(pages: list[tuple[str, str]], base: str, start: Any, results:
                          fetched_at="2026-11-26T00:00:00+00:00", html=html) for path, html in pages]
     for item in items[:5]:
         _extract(extractor, item)
-    start.wait()
+    if ready is not None:
+        ready.wait()
     started = time.perf_counter()
     for item in items:
         _extract(extractor, item)
-    results.put((len(items), time.perf_counter() - started))
+    return len(items), time.perf_counter() - started
+
+
+def _extract_share(pages: list[tuple[str, str]], base: str, start: Any, results: Any) -> None:
+    """One process of ``extraction_side_by_side``."""
+    results.put(_timed_extraction(pages, base, start))
 
 
 def extraction_side_by_side(pages: list[tuple[str, str]], base: str, processes: int) -> dict[str, float]:

@@ -56,6 +56,7 @@ from benchmarks.bench_throughput import cores, extraction_alone, extraction_side
 from benchmarks.workers_spiders import spider_name
 from crawler.distributed import FrontierKeys
 from crawler.embedded_redis import redis_server_binary
+from pipelines.dedup.index import unlink_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 # seconds between the bench's looks at the frontier (3 commands per spider each, pipelined): the
@@ -313,9 +314,7 @@ def run_round(n: int, names: list[str], urls: dict[str, str], server_pid: int, r
                     "memory": f"{indexed} articles indexed, used_memory {memory:.0f} B per indexed article "
                               f"(with the frontier): {describe(size, count, max(1, indexed), memory)}"}
     finally:
-        keys = list(client.scan_iter(f"{prefix}:*", count=1000))
-        for i in range(0, len(keys), 1000):
-            client.delete(*keys[i:i + 1000])
+        unlink_keys(client, list(client.scan_iter(f"{prefix}:*", count=1000)))
         client.close()
 
 

@@ -49,10 +49,6 @@ class WorkerPresence:
         logger.info("Worker %s joined the frontier of %s (heartbeat every %.1fs, TTL %ss)",
                     self.worker_id, self.keys.spider, self.ttl / 3, self.ttl)
 
-    def beat(self) -> None:
-        """Refresh this entry now (the process's heartbeat refreshes every registered entry)."""
-        _Heartbeats.write([self])
-
     def set_state(self, state: str) -> None:
         """Record ``state`` (written to Redis only when it changes)."""
         if state != self.state:
