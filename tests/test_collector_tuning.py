@@ -19,6 +19,7 @@ def test_spider_opened_freezes_what_is_alive() -> None:
     crawler.stats.open_spider()
     ext = build_from_crawler(CollectorTuning, crawler)
     gc.unfreeze()
+    CollectorTuning.collected = False  # as in a new process: this is its first spider
     threshold = gc.get_threshold()
     alive: list[int] = []  # a container: tracked by the collector until frozen
     try:
@@ -30,6 +31,14 @@ def test_spider_opened_freezes_what_is_alive() -> None:
         assert crawler.stats.get_value("gc/frozen_objects") >= frozen
         assert not any(o is alive for o in gc.get_objects())  # no longer walked by the collector
         assert gc.get_threshold() == (5000, *threshold[1:])
+        # the process's next spider freezes what it added without counting the frozen objects again
+        later = get_crawler(Spider, {"GC_FREEZE_ON_OPEN": True, "GC_GEN0_THRESHOLD": 5000})
+        later.spider = later._create_spider("t2")
+        later.stats.open_spider()
+        opened_later: list[int] = []
+        build_from_crawler(CollectorTuning, later).spider_opened()
+        assert not any(o is opened_later for o in gc.get_objects())
+        assert later.stats.get_value("gc/frozen_objects") is None
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)

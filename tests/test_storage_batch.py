@@ -86,3 +86,17 @@ def test_pending_late_merge_on_sqlite(tmp_path: Path) -> None:
     assert store.merge(f"{2:016x}", into=f"{1:016x}") is False  # its article is not committed yet
     assert store.add_article(article(2, "h")) is True  # committed now: the merge applies
     assert stored(store) == 1 and [d["duplicate_of"] for d in store.duplicates()] == [f"{1:016x}"]
+
+
+def test_pending_merges_of_several_articles_in_one_batch_all_apply(tmp_path: Path) -> None:
+    """The moves waiting for the articles of one batch are looked up together and each applies
+    to its own article; an article nothing waits for stays kept."""
+    store = new_store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert store.add_article(article(1)) is True
+    assert store.merge(f"{2:016x}", into=f"{1:016x}") is False
+    assert store.merge(f"{3:016x}", into=f"{1:016x}") is False
+    assert store.write_batch([StoreArticle(article(n, h)) for n, h in ((2, "h"), (4, "j"), (3, "i"))]) == [True] * 3
+    assert stored(store) == 2  # 1 and 4
+    assert sorted(d["article_id"] for d in store.duplicates()) == [f"{2:016x}", f"{3:016x}"]
+    with store.engine.connect() as conn:
+        assert conn.execute(text("select count(*) from pending_merges")).scalar() == 0

@@ -131,16 +131,15 @@ def rescore_copies(tx: Tx, stored: dict[str, tuple[bytes | None, Rescore | None]
             tx.conn.execute(duplicates.update().where(duplicates.c.id == row_id).values(**scores))
 
 
-def apply_pending_merges(tx: Tx, ids: Iterable[str], rescore: Rescore | None = None) -> None:
-    """Moves recorded before these articles were committed (now in ``articles`` or ``duplicates``):
-    apply them now."""
-    ids = list(ids)
-    if not ids:
+def apply_pending_merges(tx: Tx, rescores: dict[str, Rescore | None]) -> None:
+    """Moves recorded before these articles were committed (now in ``articles`` or ``duplicates``;
+    ``rescores``: article id -> how to score its pair): apply them now, looked up in one query."""
+    if not rescores:
         return
-    waiting = tx.conn.execute(select(pending_merges).where(pending_merges.c.article_id.in_(ids))).mappings().all()
-    for merge in waiting:
+    waiting = tx.conn.execute(select(pending_merges).where(pending_merges.c.article_id.in_(list(rescores))))
+    for merge in waiting.mappings().all():
         values = json.loads(merge["moved"]) if merge["moved"] else None
-        if move(tx, merge["article_id"], merge["into"], merge["run_id"], rescore, values):
+        if move(tx, merge["article_id"], merge["into"], merge["run_id"], rescores[merge["article_id"]], values):
             tx.conn.execute(pending_merges.delete().where(pending_merges.c.article_id == merge["article_id"]))
 
 

@@ -180,8 +180,7 @@ class Store:
         for w in writes:
             if w.article.dedup.get("replaces"):
                 moves.supersede(tx, w.article, w.run_id)
-        for article_id, (_, rescore) in stored.items():
-            moves.apply_pending_merges(tx, [article_id], rescore)
+        moves.apply_pending_merges(tx, {article_id: rescore for article_id, (_, rescore) in stored.items()})
         return new
 
     def _write_duplicates(self, tx: moves.Tx, writes: list[RecordDuplicate]) -> list[bool]:
@@ -202,9 +201,7 @@ class Store:
         new = self._inserted_many(tx.conn, duplicates, "article_id", [rows[i] for i in todo]) if todo else []
         results.update(zip(todo, new, strict=True))
         moves.replace_recrawls(tx, [rows[i] for i, ok in zip(todo, new, strict=True) if not ok])
-        for i in todo:
-            if results[i]:
-                moves.apply_pending_merges(tx, [rows[i]["article_id"]], rescores[i])
+        moves.apply_pending_merges(tx, {rows[i]["article_id"]: rescores[i] for i in todo if results[i]})
         return [results[i] for i in range(len(rows))]
 
     def _begin(self, conn: Any, ids: list[str]) -> None:
