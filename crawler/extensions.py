@@ -47,7 +47,8 @@ class RunRecorder:
     """Records each crawl in the ``runs`` table: spider, start, end, finish reason, final stats.
 
     Always on. Sets the stat ``run/id`` at ``spider_opened`` so the storage stage can tag the
-    articles and duplicates of this run; runs of one process share a ``session``.
+    articles and duplicates of this run; runs of one process share a ``session`` and one store
+    (``acquire_shared_store``), released when the spider closes.
     """
 
     def __init__(self, store: Any, stats: Any) -> None:
@@ -58,12 +59,12 @@ class RunRecorder:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
         from pipelines.storage.store import (  # storage imports items; keep this module light
-            open_store,
+            acquire_shared_store,
             prepare,
         )
 
         prepare(crawler.settings.get("DATABASE_URL"))  # a writer: the tables, created or migrated
-        ext = cls(open_store(crawler.settings.get("DATABASE_URL")), crawler.stats)
+        ext = cls(acquire_shared_store(crawler.settings.get("DATABASE_URL")), crawler.stats)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
@@ -73,10 +74,14 @@ class RunRecorder:
         self.stats.set_value("run/id", self.run_id)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        if self.run_id is None:
-            return
-        stats = {**self.stats.get_stats(), "finish_reason": reason}
-        self.store.finish_run(self.run_id, datetime.now(UTC), reason, stats)
+        from pipelines.storage.store import release_shared_store
+
+        try:
+            if self.run_id is not None:
+                stats = {**self.stats.get_stats(), "finish_reason": reason}
+                self.store.finish_run(self.run_id, datetime.now(UTC), reason, stats)
+        finally:
+            release_shared_store(self.store)
 
 
 class JobDirMarker:

@@ -30,6 +30,7 @@ from sqlalchemy.exc import OperationalError
 
 from crawler.items import Article
 from pipelines.drops import CopyDecision
+from pipelines.shared import SharedByKey
 from pipelines.storage import moves
 from pipelines.storage.models import articles, duplicates, rejections, reviews, runs
 from pipelines.storage.schema import SchemaNotReady, require_current, upgrade
@@ -74,6 +75,22 @@ def open_store(database_url: str) -> Store:
         store.engine.dispose()
         raise
     return store
+
+
+_shared_stores: SharedByKey[str, Store] = SharedByKey()
+
+
+def acquire_shared_store(database_url: str) -> Store:
+    """The ``Store`` on ``database_url`` every user in this process shares (one engine, one
+    connection pool: a worker of 48 spiders held 48 engines, each with its own PostgreSQL
+    connection, and connected 48 times while starting); pair with ``release_shared_store``."""
+    return _shared_stores.acquire(database_url, lambda: open_store(database_url))
+
+
+def release_shared_store(store: Store) -> None:
+    """One user fewer; the last disposes of the engine."""
+    if _shared_stores.release(store) == 0:
+        store.engine.dispose()
 
 
 _DEADLOCK_RETRIES = 2  # a batch aborted as a PostgreSQL deadlock victim is tried this many more times
