@@ -36,3 +36,24 @@ def test_spiders_of_a_process_share_one_store_until_the_last_closes(tmp_path: Pa
         assert again is not first.store
     finally:
         release_shared_store(again)
+
+
+def test_the_storage_batcher_and_the_run_recorder_share_the_store(tmp_path: Path) -> None:
+    from pipelines.storage.batch import acquire_shared, release_shared
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    crawler = get_crawler(Spider, {"DATABASE_URL": url})
+    recorder = build_from_crawler(RunRecorder, crawler)
+    batcher = acquire_shared(url, 50, 0.25)
+    try:
+        assert batcher.store is recorder.store  # one engine, one connection pool per database
+    finally:
+        release_shared(batcher)
+    assert acquire_shared_store(url) is recorder.store  # the recorder still holds it
+    release_shared_store(recorder.store)
+    release_shared_store(recorder.store)
+    again = acquire_shared_store(url)
+    try:
+        assert again is not recorder.store  # every user released it: a new store
+    finally:
+        release_shared_store(again)

@@ -24,7 +24,7 @@ from typing import Any
 from twisted.internet.defer import Deferred
 
 from pipelines.shared import SharedByKey
-from pipelines.storage.store import Store, Write, open_store
+from pipelines.storage.store import Store, Write, acquire_shared_store, release_shared_store
 
 logger = logging.getLogger(__name__)
 
@@ -84,11 +84,11 @@ def acquire_shared(database_url: str, size: int, seconds: float) -> WriteBatcher
     """The batcher of this process for ``database_url``, whose schema is current (``prepare``);
     pair with ``release_shared``."""
     return _batchers.acquire((database_url, size, seconds),
-                             lambda: WriteBatcher(open_store(database_url), size, seconds))
+                             lambda: WriteBatcher(acquire_shared_store(database_url), size, seconds))
 
 
 def release_shared(batcher: WriteBatcher) -> None:
-    """Flush; the last user also disposes of the engine."""
+    """Flush; the last user also releases the store (shared with the process's run recorder)."""
     batcher.flush()
     if _batchers.release(batcher) == 0:
-        batcher.store.engine.dispose()
+        release_shared_store(batcher.store)
