@@ -148,6 +148,10 @@ def test_ten_crawls_killed_mid_run_leave_no_server(tmp_path: Path) -> None:
         settings = {"DEMO_SITE_URLS": net.urls(), "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
                     "DOWNLOAD_DELAY": 0.05, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}  # no REDIS_URL: embedded
         for run in range(10):
+            # the server of the run killed before goes by itself; waiting for it here also means the
+            # loop below sees this run's server, not the previous one on its way out
+            left = wait_gone(set(servers_in(folder)), folder)
+            assert left == [], f"run {run}: the previous run's redis-server still running: {left} (seed {seed})"
             output = tmp_path / f"run{run}.txt"
             with output.open("w") as sink:
                 crawl = subprocess.Popen(scrapy_cmd(["demo"], settings), cwd=ROOT, env=scrapy_env(data),
