@@ -49,9 +49,10 @@ def test_the_storage_batcher_and_the_run_recorder_share_the_store(tmp_path: Path
         assert batcher.store is recorder.store  # one engine, one connection pool per database
     finally:
         release_shared(batcher)
-    assert acquire_shared_store(url) is recorder.store  # the recorder still holds it
-    release_shared_store(recorder.store)
-    release_shared_store(recorder.store)
+    held = acquire_shared_store(url)
+    assert held is recorder.store  # the recorder still holds it
+    release_shared_store(held)  # this test's hold
+    release_shared_store(recorder.store)  # the recorder's (its spider_closed would do it)
     again = acquire_shared_store(url)
     try:
         assert again is not recorder.store  # every user released it: a new store

@@ -81,9 +81,9 @@ _shared_stores: SharedByKey[str, Store] = SharedByKey()
 
 
 def acquire_shared_store(database_url: str) -> Store:
-    """The ``Store`` on ``database_url`` every user in this process shares (one engine, one
-    connection pool: a worker of 48 spiders held 48 engines, each with its own PostgreSQL
-    connection, and connected 48 times while starting); pair with ``release_shared_store``."""
+    """The one ``Store`` (one engine, one connection pool) of this process on ``database_url``,
+    shared by the run recorders and the write batcher of every spider the process runs; pair
+    with ``release_shared_store``."""
     return _shared_stores.acquire(database_url, lambda: open_store(database_url))
 
 
