@@ -36,7 +36,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 from zlib_ng import zlib_ng
@@ -155,6 +154,11 @@ class WarcArchiveMiddleware:
         self.crawler, self.stats = crawler, crawler.stats
         self.files, self.listings = files, listings
         self.pool = ThreadPool(minthreads=1, maxthreads=1, name=f"warc-{files.prefix}")
+        # imported here, not at the module's top: importing ``twisted.internet.reactor`` installs
+        # Twisted's default reactor when none is yet, and Scrapy's asyncio one could not follow
+        from twisted.internet import reactor
+
+        self.reactor = reactor
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchiveMiddleware:
@@ -177,7 +181,7 @@ class WarcArchiveMiddleware:
         if not self.pool.started:
             return
         try:
-            await maybe_deferred_to_future(deferToThreadPool(reactor, self.pool, self.files.close))
+            await maybe_deferred_to_future(deferToThreadPool(self.reactor, self.pool, self.files.close))
         finally:
             self.pool.stop()
             if self.files.files_opened:
@@ -200,7 +204,7 @@ class WarcArchiveMiddleware:
         reason = _reason(response.status)
         try:
             name, offset = await maybe_deferred_to_future(deferToThreadPool(
-                reactor, self.pool, self.files.write, response.url, response.status, reason,
+                self.reactor, self.pool, self.files.write, response.url, response.status, reason,
                 _headers(response.headers, _DROPPED_RESPONSE_HEADERS), response.body, request.method,
                 _headers(request.headers), request.body or b"", ip))
         except Exception as exc:  # a failed write never loses the page: it goes on unarchived
@@ -219,7 +223,7 @@ class WarcArchiveMiddleware:
 
     def _discard_file(self) -> None:
         """After a failed write the current file may end in a partial record: the next write starts a new one."""
-        deferToThreadPool(reactor, self.pool, self.files.close).addErrback(lambda _: None)
+        deferToThreadPool(self.reactor, self.pool, self.files.close).addErrback(lambda _: None)
 
 
 def _reason(status: int) -> str:

@@ -17,6 +17,16 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Install Scrapy's asyncio reactor, the one every crawl runs on, before any test runs.
+    Importing ``twisted.internet.reactor`` installs Twisted's default reactor when none is yet (a
+    test firing the storage batcher's timer does), and every crawler built in this process after
+    that would refuse it: which tests passed would depend on their order."""
+    from scrapy.utils.reactor import install_reactor
+
+    install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+
+
 @pytest.fixture(scope="session")
 def redis_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[redis.Redis]:
     """The Redis the suite runs against: ``REDIS_URL`` when set, else the project's embedded server

@@ -41,15 +41,6 @@ def distributed_settings(**cmdline: Any) -> Settings:
 
 
 @pytest.fixture
-def reactor_installed() -> None:
-    """Scrapy's crawler objects need a reactor: the asyncio one, unless one is installed already."""
-    from scrapy.utils.reactor import install_reactor, is_reactor_installed
-
-    if not is_reactor_installed():
-        install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
-
-
-@pytest.fixture
 def prefix() -> Iterator[str]:
     client = redis.Redis.from_url(REDIS)
     try:
@@ -99,7 +90,7 @@ def test_every_reader_of_the_prefix_uses_the_namespace() -> None:
 
 # --- one client per process ---------------------------------------------------------------------------
 
-def test_frontier_components_and_seen_store_share_one_client(reactor_installed: None, prefix: str) -> None:
+def test_frontier_components_and_seen_store_share_one_client(prefix: str) -> None:
     from scrapy.utils.misc import load_object
     from scrapy.utils.test import get_crawler
 
@@ -126,8 +117,7 @@ def test_frontier_components_and_seen_store_share_one_client(reactor_installed: 
 
 # --- the worker registry ----------------------------------------------------------------------------
 
-def test_one_heartbeat_refreshes_every_spider_of_a_process(reactor_installed: None, prefix: str,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_heartbeat_refreshes_every_spider_of_a_process(prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from twisted.internet.task import Clock
 
     from crawler.distributed import presence as module
@@ -207,7 +197,7 @@ def test_queued_requests_store_callback_values_and_read_method_names() -> None:
 
 # --- Scrapy's private engine API, behind one adapter -------------------------------------------------
 
-def test_engine_adapter_matches_the_installed_scrapy(reactor_installed: None) -> None:
+def test_engine_adapter_matches_the_installed_scrapy() -> None:
     """Fails, naming the Scrapy version, when Scrapy changes the private engine API the
     distributed workers use to look at the shared queue again (crawler/distributed/engine_adapter.py)."""
     from scrapy.core import engine as scrapy_engine
@@ -236,7 +226,7 @@ def test_engine_adapter_matches_the_installed_scrapy(reactor_installed: None) ->
     assert nextcall.scheduled == 1
 
 
-def test_waiting_downloads_counts_requests_not_yet_started(reactor_installed: None) -> None:
+def test_waiting_downloads_counts_requests_not_yet_started() -> None:
     """The scheduler takes nothing from the shared queue while its downloader holds a request it
     has not started: counted from Scrapy's downloader (``active`` minus each slot's ``transferring``)."""
     from scrapy import Request

@@ -46,3 +46,27 @@ def test_every_crawler_module_has_a_layer() -> None:
     modules |= {p.name for p in (ROOT / "crawler").iterdir() if (p / "__init__.py").is_file()}
     assert modules - placed == set(), "give these crawler modules a layer in pyproject.toml"
     assert placed - modules == set(), "the layers name modules that do not exist"
+
+
+_IMPORT_EVERY_MODULE = """
+import importlib, pkgutil, sys
+for package in ("crawler", "pipelines", "settings", "demo"):
+    for info in pkgutil.walk_packages(importlib.import_module(package).__path__, package + "."):
+        importlib.import_module(info.name)
+        if "twisted.internet.reactor" in sys.modules:
+            print(info.name)
+            sys.exit(0)
+print("none")
+"""
+
+
+def test_importing_a_module_installs_no_reactor() -> None:
+    """``import twisted.internet.reactor`` installs Twisted's default reactor when none is yet; a
+    module doing it at its top, imported before Scrapy installs its asyncio reactor (by a test, a
+    spider module, a script), leaves Scrapy a reactor it refuses. The modules import it where
+    they use it."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-c", _IMPORT_EVERY_MODULE], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "none", f"importing {run.stdout.strip()} installs a reactor"
