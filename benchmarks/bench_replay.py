@@ -36,6 +36,7 @@ from benchmarks.bench_site import build_site
 from benchmarks.bench_throughput import cores, extraction_alone, tree_rss_kb
 from crawler.warcarchive import WarcFiles
 from pipelines.extract.pool import default_workers
+from settings import base
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "http://bench.example"
@@ -68,7 +69,7 @@ class ItemWindow:
 
 def write_warc(pages: list[tuple[str, str]], folder: Path) -> Path:
     """The bench pages as one WARC (response + request records), written by ``WarcFiles``."""
-    files = WarcFiles(folder, "bench_site", 0, 0)
+    files = WarcFiles(folder, "bench_site", 0, 0, base.WARC_GZIP_LEVEL)
     headers = [("Content-Type", "text/html; charset=utf-8")]
     for path, html in pages:
         body = html.encode("utf-8")

@@ -9,6 +9,7 @@ spiders' check when it names spiders), and once one reports a fatal problem the 
 skipped (they build on the earlier ones):
 
 - ``distributed``: the settings run a shared frontier (``crawler.distributed.checks.check_distributed``).
+- ``warc``: with ``WARC_ARCHIVE`` on, ``WARC_GZIP_LEVEL`` and ``WARC_ROTATE_*`` are valid.
 - ``database``: ``DATABASE_URL`` opens a connection within ``PREFLIGHT_CONNECT_TIMEOUT`` seconds.
 - ``redis``: the Redis of the dedup index and seen-store answers a PING in that time.
 - ``index``: the ``DEDUP_*`` settings are valid and the index was built with the same parameters.
@@ -50,7 +51,7 @@ if TYPE_CHECKING:  # redis and SQLAlchemy are imported by the checks that use th
 logger = logging.getLogger(__name__)
 
 EXIT_CONFIG = 2  # a command that cannot run as configured (the exit code of a UsageError too)
-CRAWL_NEEDS = frozenset({"database", "redis", "index"})  # what a crawl checks (see Preflight.for_crawl)
+CRAWL_NEEDS = frozenset({"warc", "database", "redis", "index"})  # what a crawl checks (see Preflight.for_crawl)
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ class Preflight:
     """Runs the ``CHECKS`` a command needs; ``run`` returns the problems found (every spider's,
     but nothing after the first fatal one)."""
 
-    CHECKS = ("distributed", "database", "redis", "index", "spiders", "demo")
+    CHECKS = ("distributed", "warc", "database", "redis", "index", "spiders", "demo")
 
     def __init__(self, settings: Any, needs: Iterable[str], spiders: Mapping[str, type] | None = None) -> None:
         """``needs``: names of ``CHECKS`` the command needs (``index`` implies ``redis``);
@@ -140,8 +141,11 @@ class Preflight:
     @classmethod
     def for_crawl(cls, settings: Any, spiders: Mapping[str, type], distributed: bool = False) -> Preflight:
         """The checks before a crawl of ``spiders``: storage, Redis when the dedup stage or the
-        seen-store uses it, the index when the dedup stage is on, each spider's declaration."""
+        seen-store uses it, the index when the dedup stage is on, the WARC settings when it archives,
+        each spider's declaration."""
         needs = set(CRAWL_NEEDS)
+        if not settings.getbool("WARC_ARCHIVE"):
+            needs.discard("warc")
         if not settings.getbool("DEDUP_ENABLED"):
             needs.discard("index")
             if not settings.getbool("SEEN_ENABLED"):
@@ -188,6 +192,22 @@ class Preflight:
         except DistributedConfigError as exc:
             return [Problem("distributed", str(exc))]
         return []
+
+    def check_warc(self) -> list[Problem]:
+        if "warc" not in self.needs:
+            return []
+        from crawler.warcarchive import gzip_level_problem
+
+        problems = [gzip_level_problem(self.settings.get("WARC_GZIP_LEVEL"))]
+        for name, kind in (("WARC_ROTATE_BYTES", int), ("WARC_ROTATE_SECONDS", float)):
+            value = self.settings.get(name)
+            try:
+                ok = kind(value) >= 0
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                problems.append(f"{name} must be a number >= 0 (0: no rotation by it), not {value!r}")
+        return [Problem("warc", problem) for problem in problems if problem]
 
     def check_database(self) -> list[Problem]:
         if "database" not in self.needs:

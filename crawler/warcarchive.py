@@ -2,7 +2,7 @@
 page: feeds, sitemaps, section pages) is written as a WARC ``response`` record followed by its
 ``request`` record (``WARC-Concurrent-To`` the response, both with ``WARC-Payload-Digest`` and
 ``WARC-Block-Digest``; warcio writes them), one gzip member per record (deflate level
-``GZIP_LEVEL``, by zlib-ng), into rotating files
+``WARC_GZIP_LEVEL``, by zlib-ng), into rotating files
 ``WARC_DIR/<spider>-<UTC time>-<pid>-<n>.warc.gz``. A file is closed once it reaches
 ``WARC_ROTATE_BYTES`` or has been open ``WARC_ROTATE_SECONDS``; each file starts with a
 ``warcinfo`` record.
@@ -50,18 +50,29 @@ LISTING_SOURCES = frozenset({"feed", "sitemap", "section"})
 # for 0.2 % more bytes, so warcio writes each record uncompressed and it is compressed here, with
 # zlib-ng (the same gzip format; python-zlib-ng mirrors the zlib module): at level 6, per record pair,
 # 2.89 -> 1.66 ms on those pages (+2.3 % bytes) and 3.24 -> 1.61 ms of deflate on the 400 real
-# pages of the development corpus (200 KB each; +0.5 % bytes). Its level 1 would be 0.46 ms at
-# +43 % bytes; Intel ISA-L (``isal``) level 3, 0.66 ms at +12 %.
-GZIP_LEVEL = 6
+# pages of the development corpus (200 KB each; +0.5 % bytes). The level is ``WARC_GZIP_LEVEL``
+# (settings/base.py gives its cost per level); Intel ISA-L (``isal``) level 3 would be 0.66 ms at +12 %.
+GZIP_LEVELS = range(10)  # zlib's: 0 stores the record uncompressed (still one gzip member)
 
 
-def _member(record: Any) -> bytes:
-    """One WARC record as one gzip member (warcio's record writer, zlib-ng at ``GZIP_LEVEL``)."""
+def gzip_level_problem(value: Any) -> str | None:
+    """Why ``value`` is not a ``WARC_GZIP_LEVEL``, or None."""
+    try:
+        level = int(value)
+    except (TypeError, ValueError):
+        level = None
+    if level is None or str(value).strip() != str(level) or level not in GZIP_LEVELS:
+        return f"WARC_GZIP_LEVEL must be a whole number from 0 to 9, not {value!r}"
+    return None
+
+
+def _member(record: Any, level: int) -> bytes:
+    """One WARC record as one gzip member (warcio's record writer, zlib-ng at deflate ``level``)."""
     from warcio.warcwriter import WARCWriter
 
     plain = BytesIO()
     WARCWriter(plain, gzip=False, warc_version="1.1").write_record(record)
-    compressor = zlib_ng.compressobj(GZIP_LEVEL, zlib_ng.DEFLATED, zlib_ng.MAX_WBITS + 16)
+    compressor = zlib_ng.compressobj(level, zlib_ng.DEFLATED, zlib_ng.MAX_WBITS + 16)
     return compressor.compress(plain.getbuffer()) + compressor.flush()
 
 
@@ -79,8 +90,11 @@ def _headers(headers: Any, drop: set[bytes] = frozenset()) -> list[tuple[str, st
 class WarcFiles:
     """The rotating WARC files of one spider. Not thread-safe: used from its writer thread only."""
 
-    def __init__(self, folder: Path, prefix: str, rotate_bytes: int, rotate_seconds: float) -> None:
-        self.folder, self.prefix = folder, prefix
+    def __init__(self, folder: Path, prefix: str, rotate_bytes: int, rotate_seconds: float, gzip_level: int) -> None:
+        problem = gzip_level_problem(gzip_level)
+        if problem:
+            raise ValueError(problem)
+        self.folder, self.prefix, self.gzip_level = folder, prefix, int(gzip_level)
         self.rotate_bytes, self.rotate_seconds = rotate_bytes, rotate_seconds
         self.files_opened = 0
         self._fh: Any = None
@@ -102,7 +116,7 @@ class WarcFiles:
             "software": "newsdedup (warcio)", "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
         })
-        self._fh.write(_member(info))
+        self._fh.write(_member(info, self.gzip_level))
 
     def _rotate_due(self) -> bool:
         if self._fh is None:
@@ -137,7 +151,7 @@ class WarcFiles:
         # what warcio's write_request_response_pair does: the response first, then its request
         request.rec_headers.add_header("WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
         offset = self._fh.tell()
-        self._fh.write(_member(response) + _member(request))
+        self._fh.write(_member(response, self.gzip_level) + _member(request, self.gzip_level))
         self._fh.flush()
         return self._name, offset
 
@@ -167,7 +181,7 @@ class WarcArchiveMiddleware:
             raise NotConfigured("WARC_ARCHIVE is off")
         name = getattr(crawler.spidercls, "name", "") or "crawl"
         files = WarcFiles(Path(settings.get("WARC_DIR")), name, settings.getint("WARC_ROTATE_BYTES"),
-                          settings.getfloat("WARC_ROTATE_SECONDS"))
+                          settings.getfloat("WARC_ROTATE_SECONDS"), settings.get("WARC_GZIP_LEVEL"))
         middleware = cls(crawler, files, settings.getbool("WARC_ARCHIVE_LISTINGS"))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)

@@ -127,6 +127,9 @@ WARC_ARCHIVE_LISTINGS = False  # also archive listing pages (feeds, sitemaps, se
 WARC_DIR = str(Path(DATA_DIR) / "warc")  # where the WARC files go (<spider>-<UTC time>-<n>.warc.gz)
 WARC_ROTATE_BYTES = 1024 * 1024 * 1024  # a file reaching this size (compressed) is closed; the next write opens one
 WARC_ROTATE_SECONDS = 24 * 3600.0  # a file open this long is closed; 0 = no time rotation
+# deflate level of each record (zlib-ng, 0-9): CPU against bytes. Per record of an 88 KB page: 6 takes
+# 1.31 ms; 5, 0.90 ms for 1 % more bytes; 4, 0.74 ms (+3 %); 3, 0.51 ms (+5 %); 1, 0.20 ms (+38 %)
+WARC_GZIP_LEVEL = 6
 REPLAY_CONCURRENT_REQUESTS = 64  # records `scrapy replay` keeps in flight (no network: only memory bounds it)
 
 # --- item pipelines: extract -> dedup -> store ---------------------------------------------------

@@ -173,6 +173,22 @@ def test_crawlall_runs_the_good_spiders_and_names_the_misconfigured_one(
     assert "Spider closed (finished)" in logs[0] and "Preflight: spider 'cli_bad_site' not run" in logs[0]
 
 
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("WARC_GZIP_LEVEL", "fast", "WARC_GZIP_LEVEL must be a whole number from 0 to 9, not 'fast'"),
+    ("WARC_ROTATE_BYTES", "-1", "WARC_ROTATE_BYTES must be a number >= 0 (0: no rotation by it), not '-1'"),
+], ids=["gzip-level", "rotate-bytes"])
+def test_a_bad_warc_setting_is_one_line_and_exit_2_before_anything_runs(
+    tmp_path: Path, redis_settings: dict, key_prefix: str, name: str, value: str, message: str
+) -> None:
+    proc = scrapy(["crawlall", "--group", "demo"], tmp_path,
+                  {**redis_settings, "DEDUP_KEY_PREFIX": key_prefix, "WARC_ARCHIVE": True, name: value,
+                   "DEMO_SITE_URLS": {"harbor_gazette": "http://127.0.0.1:9"}})
+    assert proc.returncode == 2, (proc.stdout + proc.stderr)[-3000:]
+    assert lines(proc.stderr) == [f"crawlall: {message}"]
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert not (tmp_path / "data" / "warc").exists()  # nothing crawled, nothing archived
+
+
 # --- the database or Redis unreachable: one line naming it, exit 2 -------------------------------------
 
 @pytest.mark.parametrize("command", [["crawlall", "--group", "demo"], ["demo"]])

@@ -273,9 +273,9 @@ def test_replay_of_no_such_file_is_one_line_exit_2(tmp_path: Path, name: str) ->
 def test_files_rotate_by_size_and_time_and_each_offset_holds_its_page(tmp_path: Path) -> None:
     from crawler.warcarchive import WarcFiles
 
-    by_size = WarcFiles(tmp_path / "size", "site", rotate_bytes=1, rotate_seconds=0)
-    by_time = WarcFiles(tmp_path / "time", "site", rotate_bytes=0, rotate_seconds=1e-9)
-    never = WarcFiles(tmp_path / "never", "site", rotate_bytes=0, rotate_seconds=0)
+    by_size = WarcFiles(tmp_path / "size", "site", rotate_bytes=1, rotate_seconds=0, gzip_level=6)
+    by_time = WarcFiles(tmp_path / "time", "site", rotate_bytes=0, rotate_seconds=1e-9, gzip_level=6)
+    never = WarcFiles(tmp_path / "never", "site", rotate_bytes=0, rotate_seconds=0, gzip_level=6)
     written = []
     for n in range(3):
         url, body = f"https://a.example/{n}.html", f"<html><p>page {n}</p></html>".encode()
@@ -296,6 +296,33 @@ def test_files_rotate_by_size_and_time_and_each_offset_holds_its_page(tmp_path: 
     # the members zlib-ng writes are plain gzip: the standard library reads the file whole
     whole = gzip.decompress((never.folder / written[-1][3][0]).read_bytes())
     assert whole.startswith(b"WARC/1.1\r\nWARC-Type: warcinfo") and whole.count(b"WARC-Type: response") == 3
+
+
+def test_the_gzip_level_trades_bytes_only(tmp_path: Path) -> None:
+    """Every level writes the same records (read back by offset, by warcio and by the standard
+    library's gzip); a lower level writes more bytes; a level zlib has not is refused."""
+    from crawler.warcarchive import WarcFiles
+
+    pages = [(f"https://a.example/{n}.html", ("<html><p>" + f"Paragraph {n} of the story. " * 200 + "</p></html>")
+              .encode()) for n in range(5)]
+    sizes = {}
+    for level in (0, 1, 9):
+        files = WarcFiles(tmp_path / str(level), "site", rotate_bytes=0, rotate_seconds=0, gzip_level=level)
+        written = [files.write(url, 200, "OK", [("Content-Type", "text/html")], body, "GET", [], b"")
+                   for url, body in pages]
+        files.close()
+        for (url, body), (name, offset) in zip(pages, written, strict=True):
+            page = read_page(files.folder / name, offset)
+            assert isinstance(page, WarcPage) and (page.url, page.body) == (url, body)
+        [path] = files.folder.iterdir()
+        assert gzip.decompress(path.read_bytes()).count(b"WARC-Type: response") == len(pages)
+        check = subprocess.run([WARCIO, "check", str(path)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+        sizes[level] = path.stat().st_size
+    assert sizes[0] > sizes[1] > sizes[9]
+    for bad in (10, -1, "fast", 4.5):
+        with pytest.raises(ValueError, match="WARC_GZIP_LEVEL must be a whole number from 0 to 9"):
+            WarcFiles(tmp_path / "bad", "site", rotate_bytes=0, rotate_seconds=0, gzip_level=bad)
 
 
 def test_a_failed_write_loses_no_page(tmp_path: Path, demo_site: Any) -> None:
