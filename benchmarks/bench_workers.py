@@ -344,6 +344,27 @@ def report(row: dict[str, Any], n_cores: int, alone: float, side: float, backgro
                if own_redis and row.get("by_command") else ""))
 
 
+TARGET_SHARE, TARGET_BUSY = 0.80, 0.80  # 2 workers: pages/s ÷ (cores × extraction-alone); the machine's busy share
+
+
+def verdict(row: dict[str, Any], n_cores: int, alone: float, background: float) -> str:
+    """One line: a round of 2 or more workers against the targets, each figure met or not."""
+    seconds = row["seconds"]
+    by_rate = row["pages"] / seconds / (n_cores * alone)
+    in_round = row["extract_cpu"] / (n_cores * seconds)
+    busy = row["cpu"]["machine"] / (n_cores * seconds)
+
+    def mark(value: float, target: float) -> str:
+        return "met" if value >= target else "not met"
+
+    return (f"{row['workers']} workers against the targets: {by_rate:.2f} × cores × extraction-alone "
+            f"({mark(by_rate, TARGET_SHARE)}); {in_round:.2f} of the round extracting ({mark(in_round, TARGET_SHARE)}; "
+            f"the same share measured in the round, free of the drift of the capacity measurements: when the two "
+            f"disagree, it is the one to trust); machine {busy:.0%} busy ({mark(busy, TARGET_BUSY)})"
+            + (f". The machine was {background:.0%} busy before the bench: not idle, so not a judgement"
+               if background > 0.10 else ""))
+
+
 def describe_capacity(measured: tuple[dict[str, float], dict[str, float]], n_cores: int) -> str:
     alone, side = measured[0]["pages_per_s"], measured[1]["pages_per_s"]
     return (f"  extraction alone (1 process): {alone:.1f} pages/s, so cores × extraction-alone = "
@@ -376,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     n_cores = cores()
     tmp = Path(tempfile.mkdtemp(prefix="bench-workers-"))
     rows: list[dict[str, Any]] = []
+    verdicts: list[str] = []
     server = None
     try:
         with redis_server(tmp / "redis") as (redis_url, own_redis):
@@ -408,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
                 alone = (measured[i][0]["pages_per_s"] + measured[i + 1][0]["pages_per_s"]) / 2
                 side = (measured[i][1]["pages_per_s"] + measured[i + 1][1]["pages_per_s"]) / 2
                 print(report(row, n_cores, alone, side, background, own_redis))
+                if row["workers"] >= 2:
+                    verdicts.append(verdict(row, n_cores, alone, background))
             print(f"(storage: {rows[0]['db'] if rows else '-'})")
             if own_redis and rows:
                 print(f"Redis memory of the last crawl: {rows[-1]['memory']}")
@@ -425,6 +449,8 @@ def main(argv: list[str] | None = None) -> int:
         for row in rows[1:]:
             ratio = row["pages"] / row["seconds"] / base
             print(f"{row['workers']} workers / {rows[0]['workers']}: {ratio:.2f}x pages/s")
+    for line in verdicts:
+        print(line)
     print("Targets (idle machine): 2 workers ≥ 0.80 × cores × extraction-alone and the machine ≥ 80% busy; "
           "CPU of other users (the 'before the bench' share) is taken from the workers. '× extraction side by "
           "side' is the share of what this machine's cores extract when all are busy at once.")
