@@ -62,6 +62,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # seconds between the bench's looks at the frontier (3 commands per spider each, pipelined): the
 # start and the end of a round are timed to within this
 POLL = 0.25
+TARGET_SHARE, TARGET_BUSY = 0.80, 0.80  # 2 workers: pages/s ÷ (cores × extraction-alone); the machine's busy share
 
 
 def cpu_seconds(pid: int) -> float:
@@ -318,41 +319,44 @@ def run_round(n: int, names: list[str], urls: dict[str, str], server_pid: int, r
         client.close()
 
 
+def shares(row: dict[str, Any], n_cores: int, alone: float) -> tuple[float, float, float]:
+    """The judged figures of a round: pages/s ÷ (cores × extraction-alone), the share of the
+    round the cores spent extracting, and the machine's busy share."""
+    cores_seconds = n_cores * row["seconds"]
+    return (row["pages"] / row["seconds"] / (n_cores * alone), row["extract_cpu"] / cores_seconds,
+            row["cpu"]["machine"] / cores_seconds)
+
+
 def report(row: dict[str, Any], n_cores: int, alone: float, side: float, background: float,
            own_redis: bool) -> str:
     cpu, seconds = row["cpu"], row["seconds"]
     rate = row["pages"] / seconds
+    by_rate, in_round, busy = shares(row, n_cores, alone)
     others = max(0.0, cpu["machine"] - cpu["workers"] - cpu["server"] - cpu["redis"])
     redis_part = (f"Redis {cpu['redis'] / seconds:.2f} ({cpu['commands'] / max(1, row['pages']):.1f} commands/page), "
                   if own_redis else f"Redis {cpu['redis'] / seconds:.2f} (shared server), ")
     return (f"{row['workers']} worker{'s' if row['workers'] > 1 else ' '}: {row['pages']:>5} pages "
             f"({row['articles']} articles) in {seconds:5.1f} s = {rate:6.1f} pages/s "
-            f"= {rate / (n_cores * alone):.2f} × cores × extraction-alone "
+            f"= {by_rate:.2f} × cores × extraction-alone "
             f"= {rate / side:.2f} × extraction side by side (the capacity around this round: "
             f"{n_cores} × {alone:.1f}, side by side {side:.1f})\n"
             f"   extraction in the crawl itself: {1000 * row['extract_cpu'] / max(1, row['extracted']):.1f} CPU ms "
             f"per extracted page ({row['extract_cpu'] / max(1e-9, cpu['workers']):.0%} of the workers' CPU): the "
-            f"cores spent {row['extract_cpu'] / (n_cores * seconds):.2f} of the round extracting (the ratio above "
+            f"cores spent {in_round:.2f} of the round extracting (the ratio above "
             f"measured in the round itself, free of the machine's drift)\n"
             f"   cores used on average: workers {cpu['workers'] / seconds:.2f} "
             f"({1000 * cpu['workers'] / max(1, row['pages']):.1f} CPU ms per page), site server "
             f"{cpu['server'] / seconds:.2f}, {redis_part}everything else {others / seconds:.2f} "
-            f"(PostgreSQL, OS, other users); machine {cpu['machine'] / (n_cores * seconds):.0%} busy "
+            f"(PostgreSQL, OS, other users); machine {busy:.0%} busy "
             f"(before the bench: {background:.0%}); load average now {loadavg()}"
             + ("\n   Redis commands per page (the workers'; this bench's own polling not counted): "
                + ", ".join(f"{c} {k / max(1, row['pages']):.1f}" for c, k in row["by_command"][:16])
                if own_redis and row.get("by_command") else ""))
 
 
-TARGET_SHARE, TARGET_BUSY = 0.80, 0.80  # 2 workers: pages/s ÷ (cores × extraction-alone); the machine's busy share
-
-
 def verdict(row: dict[str, Any], n_cores: int, alone: float, background: float) -> str:
     """One line: a round of 2 or more workers against the targets, each figure met or not."""
-    seconds = row["seconds"]
-    by_rate = row["pages"] / seconds / (n_cores * alone)
-    in_round = row["extract_cpu"] / (n_cores * seconds)
-    busy = row["cpu"]["machine"] / (n_cores * seconds)
+    by_rate, in_round, busy = shares(row, n_cores, alone)
 
     def mark(value: float, target: float) -> str:
         return "met" if value >= target else "not met"
@@ -451,7 +455,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{row['workers']} workers / {rows[0]['workers']}: {ratio:.2f}x pages/s")
     for line in verdicts:
         print(line)
-    print("Targets (idle machine): 2 workers ≥ 0.80 × cores × extraction-alone and the machine ≥ 80% busy; "
+    print(f"Targets (idle machine): 2 workers ≥ {TARGET_SHARE:.2f} × cores × extraction-alone and the machine "
+          f"≥ {TARGET_BUSY:.0%} busy; "
           "CPU of other users (the 'before the bench' share) is taken from the workers. '× extraction side by "
           "side' is the share of what this machine's cores extract when all are busy at once.")
     return 0

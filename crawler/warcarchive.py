@@ -57,13 +57,10 @@ GZIP_LEVELS = range(10)  # zlib's: 0 stores the record uncompressed (still one g
 
 def gzip_level_problem(value: Any) -> str | None:
     """Why ``value`` is not a ``WARC_GZIP_LEVEL``, or None."""
-    try:
-        level = int(value)
-    except (TypeError, ValueError):
-        level = None
-    if level is None or str(value).strip() != str(level) or level not in GZIP_LEVELS:
-        return f"WARC_GZIP_LEVEL must be a whole number from 0 to 9, not {value!r}"
-    return None
+    text = str(value).strip()  # an int from a profile, a string from ``-s``
+    if text.isdigit() and int(text) in GZIP_LEVELS:
+        return None
+    return f"WARC_GZIP_LEVEL must be a whole number from 0 to 9, not {value!r}"
 
 
 def _member(record: Any, level: int) -> bytes:
